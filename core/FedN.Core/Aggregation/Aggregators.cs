@@ -1,0 +1,29 @@
+using FedN.Core.Aggregation.ServerOptimizers;
+
+namespace FedN.Core.Aggregation;
+
+/// <summary>Creates aggregators by name, with hyperparameters that default per method.</summary>
+public static class Aggregators
+{
+    /// <summary>The names <see cref="Create"/> accepts.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["fedavg", "fedavgm", "fedadam", "fedyogi", "fedadagrad"];
+
+    /// <summary>Creates the aggregator called <paramref name="name"/> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">Unknown name, or a hyperparameter out of range.</exception>
+    public static IAggregator Create(string name, AggregatorHyperparameters? hyperparameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var h = hyperparameters ?? new AggregatorHyperparameters();
+        h.Validate();
+        ServerOptimizer optimizer = name.ToLowerInvariant() switch
+        {
+            "fedavg" => new FedAvgOptimizer(h.ServerLearningRate ?? 1.0),
+            "fedavgm" => new FedAvgMOptimizer(h.ServerLearningRate ?? 1.0, h.Momentum ?? 0.9),
+            "fedadam" => new FedAdamOptimizer(h.ServerLearningRate ?? 0.1, h.Beta1 ?? 0.9, h.Beta2 ?? 0.99, h.Tau ?? 1e-9),
+            "fedyogi" => new FedYogiOptimizer(h.ServerLearningRate ?? 0.01, h.Beta1 ?? 0.9, h.Beta2 ?? 0.99, h.Tau ?? 1e-3),
+            "fedadagrad" => new FedAdaGradOptimizer(h.ServerLearningRate ?? 0.1, h.Beta1 ?? 0.9, h.Tau ?? 1e-9),
+            _ => throw new ArgumentException($"unknown aggregator '{name}'; choose one of {string.Join(", ", Names)}", nameof(name)),
+        };
+        return new FedOptAggregator(optimizer);
+    }
+}

@@ -1,0 +1,27 @@
+namespace FedN.Core.Aggregation;
+
+/// <summary>
+/// An aggregation strategy (in the spirit of Flower's Strategy): how client updates become the
+/// next global model. It has two stages so that it runs hierarchically: combiners each build a
+/// partial over their share of the clients (<see cref="CreatePartial"/>), and the reducer merges
+/// the partials and produces the new global model (<see cref="ReduceAsync"/>). New strategies
+/// (median, trimmed mean, Krum, ...) implement this interface; callers do not change.
+/// </summary>
+public interface IAggregator
+{
+    /// <summary>The strategy's name, for example <c>fedavg</c> or <c>fedadam</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Whether <see cref="ReduceAsync"/> needs <see cref="ReduceContext.GlobalModel"/>.</summary>
+    bool RequiresGlobalModel { get; }
+
+    /// <summary>Starts a partial for updates of the model described by <paramref name="globalSchema"/>.</summary>
+    IPartialAggregator CreatePartial(Safetensors.SafetensorsHeader globalSchema);
+
+    /// <summary>
+    /// Turns a partial holding every contribution of the round (merge the combiners' partials into
+    /// one first with <see cref="IPartialAggregator.AddPartialsAsync"/>) into the new global model,
+    /// written to <see cref="ReduceContext.ModelOutput"/>.
+    /// </summary>
+    Task<AggregationResult> ReduceAsync(IPartialAggregator merged, ReduceContext context, CancellationToken cancellationToken = default);
+}
