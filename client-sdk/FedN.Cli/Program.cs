@@ -1,6 +1,3 @@
-using System.CommandLine;
-using FedN.Cli.Commands;
+using FedN.Cli;
 
-var root = new RootCommand("FedN: federated learning on Azure serverless. Models are safetensors files.");
-root.Subcommands.Add(ModelCommands.Create());
-return await root.Parse(args).InvokeAsync();
+return await Cli.Build().Parse(args).InvokeAsync();

@@ -31,14 +31,21 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
     /// <summary>Most updates folded together in one pass; larger requests are split.</summary>
     public const int MaxBatchSize = 16;
 
-    private const int TileBytes = 1 << 17;
+    // Tiles of all inputs of a batch share this budget, so that they and the accumulator's tile stay
+    // in cache (L2/L3) while the batch is folded in; a tile is never smaller than MinTileBytes so
+    // reads stay large.
+    // 1 MiB measured best of 0.5, 1 and 2 MiB on the 1 MiB-L2 cores of the CI machines.
+    private const int WorkingSetBytes = 1 << 20;
+    private const int MinTileBytes = 1 << 16;
+    private const int MaxTileBytes = 1 << 20;
     private readonly SafetensorsHeader _schema;
     private readonly Dictionary<string, AccumulatorTensor> _tensors;
     private readonly List<Input> _accepted = [];
     private readonly HashSet<string> _acceptedIds = new(StringComparer.Ordinal);
     private readonly List<UpdateRejection> _rejections = [];
     private readonly byte[][] _tiles = new byte[MaxBatchSize][];
-    private readonly byte[] _decoded = new byte[TileBytes];
+    private readonly byte[]?[] _decoded = new byte[MaxBatchSize][];
+    private readonly byte[] _staging = new byte[MaxTileBytes];
 
     /// <summary>Starts an empty sum for updates of the model described by <paramref name="globalSchema"/>.</summary>
     /// <exception cref="ArgumentException">The model has a tensor whose dtype has no arithmetic (BOOL, 8-bit floats).</exception>
@@ -108,11 +115,11 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         {
             var accumulator = _tensors[tensor.Name];
             var byteLength = accumulator.ByteLength;
-            for (long offset = 0; offset < byteLength; offset += TileBytes)
+            for (long offset = 0; offset < byteLength; offset += MaxTileBytes)
             {
-                var count = (int)Math.Min(TileBytes, byteLength - offset);
-                accumulator.CopyBytes(offset, _decoded.AsSpan(0, count));
-                await writer.WriteAsync(_decoded.AsMemory(0, count), cancellationToken);
+                var count = (int)Math.Min(MaxTileBytes, byteLength - offset);
+                accumulator.CopyBytes(offset, _staging.AsSpan(0, count));
+                await writer.WriteAsync(_staging.AsMemory(0, count), cancellationToken);
             }
         }
 
@@ -292,7 +299,7 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
             foreach (var tensor in order)
             {
                 var accumulator = _tensors[tensor.Name];
-                var tileElements = TileBytes / 8;
+                var tileElements = Math.Clamp(WorkingSetBytes / inputs.Count, MinTileBytes, MaxTileBytes) / 8;
                 for (long start = 0; start < accumulator.Length; start += tileElements)
                 {
                     var length = (int)Math.Min(tileElements, accumulator.Length - start);
@@ -300,53 +307,64 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
                     {
                         var info = inputs[b].Reader.Header.TryGetTensor(tensor.Name, out var t) ? t : throw new InvalidOperationException("schema was checked");
                         var size = info.DType.SizeInBytes();
-                        var tile = _tiles[b] ??= new byte[TileBytes];
+                        var tile = _tiles[b] ??= new byte[MaxTileBytes];
                         var reader = inputs[b].Reader;
                         await Guard(Index(inputs[b]), () => reader.ReadAsync(info, start * size, tile.AsMemory(0, length * size), ct));
                     }
 
-                    for (var b = 0; b < inputs.Count; b++)
+                    var bad = accumulator.IsDouble
+                        ? FoldTiles<double>(accumulator, start, length, tensor.Name, inputs)
+                        : FoldTiles<float>(accumulator, start, length, tensor.Name, inputs);
+                    if (bad >= 0)
                     {
-                        var info = inputs[b].Reader.Header.TryGetTensor(tensor.Name, out var t) ? t : null!;
-                        var scale = inputs[b].Input.IsPartial ? 1.0 : inputs[b].Input.Weight;
-                        var error = accumulator.IsDouble
-                            ? FoldTile<double>(accumulator, start, length, info.DType, _tiles[b], scale)
-                            : FoldTile<float>(accumulator, start, length, info.DType, _tiles[b], scale);
-                        if (error is not null)
-                        {
-                            throw new BadInputDataException(Index(inputs[b]), $"tensor '{tensor.Name}' {error}");
-                        }
+                        throw new BadInputDataException(Index(inputs[bad]), $"tensor '{tensor.Name}' contains NaN or infinite values");
                     }
                 }
             }
         }
     }
 
-    /// <summary>sum[start..start+length] += scale · decode(tile). Returns why the tile is unusable, or null.</summary>
-    private string? FoldTile<T>(AccumulatorTensor accumulator, long start, int length, DType dtype, byte[] tile, double scale)
+    /// <summary>
+    /// sum[start..start+length] += Σ scale_b · decode(tile_b), in input order. Returns the index of an
+    /// input with NaN/Inf values (the sum is then spoiled and must be rebuilt), or -1.
+    /// </summary>
+    private int FoldTiles<T>(AccumulatorTensor accumulator, long start, int length, string tensorName, List<OpenedInput> inputs)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var raw = tile.AsSpan(0, length * dtype.SizeInBytes());
-        ReadOnlySpan<T> values;
-        if (dtype == (typeof(T) == typeof(double) ? DType.F64 : DType.F32))
+        var nativeDType = typeof(T) == typeof(double) ? DType.F64 : DType.F32;
+        var values = new byte[inputs.Count][];
+        Span<T> weights = stackalloc T[inputs.Count];
+        for (var b = 0; b < inputs.Count; b++)
         {
-            values = MemoryMarshal.Cast<byte, T>(raw);
-        }
-        else
-        {
-            var decoded = MemoryMarshal.Cast<byte, T>(_decoded.AsSpan())[..length];
-            ElementCodec.Decode(dtype, raw, decoded);
-            values = decoded;
-        }
+            var dtype = inputs[b].Reader.Header.TryGetTensor(tensorName, out var info) ? info.DType : throw new InvalidOperationException("schema was checked");
+            values[b] = _tiles[b];
+            if (dtype != nativeDType)
+            {
+                values[b] = _decoded[b] ??= new byte[MaxTileBytes];
+                ElementCodec.Decode(dtype, _tiles[b].AsSpan(0, length * dtype.SizeInBytes()), MemoryMarshal.Cast<byte, T>(values[b].AsSpan())[..length]);
+            }
 
-        if (!TensorPrimitives.IsFiniteAll(values))
-        {
-            return "contains NaN or infinite values";
+            weights[b] = T.CreateTruncating(inputs[b].Input.IsPartial ? 1.0 : inputs[b].Input.Weight);
         }
 
         var sum = accumulator.Span<T>().Slice(checked((int)start), length);
-        TensorPrimitives.MultiplyAdd(values, T.CreateTruncating(scale), sum, sum);
-        return null;
+        WeightedSumKernel.Fold<T>(sum, values, weights);
+
+        // One check of the result instead of one per input: NaN/Inf in any input shows up here.
+        if (TensorPrimitives.IsFiniteAll<T>(sum))
+        {
+            return -1;
+        }
+
+        for (var b = 0; b < inputs.Count; b++)
+        {
+            if (!TensorPrimitives.IsFiniteAll(MemoryMarshal.Cast<byte, T>(values[b].AsSpan())[..length]))
+            {
+                return b;
+            }
+        }
+
+        throw new OverflowException($"the weighted sum of tensor '{tensorName}' overflows {nativeDType.ToSafetensorsName()}; the updates' values or weights are too large");
     }
 
     private static async ValueTask Guard(int index, Func<ValueTask> read)

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using FedN.Core.Aggregation;
+using FedN.Core.Safetensors;
+
+// Aggregation benchmark: N updates of S bytes from local files.
+//   dotnet run -c Release --project bench/FedN.Bench.Aggregation [-- --sizes 10x100MB,1000x70KB --batches 1,8,16]
+// For each size it prints: read-only time (the bytes read once, page cache warm), aggregation time
+// per batch size, throughput in GB/s of update bytes, the ratio aggregation / read, and the peak
+// resident memory of the process doing it (each measurement runs in a fresh child process).
+if (args.Length > 0 && args[0] == "--child")
+{
+    return await Child.RunAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+}
+
+var sizes = Option("--sizes", "10x100MB,1000x70KB").Split(',');
+var batches = Option("--batches", "1,8,16").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+var root = Path.Combine(Path.GetTempPath(), "fedn-bench-" + Environment.ProcessId);
+Directory.CreateDirectory(root);
+try
+{
+    Console.WriteLine($"{"workload",-14} {"mode",-10} {"seconds",8} {"GB/s",7} {"ratio",6} {"peak MB",8} {"peak - model MB",16}");
+    foreach (var size in sizes)
+    {
+        var (count, bytes) = ParseSize(size);
+        var dir = Path.Combine(root, size);
+        Directory.CreateDirectory(dir);
+        await GenerateAsync(dir, count, bytes);
+        var total = (double)count * bytes;
+        var read = RunChild("read", dir, 0);
+        Print(size, "read only", read, total, read.Seconds, bytes);
+        foreach (var batch in batches)
+        {
+            var aggregate = RunChild("aggregate", dir, batch);
+            Print(size, $"batch {batch}", aggregate, total, read.Seconds, bytes);
+        }
+
+        Directory.Delete(dir, recursive: true);
+    }
+}
+finally
+{
+    Directory.Delete(root, recursive: true);
+}
+
+return 0;
+
+string Option(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+static (int Count, long Bytes) ParseSize(string text)
+{
+    var parts = text.Split('x');
+    var unit = parts[1][^2..].ToUpperInvariant();
+    var number = long.Parse(parts[1][..^2], CultureInfo.InvariantCulture);
+    return (int.Parse(parts[0], CultureInfo.InvariantCulture), number * (unit == "MB" ? 1_000_000 : unit == "KB" ? 1_000 : 1));
+}
+
+static async Task GenerateAsync(string dir, int count, long bytes)
+{
+    // Four tensors, like a small network: most parameters in the first.
+    var elements = bytes / 4;
+    var layout = new[] { elements * 7 / 10, elements * 2 / 10, elements - (elements * 7 / 10) - (elements * 2 / 10) - 10, 10L };
+    var header = SafetensorsHeader.Create(layout.Select((n, i) => new TensorDeclaration($"layer{i}.weight", DType.F32, [n])));
+    var random = new Random(1);
+    var buffer = new float[1 << 16];
+    for (var u = 0; u < count; u++)
+    {
+        await using var writer = await SafetensorsWriter.CreateFileAsync(Path.Combine(dir, $"update{u:D5}.safetensors"), header);
+        for (long written = 0; written < header.DataLength; written += buffer.Length * 4)
+        {
+            for (var i = 0; i < buffer.Length; i++)
+            {
+                buffer[i] = (float)(random.NextDouble() - 0.5);
+            }
+
+            var chunk = (int)Math.Min(buffer.Length * 4, header.DataLength - written);
+            await writer.WriteAsync(MemoryMarshal.AsBytes(buffer.AsSpan())[..chunk].ToArray());
+        }
+
+        await writer.CompleteAsync();
+    }
+}
+
+static Measurement RunChild(string mode, string dir, int batch)
+{
+    var self = Environment.ProcessPath!;
+    var info = new ProcessStartInfo(self) { RedirectStandardOutput = true };
+    if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+    {
+        info.ArgumentList.Add(typeof(Child).Assembly.Location);
+    }
+
+    foreach (var a in new[] { "--child", mode, dir, batch.ToString(CultureInfo.InvariantCulture) })
+    {
+        info.ArgumentList.Add(a);
+    }
+
+    using var child = Process.Start(info)!;
+    var line = child.StandardOutput.ReadToEnd().Trim().Split('\n')[^1];
+    child.WaitForExit();
+    var fields = line.Split(' ');
+    return new Measurement(double.Parse(fields[0], CultureInfo.InvariantCulture), long.Parse(fields[1], CultureInfo.InvariantCulture));
+}
+
+static void Print(string size, string mode, Measurement m, double totalBytes, double readSeconds, long modelBytes) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{size,-14} {mode,-10} {m.Seconds,8:F3} {totalBytes / m.Seconds / 1e9,7:F2} {m.Seconds / readSeconds,6:F2} {m.PeakBytes / 1e6,8:F0} {(m.PeakBytes - modelBytes) / 1e6,16:F0}"));
+
+internal sealed record Measurement(double Seconds, long PeakBytes);
+
+internal static class Child
+{
+    private const int Repeats = 3;
+
+    public static async Task<int> RunAsync(string mode, string dir, int batch)
+    {
+        var files = Directory.GetFiles(dir).Order(StringComparer.Ordinal).ToArray();
+        var best = double.MaxValue;
+        for (var r = 0; r < Repeats; r++)
+        {
+            var watch = Stopwatch.StartNew();
+            if (mode == "read")
+            {
+                ReadAll(files);
+            }
+            else
+            {
+                await AggregateAsync(files, batch);
+            }
+
+            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+
+            // Each repeat is a new round with a new accumulator: drop the previous one, as a combiner would.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{best} {PeakResidentBytes()}"));
+        return 0;
+    }
+
+    /// <summary>The baseline: every byte of every file read once into a buffer, in 1 MB reads.</summary>
+    private static void ReadAll(string[] files)
+    {
+        var buffer = new byte[1 << 20];
+        foreach (var path in files)
+        {
+            using var handle = File.OpenHandle(path);
+            long offset = 0;
+            int got;
+            while ((got = RandomAccess.Read(handle, buffer, offset)) > 0)
+            {
+                offset += got;
+            }
+        }
+    }
+
+    private static async Task AggregateAsync(string[] files, int batch)
+    {
+        using var first = SafetensorsReader.OpenFile(files[0]);
+        var accumulator = new WeightedSumAccumulator(first.Header);
+        foreach (var chunk in files.Chunk(batch))
+        {
+            var rejections = await accumulator.AddUpdatesAsync([.. chunk.Select((f, i) => new WeightedUpdate(ModelSource.FromFile(f), 100 + i))]);
+            if (rejections.Count > 0)
+            {
+                throw new InvalidOperationException(rejections[0].Reason);
+            }
+        }
+    }
+
+    private static long PeakResidentBytes()
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test of the solution, from a fresh clone: restores, builds (Release) and tests.
+# Prints each project's result and, last, one line "N passed, N failed" summing them all.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if ! dotnet build FedN.sln -c Release --nologo -v quiet -clp:ErrorsOnly -clp:NoSummary; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+log=$(mktemp)
+dotnet test FedN.sln -c Release --no-build --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# VSTest prints one summary per test project: "Passed!  - Failed: 0, Passed: 69, Skipped: 0, Total: 69, ..."
+read -r passed failed projects < <(awk '
+  /(Passed|Failed)! +- Failed: / {
+    gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }; n++
+  }
+  END { print p + 0, f + 0, n + 0 }' "$log")
+rm -f "$log"
+
+expected=$(find tests -name '*.Tests.csproj' | wc -l)
+if [ "$projects" -ne "$expected" ]; then
+  echo "only $projects of $expected test projects reported results"
+  failed=$((failed + expected - projects))
+  status=1
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed"
+exit "$status"
