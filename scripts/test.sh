@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-if ! dotnet build FedN.sln -c Release --nologo -v quiet -clp:ErrorsOnly -clp:NoSummary; then
+if ! dotnet build FedN.sln -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"; then
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1
