@@ -46,6 +46,7 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
     private readonly byte[][] _tiles = new byte[MaxBatchSize][];
     private readonly byte[]?[] _decoded = new byte[MaxBatchSize][];
     private readonly byte[] _staging = new byte[MaxTileBytes];
+    private readonly byte[][] _foldInputs = new byte[MaxBatchSize][];
 
     /// <summary>Starts an empty sum for updates of the model described by <paramref name="globalSchema"/>.</summary>
     /// <exception cref="ArgumentException">The model has a tensor whose dtype has no arithmetic (BOOL, 8-bit floats).</exception>
@@ -292,32 +293,38 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
             }
         }
 
-        int Index(OpenedInput o) => batch.IndexOf(o);
-
         async Task FoldTogetherAsync(List<OpenedInput> inputs, IReadOnlyList<TensorInfo> order, CancellationToken ct)
         {
+            // What does not change from tile to tile is resolved once per tensor, off the hot loop.
+            var indexInBatch = inputs.Select(o => batch.IndexOf(o)).ToArray();
+            var tensorsOfInputs = new TensorInfo[inputs.Count];
+            var tileElements = Math.Clamp(WorkingSetBytes / inputs.Count, MinTileBytes, MaxTileBytes) / 8;
             foreach (var tensor in order)
             {
+                for (var b = 0; b < inputs.Count; b++)
+                {
+                    tensorsOfInputs[b] = inputs[b].Reader.Header.TryGetTensor(tensor.Name, out var t) ? t : throw new InvalidOperationException("schema was checked");
+                }
+
                 var accumulator = _tensors[tensor.Name];
-                var tileElements = Math.Clamp(WorkingSetBytes / inputs.Count, MinTileBytes, MaxTileBytes) / 8;
                 for (long start = 0; start < accumulator.Length; start += tileElements)
                 {
                     var length = (int)Math.Min(tileElements, accumulator.Length - start);
                     for (var b = 0; b < inputs.Count; b++)
                     {
-                        var info = inputs[b].Reader.Header.TryGetTensor(tensor.Name, out var t) ? t : throw new InvalidOperationException("schema was checked");
+                        var info = tensorsOfInputs[b];
                         var size = info.DType.SizeInBytes();
                         var tile = _tiles[b] ??= new byte[MaxTileBytes];
                         var reader = inputs[b].Reader;
-                        await Guard(Index(inputs[b]), () => reader.ReadAsync(info, start * size, tile.AsMemory(0, length * size), ct));
+                        await Guard(indexInBatch[b], () => reader.ReadAsync(info, start * size, tile.AsMemory(0, length * size), ct));
                     }
 
                     var bad = accumulator.IsDouble
-                        ? FoldTiles<double>(accumulator, start, length, tensor.Name, inputs)
-                        : FoldTiles<float>(accumulator, start, length, tensor.Name, inputs);
+                        ? FoldTiles<double>(accumulator, start, length, tensorsOfInputs, inputs)
+                        : FoldTiles<float>(accumulator, start, length, tensorsOfInputs, inputs);
                     if (bad >= 0)
                     {
-                        throw new BadInputDataException(Index(inputs[bad]), $"tensor '{tensor.Name}' contains NaN or infinite values");
+                        throw new BadInputDataException(indexInBatch[bad], $"tensor '{tensor.Name}' contains NaN or infinite values");
                     }
                 }
             }
@@ -328,15 +335,15 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
     /// sum[start..start+length] += Σ scale_b · decode(tile_b), in input order. Returns the index of an
     /// input with NaN/Inf values (the sum is then spoiled and must be rebuilt), or -1.
     /// </summary>
-    private int FoldTiles<T>(AccumulatorTensor accumulator, long start, int length, string tensorName, List<OpenedInput> inputs)
+    private int FoldTiles<T>(AccumulatorTensor accumulator, long start, int length, TensorInfo[] tensorsOfInputs, List<OpenedInput> inputs)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var nativeDType = typeof(T) == typeof(double) ? DType.F64 : DType.F32;
-        var values = new byte[inputs.Count][];
+        var values = _foldInputs.AsSpan(0, inputs.Count);
         Span<T> weights = stackalloc T[inputs.Count];
         for (var b = 0; b < inputs.Count; b++)
         {
-            var dtype = inputs[b].Reader.Header.TryGetTensor(tensorName, out var info) ? info.DType : throw new InvalidOperationException("schema was checked");
+            var dtype = tensorsOfInputs[b].DType;
             values[b] = _tiles[b];
             if (dtype != nativeDType)
             {
@@ -364,7 +371,7 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
             }
         }
 
-        throw new OverflowException($"the weighted sum of tensor '{tensorName}' overflows {nativeDType.ToSafetensorsName()}; the updates' values or weights are too large");
+        throw new OverflowException($"the weighted sum of tensor '{tensorsOfInputs[0].Name}' overflows {nativeDType.ToSafetensorsName()}; the updates' values or weights are too large");
     }
 
     private static async ValueTask Guard(int index, Func<ValueTask> read)
