@@ -28,6 +28,25 @@ public class SafetensorsRoundTripTests
     }
 
     [Fact]
+    public void Parsing_the_same_header_bytes_again_reuses_the_parsed_header_and_other_bytes_never_do()
+    {
+        var json = SafetensorsHeader.Create([new TensorDeclaration("w", DType.F32, [3]), new TensorDeclaration("b", DType.F32, [1])]).ToJsonBytes();
+        var first = SafetensorsHeader.Parse(json);
+        Assert.Same(first, SafetensorsHeader.Parse(json.ToArray()));
+
+        // Same length, one byte different: a different tensor, parsed afresh.
+        var renamed = json.ToArray();
+        renamed[Array.IndexOf(renamed, (byte)'w')] = (byte)'v';
+        var other = SafetensorsHeader.Parse(renamed);
+        Assert.True(other.TryGetTensor("v", out _));
+        Assert.False(other.TryGetTensor("w", out _));
+
+        // Limits are part of the key: stricter options re-validate.
+        var strict = new SafetensorsReadOptions { MaxTensorCount = 1 };
+        Assert.Throws<SafetensorsFormatException>(() => SafetensorsHeader.Parse(json, strict));
+    }
+
+    [Fact]
     public void Header_is_padded_so_data_starts_8_byte_aligned()
     {
         for (var n = 0; n < 20; n++)

@@ -155,6 +155,34 @@ public class WeightedSumTests
     }
 
     [Fact]
+    public async Task Tiles_read_ahead_on_another_thread_give_the_same_sum_and_still_isolate_a_bad_update()
+    {
+        // Tensors of several MB: every tile is large enough to be read on the thread pool while the
+        // previous one is folded.
+        var random = new Random(11);
+        var layout = new List<TensorDeclaration> { new("a", DType.F32, [700_000]), new("b", DType.F16, [400_000]), new("c", DType.F32, [3]) };
+        var good = Enumerable.Range(0, 6).Select(i => (Model: TestModels.Random(random, layout), Weight: (double)(i + 3))).ToList();
+        var poisoned = TestModels.Random(random, layout);
+        poisoned.Values["a"][650_000] = double.NaN;
+
+        var accumulator = new WeightedSumAccumulator(good[0].Model.Header);
+        var rejections = await accumulator.AddUpdatesAsync([
+            .. good.Take(3).Select((u, i) => new WeightedUpdate(TestModels.Source(u.Model.ToBytes(), $"g{i}"), u.Weight)),
+            new WeightedUpdate(TestModels.Source(poisoned.ToBytes(), "nan"), 10),
+            .. good.Skip(3).Select((u, i) => new WeightedUpdate(TestModels.Source(u.Model.ToBytes(), $"g{i + 3}"), u.Weight)),
+        ]);
+
+        Assert.Equal("nan", Assert.Single(rejections).Id);
+        using var actual = new MemoryStream();
+        await accumulator.WriteAsync(actual);
+        var single = await PartialBytesAsync(layout, good, batchSize: 1);
+        Assert.Equal(single, actual.ToArray());
+        Assert.Equal(single, await PartialBytesAsync(layout, good, batchSize: 4));
+        var result = await ReduceAsync(accumulator);
+        Assert.True(TestModels.MaxAbsDifference(TestModels.ReferenceMean(good), result) < 1e-3);
+    }
+
+    [Fact]
     public async Task Schema_mismatches_weights_and_duplicates_are_rejected_with_reasons()
     {
         var random = new Random(10);

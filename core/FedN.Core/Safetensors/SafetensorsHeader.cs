@@ -15,6 +15,12 @@ public sealed class SafetensorsHeader
     public const string MetadataKey = "__metadata__";
 
     private static readonly SearchValues<byte> JsonWhitespace = SearchValues.Create(" \t\n\r"u8);
+
+    // The last header parsed on this thread, with its bytes and limits. Updates of one round share
+    // their header byte for byte, so a combiner parses it once instead of once per update; headers
+    // are immutable, so handing out the same instance is safe. One entry per thread bounds memory.
+    [ThreadStatic]
+    private static (byte[] Json, SafetensorsReadOptions Options, SafetensorsHeader Header)? t_lastParsed;
     private readonly Dictionary<string, TensorInfo> _byName;
 
     private SafetensorsHeader(List<TensorInfo> tensorsInDataOrder, Dictionary<string, string> metadata)
@@ -136,6 +142,18 @@ public sealed class SafetensorsHeader
     public static SafetensorsHeader Parse(ReadOnlySpan<byte> json, SafetensorsReadOptions? options = null)
     {
         options ??= SafetensorsReadOptions.Default;
+        if (t_lastParsed is { } last && ReferenceEquals(last.Options, options) && json.SequenceEqual(last.Json))
+        {
+            return last.Header;
+        }
+
+        var header = ParseValidated(json, options);
+        t_lastParsed = (json.ToArray(), options, header);
+        return header;
+    }
+
+    private static SafetensorsHeader ParseValidated(ReadOnlySpan<byte> json, SafetensorsReadOptions options)
+    {
         var (tensors, metadata) = ParseJson(json, options);
         tensors.Sort((a, b) => a.DataBegin != b.DataBegin ? a.DataBegin.CompareTo(b.DataBegin) : a.DataEnd.CompareTo(b.DataEnd));
         long expectedBegin = 0;

@@ -16,6 +16,7 @@ namespace FedN.Core.Safetensors;
 public sealed class SafetensorsReader : IAsyncDisposable, IDisposable
 {
     private const int HeaderChunkBytes = 1 << 16;
+    private const int FirstReadBytes = 1 << 12;
     private readonly SafeFileHandle? _file;
     private readonly Stream? _stream;
     private readonly bool _leaveOpen;
@@ -46,17 +47,33 @@ public sealed class SafetensorsReader : IAsyncDisposable, IDisposable
     /// <exception cref="SafetensorsFormatException">The file is not valid safetensors.</exception>
     public static SafetensorsReader OpenFile(string path, SafetensorsReadOptions? options = null)
     {
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        options ??= SafetensorsReadOptions.Default;
+
+        // Files are only ever replaced whole (written aside, then renamed), so readers need no lock;
+        // sharing delete lets retention remove a file a reader still has open.
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         try
         {
             var length = RandomAccess.GetLength(handle);
-            var prefix = new byte[8];
-            var read = ReadAtMost(handle, prefix, 0);
-            var headerLength = CheckPrefix(prefix.AsSpan(0, read), length, options ?? SafetensorsReadOptions.Default);
-            var json = new byte[headerLength];
-            if (ReadAtMost(handle, json, 8) != json.Length)
+
+            // One read for the length prefix and, usually, the whole header.
+            var head = new byte[(int)Math.Min(length, FirstReadBytes)];
+            var read = ReadAtMost(handle, head, 0);
+            var headerLength = CheckPrefix(head.AsSpan(0, Math.Min(read, 8)), length, options);
+            ReadOnlySpan<byte> json;
+            if (8 + headerLength <= read)
             {
-                throw new SafetensorsFormatException("file changed while its header was read");
+                json = head.AsSpan(8, (int)headerLength);
+            }
+            else
+            {
+                var whole = new byte[headerLength];
+                if (ReadAtMost(handle, whole, 8) != whole.Length)
+                {
+                    throw new SafetensorsFormatException("file changed while its header was read");
+                }
+
+                json = whole;
             }
 
             var header = SafetensorsHeader.Parse(json, options);
