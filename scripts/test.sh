@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# Runs every test of the solution, from a fresh clone: restores, builds (Release) and tests.
+# Runs every test of the solution, from a fresh clone: installs the emulators (npm ci), restores,
+# builds (Release) and tests.
 # Prints each project's result and, last, one line "N passed, N failed" summing them all.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Emulators the storage tests start (Azurite), pinned in package.json / package-lock.json.
+if [ ! -d node_modules/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  if ! npm ci --no-audit --no-fund --loglevel=error; then
+    echo "npm ci failed: the storage tests need the emulators in package.json"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
 
 if ! dotnet build FedN.sln -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"; then
   echo "build failed"

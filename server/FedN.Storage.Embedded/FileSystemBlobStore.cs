@@ -1,0 +1,198 @@
+using System.Runtime.CompilerServices;
+using FedN.Core.Storage;
+
+namespace FedN.Storage.Embedded;
+
+/// <summary>
+/// Blobs as files under a data directory. Writes go to a temporary file and are renamed into place
+/// (create-only writes by a hard link that fails if the name exists), so readers see whole blobs or
+/// none, across processes and restarts. Leases are records guarded by an exclusive lock file, so two
+/// server processes sharing the directory agree on who holds one.
+/// </summary>
+public sealed class FileSystemBlobStore : IBlobStore
+{
+    private const int CopyBufferBytes = 1 << 20;
+    private readonly FileSystemBlobStoreOptions _options;
+    private readonly string _blobs;
+    private readonly string _temp;
+    private readonly FileLeaseTable _leases;
+
+    /// <summary>Opens (creating if needed) the store in <see cref="FileSystemBlobStoreOptions.RootDirectory"/>.</summary>
+    public FileSystemBlobStore(FileSystemBlobStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.SigningKey is not { Length: >= 32 })
+        {
+            throw new ArgumentException("the transfer URL signing key must be at least 32 bytes", nameof(options));
+        }
+
+        _options = options;
+        var root = Path.GetFullPath(options.RootDirectory);
+        _blobs = Directory.CreateDirectory(Path.Combine(root, "blobs")).FullName;
+        _temp = Directory.CreateDirectory(Path.Combine(root, "tmp")).FullName;
+        _leases = new FileLeaseTable(Directory.CreateDirectory(Path.Combine(root, "leases")).FullName, options.TimeProvider);
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredBlob> UploadAsync(string path, Stream content, BlobWriteMode mode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var target = FileOf(path);
+        if (mode == BlobWriteMode.CreateOnly && File.Exists(target))
+        {
+            throw new BlobAlreadyExistsException(path);
+        }
+
+        if (mode == BlobWriteMode.Overwrite && _leases.IsLeased(path))
+        {
+            throw new BlobLeaseConflictException(path);
+        }
+
+        var temp = Path.Combine(_temp, Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferBytes, FileOptions.Asynchronous))
+            {
+                await content.CopyToAsync(file, CopyBufferBytes, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            try
+            {
+                File.Move(temp, target, overwrite: mode == BlobWriteMode.Overwrite);
+            }
+            catch (IOException) when (mode == BlobWriteMode.CreateOnly && File.Exists(target))
+            {
+                throw new BlobAlreadyExistsException(path);
+            }
+
+            return Properties(path, new FileInfo(target));
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // Blobs are replaced whole by rename, so readers need no lock and may outlive a delete.
+            Stream stream = new FileStream(FileOf(path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0, FileOptions.Asynchronous);
+            return Task.FromResult(stream);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BlobNotFoundException(path, e);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DownloadToAsync(string path, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        await using var source = await OpenReadAsync(path, cancellationToken);
+        await source.CopyToAsync(destination, CopyBufferBytes, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<StoredBlob?> GetPropertiesAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var info = new FileInfo(FileOf(path));
+        return Task.FromResult(info.Exists ? Properties(path, info) : null);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredBlob> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        BlobPath.ValidatePrefix(prefix);
+        await Task.Yield();
+
+        // Start from the deepest directory the prefix names, then filter by the full prefix.
+        var slash = prefix.LastIndexOf('/');
+        var directory = slash < 0 ? _blobs : Path.Combine(_blobs, prefix[..slash]);
+        if (!Directory.Exists(directory))
+        {
+            yield break;
+        }
+
+        var found = new DirectoryInfo(directory)
+            .EnumerateFiles("*", SearchOption.AllDirectories)
+            .Select(f => (Path: Path.GetRelativePath(_blobs, f.FullName).Replace(Path.DirectorySeparatorChar, '/'), Info: f))
+            .Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderBy(f => f.Path, StringComparer.Ordinal);
+        foreach (var (path, info) in found)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Properties(path, info);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var file = FileOf(path);
+        if (_leases.IsLeased(path))
+        {
+            throw new BlobLeaseConflictException(path);
+        }
+
+        var existed = File.Exists(file);
+        File.Delete(file);
+        return Task.FromResult(existed);
+    }
+
+    /// <inheritdoc />
+    public async Task<IBlobLease?> TryAcquireLeaseAsync(string path, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        LeaseDuration.Validate(duration);
+        if (!File.Exists(FileOf(path)))
+        {
+            try
+            {
+                await UploadAsync(path, Stream.Null, BlobWriteMode.CreateOnly, cancellationToken);
+            }
+            catch (BlobAlreadyExistsException)
+            {
+                // Someone created it meanwhile: fine, it exists.
+            }
+        }
+
+        return _leases.TryAcquire(path, duration);
+    }
+
+    /// <inheritdoc />
+    public Task<Uri> CreateDownloadUrlAsync(string path, TimeSpan lifetime, CancellationToken cancellationToken = default) =>
+        Task.FromResult(TransferUrl(path, TransferAccess.Read, lifetime));
+
+    /// <inheritdoc />
+    public Task<Uri> CreateUploadUrlAsync(string path, TimeSpan lifetime, CancellationToken cancellationToken = default) =>
+        Task.FromResult(TransferUrl(path, TransferAccess.Create, lifetime));
+
+    /// <summary>Checks a transfer token from a URL; on failure, <paramref name="error"/> says why.</summary>
+    internal TransferToken? VerifyTransfer(string token, out string? error) =>
+        TransferToken.Verify(token, _options.SigningKey, _options.TimeProvider.GetUtcNow(), out error);
+
+    private Uri TransferUrl(string path, TransferAccess access, TimeSpan lifetime)
+    {
+        BlobPath.Validate(path);
+        if (lifetime <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lifetime), "a transfer URL's lifetime must be positive");
+        }
+
+        var baseUri = _options.TransferBaseUri
+            ?? throw new InvalidOperationException("This store has no TransferBaseUri: transfer URLs need the address of the server that maps MapBlobTransfer.");
+        var token = new TransferToken(path, access, _options.TimeProvider.GetUtcNow() + lifetime).Sign(_options.SigningKey);
+        return new Uri(baseUri, "transfer/" + token);
+    }
+
+    private string FileOf(string path) => Path.Combine(_blobs, BlobPath.Validate(path).Replace('/', Path.DirectorySeparatorChar));
+
+    private static StoredBlob Properties(string path, FileInfo info) =>
+        new(path, info.Length, $"\"{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}\"", info.LastWriteTimeUtc);
+}
