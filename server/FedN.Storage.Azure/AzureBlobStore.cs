@@ -135,17 +135,16 @@ public sealed class AzureBlobStore : IBlobStore
     public async Task<IBlobLease?> TryAcquireLeaseAsync(string path, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         LeaseDuration.Validate(duration);
-        var blob = Blob(path);
         try
         {
-            await blob.UploadAsync(Stream.Null, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+            await UploadAsync(path, Stream.Null, BlobWriteMode.CreateOnly, cancellationToken);
         }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        catch (Exception e) when (e is BlobAlreadyExistsException or BlobLeaseConflictException)
         {
             // It exists already (possibly leased): fine.
         }
 
-        var leases = blob.GetBlobLeaseClient();
+        var leases = Blob(path).GetBlobLeaseClient();
         try
         {
             await leases.AcquireAsync(duration, cancellationToken: cancellationToken);

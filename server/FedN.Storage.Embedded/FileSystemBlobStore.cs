@@ -54,7 +54,6 @@ public sealed class FileSystemBlobStore : IBlobStore
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferBytes, FileOptions.Asynchronous))
             {
                 await content.CopyToAsync(file, CopyBufferBytes, cancellationToken);
-                await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
             }
 
