@@ -1,0 +1,23 @@
+namespace FedN.Core.Federation;
+
+/// <summary>A client known to the federation.</summary>
+public sealed record ClientRecord
+{
+    /// <summary>The client's id (the subject of its token).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>A name for people.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Whether it has a live connection.</summary>
+    public bool Online { get; init; }
+
+    /// <summary>When it was last heard from.</summary>
+    public DateTimeOffset? LastSeen { get; init; }
+
+    /// <summary>When it first connected.</summary>
+    public DateTimeOffset FirstSeen { get; init; }
+
+    /// <summary>What the client reports about itself (SDK version, platform, ...).</summary>
+    public IReadOnlyDictionary<string, string>? Attributes { get; init; }
+}

@@ -1,0 +1,78 @@
+namespace FedN.Core.Federation;
+
+/// <summary>One round of a session: who was asked, what arrived, what was committed.</summary>
+public sealed record RoundRecord
+{
+    /// <summary>The session.</summary>
+    public required string SessionId { get; init; }
+
+    /// <summary>The round number, from 1.</summary>
+    public required int Round { get; init; }
+
+    /// <summary>Where it is.</summary>
+    public RoundStatus Status { get; init; } = RoundStatus.Planned;
+
+    /// <summary>The global model the clients train from.</summary>
+    public required string InputModelId { get; init; }
+
+    /// <summary>The model this round committed, once it has.</summary>
+    public string? OutputModelId { get; init; }
+
+    /// <summary>Clients asked to train.</summary>
+    public int AssignedClients { get; init; }
+
+    /// <summary>Updates announced by clients (counted as they arrive).</summary>
+    public long UpdatesReceived { get; init; }
+
+    /// <summary>Updates aggregated into the model.</summary>
+    public long UpdatesAggregated { get; init; }
+
+    /// <summary>Updates refused (late, duplicate, unassigned, invalid).</summary>
+    public long UpdatesRejected { get; init; }
+
+    /// <summary>What each combiner did.</summary>
+    public IReadOnlyList<ShardFigures> Shards { get; init; } = [];
+
+    /// <summary>Example-weighted validation metrics of the committed model (for example accuracy, loss).</summary>
+    public IReadOnlyDictionary<string, double>? ValidationMetrics { get; init; }
+
+    /// <summary>When it started.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When it committed or failed.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>Why it failed, for people.</summary>
+    public string? Message { get; init; }
+}
+
+/// <summary>The steps of a round.</summary>
+public enum RoundStatus
+{
+    /// <summary>Clients chosen and split into shards.</summary>
+    Planned,
+
+    /// <summary>Tasks sent; combiners aggregating.</summary>
+    Training,
+
+    /// <summary>Partials being merged into the new model.</summary>
+    Reducing,
+
+    /// <summary>The new model is being validated.</summary>
+    Validating,
+
+    /// <summary>The new model is on the trail.</summary>
+    Committed,
+
+    /// <summary>The round did not produce a model (see <see cref="RoundRecord.Message"/>).</summary>
+    Failed,
+}
+
+/// <summary>One combiner's share of a round.</summary>
+/// <param name="Shard">The shard number, from 0.</param>
+/// <param name="Expected">Clients assigned to the shard.</param>
+/// <param name="Aggregated">Updates it aggregated.</param>
+/// <param name="Rejected">Updates it refused.</param>
+/// <param name="Examples">Training examples behind its partial.</param>
+/// <param name="Seconds">How long it ran.</param>
+public sealed record ShardFigures(int Shard, int Expected, int Aggregated, int Rejected, long Examples, double Seconds);

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using FedN.Core.Federation;
+
+namespace FedN.Core.Metadata;
+
+/// <summary>Sessions, one partition each; listed newest first.</summary>
+public sealed class SessionRepository(IMetadataStore store) : MetadataRepository<SessionRecord>(store, MetadataContainers.Sessions)
+{
+    /// <summary>Stores a new session after checking its configuration.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    /// <exception cref="MetadataAlreadyExistsException">The id is taken.</exception>
+    public Task<Versioned<SessionRecord>> CreateAsync(SessionRecord session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        MetadataPath.ValidateKeyPart(session.Id, "session id");
+        if (session.Id[0] == '_')
+        {
+            throw new ArgumentException($"invalid session id '{session.Id}': names starting with '_' are reserved", nameof(session));
+        }
+
+        session.Config.Check();
+        return CreateCoreAsync(session, cancellationToken);
+    }
+
+    /// <summary>The session, or <see langword="null"/>.</summary>
+    public Task<Versioned<SessionRecord>?> GetAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        GetCoreAsync(Key(sessionId), cancellationToken);
+
+    /// <summary>Sessions, newest first, optionally only those in <paramref name="status"/>.</summary>
+    public Task<RecordPage<SessionRecord>> ListAsync(PageRequest page, SessionStatus? status = null, CancellationToken cancellationToken = default) =>
+        QueryCoreAsync(null, status is { } s ? [MetadataFilter.Equal("status", JsonName(s))] : [], descending: true, page, cancellationToken);
+
+    /// <summary>Applies <paramref name="change"/> with optimistic concurrency, retrying on conflicts.</summary>
+    public Task<Versioned<SessionRecord>> UpdateAsync(string sessionId, Func<SessionRecord, SessionRecord> change, CancellationToken cancellationToken = default) =>
+        UpdateCoreAsync(Key(sessionId), change, cancellationToken);
+
+    /// <inheritdoc />
+    protected override MetadataKey KeyOf(SessionRecord record) => Key(record.Id);
+
+    /// <inheritdoc />
+    protected override string SortKeyOf(SessionRecord record) => TimeSortKey(record.CreatedAt, record.Id);
+
+    private static MetadataKey Key(string sessionId) => new(sessionId, sessionId);
+
+    private static string JsonName(SessionStatus status) => JsonSerializer.SerializeToElement(status, MetadataJson.Options).GetString()!;
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using FedN.Core.Federation;
+
+namespace FedN.Core.Metadata;
+
+/// <summary>Validation results, partitioned by session, ordered by round then client.</summary>
+public sealed class ValidationRepository(IMetadataStore store) : MetadataRepository<ValidationRecord>(store, MetadataContainers.Validations)
+{
+    /// <summary>Stores a client's validation of a round's model. A client validates a round once.</summary>
+    /// <exception cref="MetadataAlreadyExistsException">This client already reported for this round.</exception>
+    public Task<Versioned<ValidationRecord>> CreateAsync(ValidationRecord validation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentOutOfRangeException.ThrowIfLessThan(validation.Round, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(validation.NumExamples);
+        return CreateCoreAsync(validation, cancellationToken);
+    }
+
+    /// <summary>The validation, or <see langword="null"/>.</summary>
+    public Task<Versioned<ValidationRecord>?> GetAsync(string sessionId, int round, string clientId, CancellationToken cancellationToken = default) =>
+        GetCoreAsync(new MetadataKey(sessionId, Id(round, clientId)), cancellationToken);
+
+    /// <summary>A session's validations by round then client, optionally of one round and/or one client.</summary>
+    public Task<RecordPage<ValidationRecord>> ListAsync(string sessionId, PageRequest page, int? round = null, string? clientId = null, CancellationToken cancellationToken = default)
+    {
+        List<MetadataFilter> filters = [];
+        if (round is { } r)
+        {
+            filters.Add(MetadataFilter.Equal("round", r));
+        }
+
+        if (clientId is not null)
+        {
+            filters.Add(MetadataFilter.Equal("clientId", clientId));
+        }
+
+        return QueryCoreAsync(sessionId, filters, descending: false, page, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override MetadataKey KeyOf(ValidationRecord record) => new(record.SessionId, Id(record.Round, record.ClientId));
+
+    /// <inheritdoc />
+    protected override string SortKeyOf(ValidationRecord record) => Id(record.Round, record.ClientId);
+
+    private static string Id(int round, string clientId) => string.Create(CultureInfo.InvariantCulture, $"{round:D10}:{clientId}");
+}

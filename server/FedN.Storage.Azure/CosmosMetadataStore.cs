@@ -1,0 +1,299 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using FedN.Core.Metadata;
+using Microsoft.Azure.Cosmos;
+
+namespace FedN.Storage.Azure;
+
+/// <summary>
+/// <see cref="IMetadataStore"/> on Azure Cosmos DB (NoSQL API): one container per record kind
+/// (<see cref="MetadataContainers"/>), each partitioned by <c>/pk</c>, which holds what that kind is
+/// partitioned by. A document is <c>{ "id", "pk", "sort", "body": { the record } }</c>; ETags are
+/// Cosmos DB's own, patches are Cosmos DB patches, queries are ordered by <c>sort</c> and paged with
+/// the service's continuation tokens. Throttling (429) and transient faults are retried by the SDK
+/// (<see cref="CosmosMetadataStoreOptions"/>).
+/// </summary>
+public sealed class CosmosMetadataStore : IMetadataStore, IDisposable
+{
+    /// <summary>The partition key path of every FedN container.</summary>
+    public const string PartitionKeyPath = "/pk";
+
+    private readonly CosmosClient _client;
+    private readonly Database _database;
+    private readonly bool _ownsClient;
+
+    /// <summary>Wraps a client (for example one authenticated with a managed identity) and a database whose containers exist.</summary>
+    public CosmosMetadataStore(CosmosClient client, string databaseName)
+        : this(client, databaseName, ownsClient: false)
+    {
+    }
+
+    private CosmosMetadataStore(CosmosClient client, string databaseName, bool ownsClient)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _database = client.GetDatabase(databaseName);
+        _ownsClient = ownsClient;
+    }
+
+    /// <summary>Connects with <see cref="CosmosMetadataStoreOptions.ConnectionString"/>, creating the database and containers when allowed.</summary>
+    /// <exception cref="ArgumentException">The options are incomplete.</exception>
+    public static async Task<CosmosMetadataStore> CreateAsync(CosmosMetadataStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException($"no Cosmos DB connection string: set {CosmosMetadataStoreOptions.Section}:ConnectionString (AccountEndpoint=...;AccountKey=...;)", nameof(options));
+        }
+
+        var client = new CosmosClient(options.ConnectionString, CreateClientOptions(options));
+        var store = new CosmosMetadataStore(client, options.DatabaseName, ownsClient: true);
+        try
+        {
+            if (options.CreateIfMissing)
+            {
+                await store.CreateContainersAsync(options.DatabaseThroughput, cancellationToken);
+            }
+
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The SDK settings FedN uses: retries on throttling, System.Text.Json, and the emulator's compatibility layer when asked for.</summary>
+    public static CosmosClientOptions CreateClientOptions(CosmosMetadataStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clientOptions = new CosmosClientOptions
+        {
+            ApplicationName = "FedN",
+            MaxRetryAttemptsOnRateLimitedRequests = options.MaxRetryAttemptsOnRateLimitedRequests,
+            MaxRetryWaitTimeOnRateLimitedRequests = options.MaxRetryWaitTimeOnRateLimitedRequests,
+            RequestTimeout = options.RequestTimeout,
+            UseSystemTextJsonSerializerWithOptions = MetadataJson.Options,
+        };
+        if (options.Emulator)
+        {
+            clientOptions.ConnectionMode = ConnectionMode.Gateway;
+            clientOptions.LimitToEndpoint = true;
+            clientOptions.HttpClientFactory = CosmosEmulatorCompatibilityHandler.CreateHttpClient;
+        }
+
+        return clientOptions;
+    }
+
+    /// <inheritdoc />
+    public async Task<MetadataDocument> CreateAsync(string container, MetadataDocument document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        using var response = await Container(container).CreateItemStreamAsync(Envelope(document), PartitionOf(document.Key), cancellationToken: cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            throw new MetadataAlreadyExistsException(container, document.Key);
+        }
+
+        return Stored(container, document.Key, response);
+    }
+
+    /// <inheritdoc />
+    public async Task<MetadataDocument?> ReadAsync(string container, MetadataKey key, CancellationToken cancellationToken = default)
+    {
+        using var response = await Container(container).ReadItemStreamAsync(key.Id, PartitionOf(key), cancellationToken: cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : Stored(container, key, response);
+    }
+
+    /// <inheritdoc />
+    public async Task<MetadataDocument> ReplaceAsync(string container, MetadataDocument document, string ifMatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentException.ThrowIfNullOrEmpty(ifMatch);
+        using var response = await Container(container).ReplaceItemStreamAsync(
+            Envelope(document), document.Key.Id, PartitionOf(document.Key), new ItemRequestOptions { IfMatchEtag = ifMatch }, cancellationToken);
+        return Stored(container, document.Key, response);
+    }
+
+    /// <inheritdoc />
+    public async Task<MetadataDocument> UpsertAsync(string container, MetadataDocument document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        using var response = await Container(container).UpsertItemStreamAsync(Envelope(document), PartitionOf(document.Key), cancellationToken: cancellationToken);
+        return Stored(container, document.Key, response);
+    }
+
+    /// <inheritdoc />
+    public async Task<MetadataDocument> PatchAsync(string container, MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch = null, CancellationToken cancellationToken = default)
+    {
+        MetadataPatch.Validate(operations);
+        var patch = operations.Select(operation => operation.Kind == MetadataPatchKind.Increment
+            ? PatchOperation.Increment("/body" + operation.Path, operation.Value.GetInt64())
+            : PatchOperation.Set("/body" + operation.Path, operation.Value)).ToList();
+        using var response = await Container(container).PatchItemStreamAsync(
+            key.Id, PartitionOf(key), patch, new PatchItemRequestOptions { IfMatchEtag = ifMatch }, cancellationToken);
+        return Stored(container, key, response);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string container, MetadataKey key, string? ifMatch = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await Container(container).DeleteItemStreamAsync(key.Id, PartitionOf(key), new ItemRequestOptions { IfMatchEtag = ifMatch }, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        ThrowOnFailure(container, key, response);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<MetadataPage> QueryAsync(string container, MetadataQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        List<string> conditions = [];
+        var parameters = new List<(string Name, object Value)>();
+        if (query.Partition is not null)
+        {
+            // Redundant with the request's partition key, but it keeps the query meaning the same
+            // whoever routes it (the emulator, for one, requires it in the text).
+            conditions.Add("c.pk = @partition");
+            parameters.Add(("@partition", query.Partition));
+        }
+
+        for (var i = 0; i < query.Filters.Count; i++)
+        {
+            // Field names are validated identifiers (MetadataPath), so naming them inline is safe.
+            conditions.Add($"c.body.{query.Filters[i].Field} = @value{i}");
+            parameters.Add(($"@value{i}", query.Filters[i].Value));
+        }
+
+        var sql = new StringBuilder("SELECT * FROM c");
+        if (conditions.Count > 0)
+        {
+            sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
+        }
+
+        sql.Append(query.Descending ? " ORDER BY c.sort DESC" : " ORDER BY c.sort ASC");
+        var definition = new QueryDefinition(sql.ToString());
+        foreach (var (name, value) in parameters)
+        {
+            definition.WithParameter(name, value);
+        }
+
+        var options = new QueryRequestOptions
+        {
+            MaxItemCount = query.PageSize,
+            PartitionKey = query.Partition is null ? null : new PartitionKey(query.Partition),
+        };
+        var continuation = query.ContinuationToken;
+        List<MetadataDocument> documents = [];
+
+        // The service may return an empty page with a continuation (it stopped early); keep reading
+        // until there are documents or nothing is left, so an empty page always means the end.
+        do
+        {
+            using var iterator = Container(container).GetItemQueryStreamIterator(definition, continuation, options);
+            if (!iterator.HasMoreResults)
+            {
+                break;
+            }
+
+            using var response = await iterator.ReadNextAsync(cancellationToken);
+            if (response.StatusCode == HttpStatusCode.BadRequest && query.ContinuationToken is not null)
+            {
+                throw new ArgumentException($"the continuation token was not accepted ({response.ErrorMessage}); start the query again without it", nameof(query));
+            }
+
+            ThrowOnFailure(container, null, response);
+            using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken);
+            foreach (var item in page.RootElement.GetProperty("Documents").EnumerateArray())
+            {
+                documents.Add(FromEnvelope(item));
+            }
+
+            continuation = response.ContinuationToken;
+        }
+        while (documents.Count == 0 && continuation is not null);
+
+        return new MetadataPage(documents, continuation);
+    }
+
+    /// <summary>Disposes the client if this store created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
+    }
+
+    private async Task CreateContainersAsync(int? databaseThroughput, CancellationToken cancellationToken)
+    {
+        var database = await _client.CreateDatabaseIfNotExistsAsync(_database.Id, databaseThroughput, cancellationToken: cancellationToken);
+        foreach (var name in MetadataContainers.All)
+        {
+            await database.Database.CreateContainerIfNotExistsAsync(new ContainerProperties(name, PartitionKeyPath), cancellationToken: cancellationToken);
+        }
+    }
+
+    private Container Container(string name) => _database.GetContainer(name);
+
+    private static PartitionKey PartitionOf(MetadataKey key) => new(key.Partition);
+
+    private static MemoryStream Envelope(MetadataDocument document)
+    {
+        if (document.Body.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException($"a metadata document must be a JSON object, not {document.Body.ValueKind}", nameof(document));
+        }
+
+        var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", document.Key.Id);
+            writer.WriteString("pk", document.Key.Partition);
+            writer.WriteString("sort", document.SortKey);
+            writer.WritePropertyName("body");
+            document.Body.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        stream.Position = 0;
+        return stream;
+    }
+
+    private static MetadataDocument FromEnvelope(JsonElement item) => new(
+        new MetadataKey(item.GetProperty("pk").GetString()!, item.GetProperty("id").GetString()!),
+        item.GetProperty("sort").GetString()!,
+        item.GetProperty("body").Clone(),
+        item.GetProperty("_etag").GetString());
+
+    private static MetadataDocument Stored(string container, MetadataKey key, ResponseMessage response)
+    {
+        ThrowOnFailure(container, key, response);
+        using var document = JsonDocument.Parse(response.Content);
+        return FromEnvelope(document.RootElement);
+    }
+
+    private static void ThrowOnFailure(string container, MetadataKey? key, ResponseMessage response)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var what = key is { } named ? $"{container} record '{named}'" : $"query on {container}";
+        throw response.StatusCode switch
+        {
+            HttpStatusCode.NotFound when key is { } missing => new MetadataNotFoundException(container, missing),
+            HttpStatusCode.PreconditionFailed when key is { } changed => new MetadataConflictException(container, changed),
+            HttpStatusCode.TooManyRequests => new MetadataStoreException($"{what}: Cosmos DB is still throttling (429) after the SDK's retries; raise the throughput or the retry limits ({CosmosMetadataStoreOptions.Section})"),
+            _ => new MetadataStoreException($"{what}: Cosmos DB answered {(int)response.StatusCode} {response.StatusCode}: {response.ErrorMessage}"),
+        };
+    }
+}

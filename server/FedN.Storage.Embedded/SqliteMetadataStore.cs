@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FedN.Core.Metadata;
+using Microsoft.Data.Sqlite;
+
+namespace FedN.Storage.Embedded;
+
+/// <summary>
+/// Metadata in one SQLite file (write-ahead log, full sync): durable across restarts, and safe for
+/// two server processes sharing the data directory, since every write is one statement or one
+/// immediate transaction and SQLite's file locks serialize writers across processes.
+/// </summary>
+public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
+{
+    /// <summary>The schema this code writes; a newer file is refused rather than misread.</summary>
+    public const int SchemaVersion = 1;
+
+    private const int SqliteConstraint = 19;
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _connectionString;
+
+    private SqliteMetadataStore(string connectionString) => _connectionString = connectionString;
+
+    /// <summary>Opens the store in <paramref name="databasePath"/>, creating the file and its schema if needed.</summary>
+    /// <exception cref="MetadataStoreException">The file was written by a newer FedN.</exception>
+    public static async Task<SqliteMetadataStore> OpenAsync(string databasePath, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        };
+        var store = new SqliteMetadataStore(builder.ToString());
+        await using var connection = await store.OpenConnectionAsync(cancellationToken);
+        var version = Convert.ToInt32(await Scalar(connection, "PRAGMA user_version", cancellationToken), CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new MetadataStoreException($"metadata file '{databasePath}' has schema version {version}, newer than this FedN understands ({SchemaVersion}); upgrade FedN");
+        }
+
+        await Execute(connection, """
+            PRAGMA journal_mode = WAL;
+            BEGIN IMMEDIATE;
+            CREATE TABLE IF NOT EXISTS documents (
+                container TEXT NOT NULL,
+                partition TEXT NOT NULL,
+                id        TEXT NOT NULL,
+                sort      TEXT NOT NULL,
+                etag      TEXT NOT NULL,
+                body      TEXT NOT NULL,
+                PRIMARY KEY (container, partition, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS documents_in_partition ON documents (container, partition, sort, id);
+            CREATE INDEX IF NOT EXISTS documents_across_partitions ON documents (container, sort, partition, id);
+            PRAGMA user_version = 1;
+            COMMIT;
+            """, cancellationToken);
+        return store;
+    }
+
+    /// <inheritdoc />
+    public async Task<MetadataDocument> CreateAsync(string container, MetadataDocument document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, "INSERT INTO documents (container, partition, id, sort, etag, body) VALUES ($container, $partition, $id, $sort, $etag, $body)");
+        var stored = Bind(command, container, document);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+        {
+            throw new MetadataAlreadyExistsException(container, document.Key, e);
+        }
+
+        return stored;
+    }
+
+    /// <inheritdoc />
+    public async Task<MetadataDocument?> ReadAsync(string container, MetadataKey key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await ReadAsync(connection, container, key, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<MetadataDocument> ReplaceAsync(string container, MetadataDocument document, string ifMatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentException.ThrowIfNullOrEmpty(ifMatch);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, "UPDATE documents SET sort = $sort, etag = $etag, body = $body WHERE container = $container AND partition = $partition AND id = $id AND etag = $ifMatch");
+        var stored = Bind(command, container, document);
+        command.Parameters.AddWithValue("$ifMatch", ifMatch);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw await ReadAsync(connection, container, document.Key, cancellationToken) is null
+                ? new MetadataNotFoundException(container, document.Key)
+                : new MetadataConflictException(container, document.Key);
+        }
+
+        return stored;
+    }
+
+    /// <inheritdoc />
+    public async Task<MetadataDocument> UpsertAsync(string container, MetadataDocument document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, """
+            INSERT INTO documents (container, partition, id, sort, etag, body) VALUES ($container, $partition, $id, $sort, $etag, $body)
+            ON CONFLICT (container, partition, id) DO UPDATE SET sort = excluded.sort, etag = excluded.etag, body = excluded.body
+            """);
+        var stored = Bind(command, container, document);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return stored;
+    }
+
+    /// <inheritdoc />
+    public async Task<MetadataDocument> PatchAsync(string container, MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch = null, CancellationToken cancellationToken = default)
+    {
+        MetadataPatch.Validate(operations);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+
+        // An immediate transaction takes the write lock before the read, so no other writer (in this
+        // process or another) can slip in between reading the document and writing it back.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var current = await ReadAsync(connection, container, key, cancellationToken) ?? throw new MetadataNotFoundException(container, key);
+        if (ifMatch is not null && ifMatch != current.ETag)
+        {
+            throw new MetadataConflictException(container, key);
+        }
+
+        var body = JsonSerializer.SerializeToNode(current.Body)!.AsObject();
+        foreach (var operation in operations)
+        {
+            operation.ApplyTo(body);
+        }
+
+        await using var command = Command(connection, "UPDATE documents SET etag = $etag, body = $body WHERE container = $container AND partition = $partition AND id = $id");
+        var patched = Bind(command, container, current with { Body = JsonSerializer.SerializeToElement(body) });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return patched;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string container, MetadataKey key, string? ifMatch = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, "DELETE FROM documents WHERE container = $container AND partition = $partition AND id = $id AND ($ifMatch IS NULL OR etag = $ifMatch)");
+        BindKey(command, container, key);
+        command.Parameters.AddWithValue("$ifMatch", (object?)ifMatch ?? DBNull.Value);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
+        {
+            return true;
+        }
+
+        return ifMatch is not null && await ReadAsync(connection, container, key, cancellationToken) is not null
+            ? throw new MetadataConflictException(container, key)
+            : false;
+    }
+
+    /// <inheritdoc />
+    public async Task<MetadataPage> QueryAsync(string container, MetadataQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT partition, id, sort, etag, body FROM documents WHERE container = $container");
+        command.Parameters.AddWithValue("$container", container);
+        if (query.Partition is not null)
+        {
+            sql.Append(" AND partition = $partition");
+            command.Parameters.AddWithValue("$partition", query.Partition);
+        }
+
+        for (var i = 0; i < query.Filters.Count; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" AND json_extract(body, $path{i}) = $value{i}");
+            command.Parameters.AddWithValue($"$path{i}", "$." + query.Filters[i].Field);
+            command.Parameters.AddWithValue($"$value{i}", query.Filters[i].Value);
+        }
+
+        var order = query.Descending ? "DESC" : "ASC";
+        if (query.ContinuationToken is not null)
+        {
+            var (sort, partition, id) = Position.Decode(query.ContinuationToken);
+            sql.Append(query.Descending ? " AND (sort, partition, id) < ($afterSort, $afterPartition, $afterId)" : " AND (sort, partition, id) > ($afterSort, $afterPartition, $afterId)");
+            command.Parameters.AddWithValue("$afterSort", sort);
+            command.Parameters.AddWithValue("$afterPartition", partition);
+            command.Parameters.AddWithValue("$afterId", id);
+        }
+
+        // One row more than the page tells whether there is a next page without a second query.
+        sql.Append(CultureInfo.InvariantCulture, $" ORDER BY sort {order}, partition {order}, id {order} LIMIT {query.PageSize + 1}");
+        command.CommandText = sql.ToString();
+        List<MetadataDocument> documents = [];
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                documents.Add(new MetadataDocument(new MetadataKey(reader.GetString(0), reader.GetString(1)), reader.GetString(2), ParseBody(reader.GetString(4)), reader.GetString(3)));
+            }
+        }
+
+        if (documents.Count <= query.PageSize)
+        {
+            return new MetadataPage(documents, null);
+        }
+
+        documents.RemoveAt(documents.Count - 1);
+        var last = documents[^1];
+        return new MetadataPage(documents, Position.Encode(last.SortKey, last.Key.Partition, last.Key.Id));
+    }
+
+    /// <summary>Closes the pooled connections to the file.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // Per connection: wait for another writer's lock inside SQLite (fine-grained) rather than
+            // failing at once, and make every commit reach the disk before it returns.
+            await Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<MetadataDocument?> ReadAsync(SqliteConnection connection, string container, MetadataKey key, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, "SELECT sort, etag, body FROM documents WHERE container = $container AND partition = $partition AND id = $id");
+        BindKey(command, container, key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new MetadataDocument(key, reader.GetString(0), ParseBody(reader.GetString(2)), reader.GetString(1))
+            : null;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    /// <summary>Binds the key, sort key, body and a fresh ETag; returns the document as it will be stored.</summary>
+    private static MetadataDocument Bind(SqliteCommand command, string container, MetadataDocument document)
+    {
+        if (document.Body.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException($"a metadata document must be a JSON object, not {document.Body.ValueKind}", nameof(document));
+        }
+
+        // A fresh random ETag (not a counter), so a document deleted and created again never
+        // matches an ETag read before the delete.
+        var stored = document with { ETag = Guid.NewGuid().ToString("N") };
+        BindKey(command, container, document.Key);
+        command.Parameters.AddWithValue("$sort", document.SortKey);
+        command.Parameters.AddWithValue("$etag", stored.ETag);
+        command.Parameters.AddWithValue("$body", document.Body.GetRawText());
+        return stored;
+    }
+
+    private static void BindKey(SqliteCommand command, string container, MetadataKey key)
+    {
+        command.Parameters.AddWithValue("$container", container);
+        command.Parameters.AddWithValue("$partition", key.Partition);
+        command.Parameters.AddWithValue("$id", key.Id);
+    }
+
+    private static JsonElement ParseBody(string json) => JsonSerializer.Deserialize<JsonElement>(json);
+
+    private static async Task Execute(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> Scalar(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>A continuation token: where the last page ended, as (sort key, partition, id).</summary>
+    private static class Position
+    {
+        public static string Encode(string sort, string partition, string id) =>
+            Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new[] { sort, partition, id }));
+
+        public static (string Sort, string Partition, string Id) Decode(string token)
+        {
+            try
+            {
+                var parts = JsonSerializer.Deserialize<string[]>(Convert.FromBase64String(token));
+                if (parts is [{ } sort, { } partition, { } id])
+                {
+                    return (sort, partition, id);
+                }
+            }
+            catch (Exception e) when (e is FormatException or JsonException)
+            {
+            }
+
+            throw new ArgumentException("the continuation token is not one this store issued; start the query again without it", nameof(token));
+        }
+    }
+}

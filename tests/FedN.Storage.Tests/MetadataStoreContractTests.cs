@@ -1,0 +1,77 @@
+using FedN.Core.Federation;
+using FedN.Core.Metadata;
+using FedN.Storage.Azure;
+using FedN.Storage.Embedded;
+using Microsoft.Azure.Cosmos;
+
+namespace FedN.Storage.Tests;
+
+/// <summary>The contract on SQLite, each test with a fresh database file.</summary>
+public sealed class SqliteMetadataStoreContractTests : MetadataStoreContract, IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("fedn-metadata-").FullName;
+    private SqliteMetadataStore? _store;
+
+    protected override IMetadataStore Store => _store!;
+
+    private string DatabasePath => Path.Combine(_directory, "metadata.db");
+
+    public async Task InitializeAsync() => _store = await SqliteMetadataStore.OpenAsync(DatabasePath);
+
+    public Task DisposeAsync()
+    {
+        _store?.Dispose();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Records_survive_reopening_the_file()
+    {
+        await new FederationMetadata(_store!).Sessions.CreateAsync(new SessionRecord { Id = "kept", Config = new SessionConfig(), SeedModelId = "seed" });
+        _store!.Dispose();
+        using var reopened = await SqliteMetadataStore.OpenAsync(DatabasePath);
+        Assert.NotNull(await new FederationMetadata(reopened).Sessions.GetAsync("kept"));
+    }
+
+    [Fact]
+    public async Task Two_stores_on_one_file_count_without_losing_updates()
+    {
+        using var other = await SqliteMetadataStore.OpenAsync(DatabasePath);
+        var (a, b) = (new FederationMetadata(_store!), new FederationMetadata(other));
+        await a.Rounds.CreateAsync(new RoundRecord { SessionId = "s", Round = 1, InputModelId = "seed" });
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).Rounds.CountUpdatesAsync("s", 1, received: 1))));
+        Assert.Equal(50, (await b.Rounds.GetAsync("s", 1))!.Value.UpdatesReceived);
+    }
+}
+
+/// <summary>The contract on Cosmos DB's API, served by the emulator through the emulator-only compatibility layer; each test with its own database.</summary>
+public sealed class CosmosMetadataStoreContractTests(CosmosEmulatorFixture emulator) : MetadataStoreContract, IClassFixture<CosmosEmulatorFixture>, IAsyncLifetime
+{
+    private CosmosMetadataStore? _store;
+
+    protected override IMetadataStore Store => _store!;
+
+    public async Task InitializeAsync() => _store = await CosmosMetadataStore.CreateAsync(new CosmosMetadataStoreOptions
+    {
+        ConnectionString = emulator.ConnectionString,
+        DatabaseName = $"fedn-{Guid.NewGuid():N}",
+        Emulator = true,
+    });
+
+    public Task DisposeAsync()
+    {
+        _store?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void The_compatibility_layer_is_off_unless_the_emulator_is_named()
+    {
+        var azure = CosmosMetadataStore.CreateClientOptions(new CosmosMetadataStoreOptions { ConnectionString = "AccountEndpoint=https://example.documents.azure.com:443/;AccountKey=a2V5;" });
+        Assert.Null(azure.HttpClientFactory);
+        Assert.Equal(ConnectionMode.Direct, azure.ConnectionMode);
+        Assert.False(azure.LimitToEndpoint);
+        Assert.NotNull(CosmosMetadataStore.CreateClientOptions(new CosmosMetadataStoreOptions { Emulator = true }).HttpClientFactory);
+    }
+}
