@@ -46,6 +46,11 @@ public sealed class CosmosMetadataStore : IMetadataStore, IDisposable
             throw new ArgumentException($"no Cosmos DB connection string: set {CosmosMetadataStoreOptions.Section}:ConnectionString (AccountEndpoint=...;AccountKey=...;)", nameof(options));
         }
 
+        if (options.Emulator)
+        {
+            RequireLoopback(options.ConnectionString);
+        }
+
         var client = new CosmosClient(options.ConnectionString, CreateClientOptions(options));
         var store = new CosmosMetadataStore(client, options.DatabaseName, ownsClient: true);
         try
@@ -237,6 +242,21 @@ public sealed class CosmosMetadataStore : IMetadataStore, IDisposable
         foreach (var name in MetadataContainers.All)
         {
             await database.Database.CreateContainerIfNotExistsAsync(new ContainerProperties(name, PartitionKeyPath), cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The compatibility layer accepts any certificate, so it may only ever talk to an emulator on
+    /// this machine: refuse it for any other endpoint, whatever the configuration says.
+    /// </summary>
+    private static void RequireLoopback(string connectionString)
+    {
+        var endpoint = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2))
+            .FirstOrDefault(pair => pair.Length == 2 && pair[0].Equals("AccountEndpoint", StringComparison.OrdinalIgnoreCase))?[1];
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || !(uri.IsLoopback || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException($"{CosmosMetadataStoreOptions.Section}:Emulator is set, but the account endpoint '{endpoint}' is not on this machine; the emulator compatibility layer is only for a local emulator (127.0.0.1)");
         }
     }
 

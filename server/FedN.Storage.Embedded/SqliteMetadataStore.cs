@@ -14,69 +14,27 @@ namespace FedN.Storage.Embedded;
 /// </summary>
 public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
 {
-    /// <summary>The schema this code writes; a newer file is refused rather than misread.</summary>
-    public const int SchemaVersion = 1;
+    private readonly SqliteDatabase _database;
 
-    private const int SqliteConstraint = 19;
-    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
-
-    private readonly string _connectionString;
-
-    private SqliteMetadataStore(string connectionString) => _connectionString = connectionString;
+    private SqliteMetadataStore(SqliteDatabase database) => _database = database;
 
     /// <summary>Opens the store in <paramref name="databasePath"/>, creating the file and its schema if needed.</summary>
     /// <exception cref="MetadataStoreException">The file was written by a newer FedN.</exception>
-    public static async Task<SqliteMetadataStore> OpenAsync(string databasePath, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(databasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
-        };
-        var store = new SqliteMetadataStore(builder.ToString());
-        await using var connection = await store.OpenConnectionAsync(cancellationToken);
-        var version = Convert.ToInt32(await Scalar(connection, "PRAGMA user_version", cancellationToken), CultureInfo.InvariantCulture);
-        if (version > SchemaVersion)
-        {
-            throw new MetadataStoreException($"metadata file '{databasePath}' has schema version {version}, newer than this FedN understands ({SchemaVersion}); upgrade FedN");
-        }
-
-        await Execute(connection, """
-            PRAGMA journal_mode = WAL;
-            BEGIN IMMEDIATE;
-            CREATE TABLE IF NOT EXISTS documents (
-                container TEXT NOT NULL,
-                partition TEXT NOT NULL,
-                id        TEXT NOT NULL,
-                sort      TEXT NOT NULL,
-                etag      TEXT NOT NULL,
-                body      TEXT NOT NULL,
-                PRIMARY KEY (container, partition, id)
-            ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS documents_in_partition ON documents (container, partition, sort, id);
-            CREATE INDEX IF NOT EXISTS documents_across_partitions ON documents (container, sort, partition, id);
-            PRAGMA user_version = 1;
-            COMMIT;
-            """, cancellationToken);
-        return store;
-    }
+    public static async Task<SqliteMetadataStore> OpenAsync(string databasePath, CancellationToken cancellationToken = default) =>
+        new(await SqliteDatabase.OpenAsync(databasePath, cancellationToken));
 
     /// <inheritdoc />
     public async Task<MetadataDocument> CreateAsync(string container, MetadataDocument document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, "INSERT INTO documents (container, partition, id, sort, etag, body) VALUES ($container, $partition, $id, $sort, $etag, $body)");
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var command = SqliteDatabase.Command(connection, "INSERT INTO documents (container, partition, id, sort, etag, body) VALUES ($container, $partition, $id, $sort, $etag, $body)");
         var stored = Bind(command, container, document);
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteDatabase.ConstraintViolation)
         {
             throw new MetadataAlreadyExistsException(container, document.Key, e);
         }
@@ -87,7 +45,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     /// <inheritdoc />
     public async Task<MetadataDocument?> ReadAsync(string container, MetadataKey key, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         return await ReadAsync(connection, container, key, cancellationToken);
     }
 
@@ -96,8 +54,8 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentException.ThrowIfNullOrEmpty(ifMatch);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, "UPDATE documents SET sort = $sort, etag = $etag, body = $body WHERE container = $container AND partition = $partition AND id = $id AND etag = $ifMatch");
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var command = SqliteDatabase.Command(connection, "UPDATE documents SET sort = $sort, etag = $etag, body = $body WHERE container = $container AND partition = $partition AND id = $id AND etag = $ifMatch");
         var stored = Bind(command, container, document);
         command.Parameters.AddWithValue("$ifMatch", ifMatch);
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
@@ -114,8 +72,8 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     public async Task<MetadataDocument> UpsertAsync(string container, MetadataDocument document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, """
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var command = SqliteDatabase.Command(connection, """
             INSERT INTO documents (container, partition, id, sort, etag, body) VALUES ($container, $partition, $id, $sort, $etag, $body)
             ON CONFLICT (container, partition, id) DO UPDATE SET sort = excluded.sort, etag = excluded.etag, body = excluded.body
             """);
@@ -128,7 +86,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     public async Task<MetadataDocument> PatchAsync(string container, MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch = null, CancellationToken cancellationToken = default)
     {
         MetadataPatch.Validate(operations);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
 
         // An immediate transaction takes the write lock before the read, so no other writer (in this
         // process or another) can slip in between reading the document and writing it back.
@@ -145,7 +103,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             operation.ApplyTo(body);
         }
 
-        await using var command = Command(connection, "UPDATE documents SET etag = $etag, body = $body WHERE container = $container AND partition = $partition AND id = $id");
+        await using var command = SqliteDatabase.Command(connection, "UPDATE documents SET etag = $etag, body = $body WHERE container = $container AND partition = $partition AND id = $id");
         var patched = Bind(command, container, current with { Body = JsonSerializer.SerializeToElement(body) });
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -155,8 +113,8 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string container, MetadataKey key, string? ifMatch = null, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, "DELETE FROM documents WHERE container = $container AND partition = $partition AND id = $id AND ($ifMatch IS NULL OR etag = $ifMatch)");
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var command = SqliteDatabase.Command(connection, "DELETE FROM documents WHERE container = $container AND partition = $partition AND id = $id AND ($ifMatch IS NULL OR etag = $ifMatch)");
         BindKey(command, container, key);
         command.Parameters.AddWithValue("$ifMatch", (object?)ifMatch ?? DBNull.Value);
         if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
@@ -174,7 +132,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var sql = new StringBuilder("SELECT partition, id, sort, etag, body FROM documents WHERE container = $container");
         command.Parameters.AddWithValue("$container", container);
@@ -224,46 +182,16 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <summary>Closes the pooled connections to the file.</summary>
-    public void Dispose()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-    }
-
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-
-            // Per connection: wait for another writer's lock inside SQLite (fine-grained) rather than
-            // failing at once, and make every commit reach the disk before it returns.
-            await Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;", cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    public void Dispose() => _database.ClearPool();
 
     private static async Task<MetadataDocument?> ReadAsync(SqliteConnection connection, string container, MetadataKey key, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, "SELECT sort, etag, body FROM documents WHERE container = $container AND partition = $partition AND id = $id");
+        await using var command = SqliteDatabase.Command(connection, "SELECT sort, etag, body FROM documents WHERE container = $container AND partition = $partition AND id = $id");
         BindKey(command, container, key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new MetadataDocument(key, reader.GetString(0), ParseBody(reader.GetString(2)), reader.GetString(1))
             : null;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command;
     }
 
     /// <summary>Binds the key, sort key, body and a fresh ETag; returns the document as it will be stored.</summary>
@@ -292,18 +220,6 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     private static JsonElement ParseBody(string json) => JsonSerializer.Deserialize<JsonElement>(json);
-
-    private static async Task Execute(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, sql);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<object?> Scalar(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, sql);
-        return await command.ExecuteScalarAsync(cancellationToken);
-    }
 
     /// <summary>A continuation token: where the last page ended, as (sort key, partition, id).</summary>
     private static class Position

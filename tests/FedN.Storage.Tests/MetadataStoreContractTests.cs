@@ -43,6 +43,37 @@ public sealed class SqliteMetadataStoreContractTests : MetadataStoreContract, IA
         await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).Rounds.CountUpdatesAsync("s", 1, received: 1))));
         Assert.Equal(50, (await b.Rounds.GetAsync("s", 1))!.Value.UpdatesReceived);
     }
+
+    [Fact]
+    public async Task Two_processes_sharing_the_file_lose_no_count_and_no_message()
+    {
+        const int PerWriter = 150;
+        using var queues = await SqliteQueueStore.OpenAsync(DatabasePath);
+        var rounds = new FederationMetadata(_store!).Rounds;
+        await rounds.CreateAsync(new RoundRecord { SessionId = "s", Round = 1, InputModelId = "seed" });
+
+        using var peer = SqlitePeer.Start(DatabasePath, PerWriter);
+        var peerErrors = peer.StandardError.ReadToEndAsync();
+        var received = 0;
+        for (var i = 0; i < PerWriter; i++)
+        {
+            await rounds.CountUpdatesAsync("s", 1, received: 1);
+            foreach (var message in await queues.ReceiveAsync(SqlitePeer.Queue, 32, TimeSpan.FromMinutes(5)))
+            {
+                received += await queues.DeleteMessageAsync(SqlitePeer.Queue, message) ? 1 : 0;
+            }
+        }
+
+        await peer.WaitForExitAsync();
+        Assert.True(peer.ExitCode == 0, $"the peer process failed: {await peerErrors}");
+        while (await queues.ReceiveAsync(SqlitePeer.Queue, 32, TimeSpan.FromMinutes(5)) is { Count: > 0 } rest)
+        {
+            received += rest.Count;
+        }
+
+        Assert.Equal(2 * PerWriter, (await rounds.GetAsync("s", 1))!.Value.UpdatesReceived);
+        Assert.Equal(PerWriter, received);
+    }
 }
 
 /// <summary>The contract on Cosmos DB's API, served by the emulator through the emulator-only compatibility layer; each test with its own database.</summary>

@@ -1,0 +1,122 @@
+using System.Globalization;
+using FedN.Core.Metadata;
+using Microsoft.Data.Sqlite;
+
+namespace FedN.Storage.Embedded;
+
+/// <summary>
+/// The embedded server's SQLite file (write-ahead log, full sync) and its schema, shared by the
+/// metadata store and the intake queues. Every connection waits inside SQLite for another
+/// writer's lock, so several processes can share the file.
+/// </summary>
+internal sealed class SqliteDatabase
+{
+    /// <summary>The schema this code writes; a newer file is refused rather than misread.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>SQLite's result code for a constraint violation (a duplicate key).</summary>
+    public const int ConstraintViolation = 19;
+
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _connectionString;
+
+    private SqliteDatabase(string connectionString) => _connectionString = connectionString;
+
+    /// <summary>Opens <paramref name="path"/>, creating the file and its schema if needed.</summary>
+    /// <exception cref="MetadataStoreException">The file was written by a newer FedN.</exception>
+    public static async Task<SqliteDatabase> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var database = new SqliteDatabase(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        }.ToString());
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var version = Convert.ToInt32(await Scalar(connection, "PRAGMA user_version", cancellationToken), CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new MetadataStoreException($"database '{path}' has schema version {version}, newer than this FedN understands ({SchemaVersion}); upgrade FedN");
+        }
+
+        await Execute(connection, """
+            PRAGMA journal_mode = WAL;
+            BEGIN IMMEDIATE;
+            CREATE TABLE IF NOT EXISTS documents (
+                container TEXT NOT NULL,
+                partition TEXT NOT NULL,
+                id        TEXT NOT NULL,
+                sort      TEXT NOT NULL,
+                etag      TEXT NOT NULL,
+                body      TEXT NOT NULL,
+                PRIMARY KEY (container, partition, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS documents_in_partition ON documents (container, partition, sort, id);
+            CREATE INDEX IF NOT EXISTS documents_across_partitions ON documents (container, sort, partition, id);
+            CREATE TABLE IF NOT EXISTS queue_messages (
+                id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                queue         TEXT NOT NULL,
+                body          TEXT NOT NULL,
+                visible_at    INTEGER NOT NULL,
+                dequeue_count INTEGER NOT NULL DEFAULT 0,
+                receipt       TEXT
+            );
+            CREATE INDEX IF NOT EXISTS queue_messages_visible ON queue_messages (queue, visible_at, id);
+            PRAGMA user_version = 1;
+            COMMIT;
+            """, cancellationToken);
+        return database;
+    }
+
+    /// <summary>Opens a (pooled) connection with FedN's per-connection settings.</summary>
+    public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // Per connection: wait for another writer's lock inside SQLite (fine-grained) rather than
+            // failing at once, and make every commit reach the disk before it returns.
+            await Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Closes the pooled connections to the file.</summary>
+    public void ClearPool()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    /// <summary>A command on <paramref name="connection"/>.</summary>
+    public static SqliteCommand Command(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    /// <summary>Runs statements that return nothing.</summary>
+    public static async Task Execute(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> Scalar(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+}
