@@ -212,14 +212,15 @@ public abstract class MetadataStoreContract
         }
 
         await Metadata.Events.AppendAsync(new StatusEvent { Time = T0, Kind = "federation.started", Message = "no session" });
-        var retried = new StatusEvent { Id = "round-1-committed", SessionId = "other", Time = T0, Kind = "round.committed", Message = "once" };
+        var retried = new StatusEvent { Id = "round-1-committed", SessionId = "other", Time = T0.AddSeconds(5), Kind = "round.committed", Message = "once" };
         await Metadata.Events.AppendAsync(retried);
         await Metadata.Events.AppendAsync(retried with { Message = "retried" });
+        await Metadata.Events.AppendAsync(new StatusEvent { Id = "z-earlier-event", SessionId = "other", Time = T0, Kind = "session.started", Message = "first" });
 
         Assert.Equal(Enumerable.Range(0, 9).Select(i => $"step {i}"), (await ReadAll(page => Metadata.Events.ListAsync("s", page), pageSize: 4)).Select(e => e.Message));
         Assert.Equal("step 8", (await Metadata.Events.ListAsync("s", new PageRequest(1), newestFirst: true)).Items[0].Value.Message);
         Assert.Equal(["no session"], (await Metadata.Events.ListAsync(null, PageRequest.First)).Items.Select(e => e.Value.Message));
-        Assert.Equal(["once"], (await Metadata.Events.ListAsync("other", PageRequest.First)).Items.Select(e => e.Value.Message));
+        Assert.Equal(["first", "once"], (await Metadata.Events.ListAsync("other", PageRequest.First)).Items.Select(e => e.Value.Message));
     }
 
     [Fact]
@@ -229,6 +230,7 @@ public abstract class MetadataStoreContract
         Assert.Contains("shards", (await Assert.ThrowsAsync<ArgumentException>(() => Metadata.Sessions.CreateAsync(NewSession("s") with { Config = new SessionConfig { Shards = 0 } }))).Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<ArgumentException>(() => Metadata.Rounds.ListAsync("s", new PageRequest(0)));
         await Assert.ThrowsAsync<ArgumentException>(() => Metadata.Rounds.ListAsync("s", new PageRequest(10, "not a token")));
+        await Assert.ThrowsAsync<ArgumentException>(() => Metadata.Sessions.GetAsync("a/b"));
         Assert.Null(await Metadata.Sessions.GetAsync("s"));
     }
 

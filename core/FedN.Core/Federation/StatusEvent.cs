@@ -3,7 +3,7 @@ namespace FedN.Core.Federation;
 /// <summary>Something that happened, for the event log of a session or of the federation.</summary>
 public sealed record StatusEvent
 {
-    /// <summary>The event's id; ids sort in the order events were recorded.</summary>
+    /// <summary>The event's id within its session; empty to have one made when it is appended.</summary>
     public string Id { get; init; } = "";
 
     /// <summary>The session it belongs to; <see langword="null"/> for federation-wide events.</summary>

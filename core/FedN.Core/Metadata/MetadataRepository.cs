@@ -59,7 +59,7 @@ public abstract class MetadataRepository<T>
     /// <summary>The record at <paramref name="key"/>, or <see langword="null"/>.</summary>
     protected async Task<Versioned<T>?> GetCoreAsync(MetadataKey key, CancellationToken cancellationToken)
     {
-        var stored = await _store.ReadAsync(Container, key, cancellationToken);
+        var stored = await _store.ReadAsync(Container, Validated(key), cancellationToken);
         return stored is null ? null : FromDocument(stored);
     }
 
@@ -96,13 +96,13 @@ public abstract class MetadataRepository<T>
     /// <summary>Applies a server-side patch (see <see cref="IMetadataStore.PatchAsync"/>).</summary>
     protected async Task<Versioned<T>> PatchCoreAsync(MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch, CancellationToken cancellationToken)
     {
-        var stored = await _store.PatchAsync(Container, key, operations, ifMatch, cancellationToken);
+        var stored = await _store.PatchAsync(Container, Validated(key), operations, ifMatch, cancellationToken);
         return FromDocument(stored);
     }
 
     /// <summary>Deletes the record; returns whether there was one.</summary>
     protected Task<bool> DeleteCoreAsync(MetadataKey key, string? ifMatch, CancellationToken cancellationToken) =>
-        _store.DeleteAsync(Container, key, ifMatch, cancellationToken);
+        _store.DeleteAsync(Container, Validated(key), ifMatch, cancellationToken);
 
     /// <summary>One page of records matching the partition and filters, in sort-key order.</summary>
     protected async Task<RecordPage<T>> QueryCoreAsync(string? partition, IReadOnlyList<MetadataFilter> filters, bool descending, PageRequest page, CancellationToken cancellationToken)
@@ -123,13 +123,15 @@ public abstract class MetadataRepository<T>
     /// <summary>A sort key that orders by time, then by <paramref name="id"/>.</summary>
     protected static string TimeSortKey(DateTimeOffset time, string id) => $"{time.UtcTicks:D19}:{id}";
 
-    private MetadataDocument ToDocument(T record)
+    private static MetadataKey Validated(MetadataKey key)
     {
-        var key = KeyOf(record);
         MetadataPath.ValidateKeyPart(key.Partition, "partition key");
         MetadataPath.ValidateKeyPart(key.Id, "id");
-        return new MetadataDocument(key, SortKeyOf(record), JsonSerializer.SerializeToElement(record, MetadataJson.Options));
+        return key;
     }
+
+    private MetadataDocument ToDocument(T record) =>
+        new(Validated(KeyOf(record)), SortKeyOf(record), JsonSerializer.SerializeToElement(record, MetadataJson.Options));
 
     private Versioned<T> FromDocument(MetadataDocument document)
     {

@@ -3,15 +3,15 @@ using FedN.Core.Federation;
 
 namespace FedN.Core.Metadata;
 
-/// <summary>The event log: events partitioned by session, in the order they were recorded.</summary>
+/// <summary>The event log: events partitioned by session, in time order.</summary>
 public sealed class StatusEventRepository(IMetadataStore store) : MetadataRepository<StatusEvent>(store, MetadataContainers.Events)
 {
     /// <summary>The partition of events that belong to no session.</summary>
     public const string FederationScope = "_federation";
 
     /// <summary>
-    /// Records <paramref name="statusEvent"/>. Without an id it gets one that sorts by its time; with
-    /// one (for example from a retried activity) appending it again returns the stored event.
+    /// Records <paramref name="statusEvent"/>. Without an id it gets a fresh one; with one (for
+    /// example from a retried activity) appending it again returns the stored event.
     /// </summary>
     public async Task<StatusEvent> AppendAsync(StatusEvent statusEvent, CancellationToken cancellationToken = default)
     {
@@ -38,5 +38,5 @@ public sealed class StatusEventRepository(IMetadataStore store) : MetadataReposi
     protected override MetadataKey KeyOf(StatusEvent record) => new(record.SessionId ?? FederationScope, record.Id);
 
     /// <inheritdoc />
-    protected override string SortKeyOf(StatusEvent record) => record.Id;
+    protected override string SortKeyOf(StatusEvent record) => TimeSortKey(record.Time, record.Id);
 }
