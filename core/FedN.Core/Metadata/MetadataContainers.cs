@@ -36,6 +36,12 @@ public static class MetadataContainers
     /// <summary>Status events, partitioned by session id (<see cref="StatusEventRepository.FederationScope"/> for events of no session).</summary>
     public const string Events = "events";
 
+    /// <summary>
+    /// The local durable runner's state: each instance's status, journal and event inbox, all
+    /// partitioned by instance id (one instance is replayed from one partition).
+    /// </summary>
+    public const string Orchestrations = "orchestrations";
+
     /// <summary>Every container, for stores that create them up front.</summary>
-    public static IReadOnlyList<string> All { get; } = [Sessions, Rounds, Models, Clients, Validations, Events];
+    public static IReadOnlyList<string> All { get; } = [Sessions, Rounds, Models, Clients, Validations, Events, Orchestrations];
 }

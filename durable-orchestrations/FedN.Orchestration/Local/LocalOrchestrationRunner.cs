@@ -1,0 +1,306 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FedN.Core.Metadata;
+using FedN.Core.Storage;
+
+namespace FedN.Orchestration.Local;
+
+/// <summary>
+/// The local server's durable runner: orchestrations whose every completed step is journaled in the
+/// metadata store before the orchestrator sees it, so a restarted process replays them to where
+/// they were and carries on. Each instance runs in one process at a time, the holder of its blob
+/// lease; another process on the same stores running <see cref="RunAsync"/> is a hot standby that
+/// takes instances over when their lease lapses.
+/// </summary>
+public sealed class LocalOrchestrationRunner : IAsyncDisposable
+{
+    private readonly IBlobStore _leases;
+    private readonly ConcurrentDictionary<string, InstanceExecution> _executions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, bool> _running = new();
+    private readonly CancellationTokenSource _lifetime = new();
+
+    /// <summary>Creates a runner over the shared stores.</summary>
+    public LocalOrchestrationRunner(OrchestrationCatalog catalog, IMetadataStore metadata, IBlobStore leases, LocalOrchestrationRunnerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        Catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        _leases = leases ?? throw new ArgumentNullException(nameof(leases));
+        Options = options ?? new LocalOrchestrationRunnerOptions();
+        Core.Storage.LeaseDuration.Validate(Options.LeaseDuration);
+        Instances = new InstanceRepository(metadata);
+        Journal = new JournalRepository(metadata);
+        Inbox = new InboxRepository(metadata);
+    }
+
+    internal OrchestrationCatalog Catalog { get; }
+
+    internal LocalOrchestrationRunnerOptions Options { get; }
+
+    internal TimeProvider Time => Options.TimeProvider;
+
+    internal InstanceRepository Instances { get; }
+
+    internal JournalRepository Journal { get; }
+
+    internal InboxRepository Inbox { get; }
+
+    /// <summary>Called after each journal write, before the orchestrator sees the step; tests use it to kill the runner at every such point.</summary>
+    internal Func<JournalEntry, CancellationToken, Task>? JournalWritten { get; set; }
+
+    /// <summary>
+    /// Starts an instance of orchestrator <paramref name="name"/> and runs it here if no other
+    /// runner holds it. Starting an id that exists changes nothing (retries are safe).
+    /// </summary>
+    public async Task<string> StartAsync(string name, string instanceId, object? input = null, CancellationToken cancellationToken = default)
+    {
+        Catalog.Orchestrator(name);
+        var now = Time.GetUtcNow();
+        try
+        {
+            await Instances.CreateAsync(new OrchestrationInstance
+            {
+                InstanceId = instanceId,
+                Name = name,
+                Input = OrchestrationCatalog.ToJson(input),
+                CreatedAt = now,
+                GenerationStartedAt = now,
+                UpdatedAt = now,
+            }, cancellationToken);
+        }
+        catch (MetadataAlreadyExistsException)
+        {
+        }
+
+        await TryRunAsync(instanceId, cancellationToken);
+        return instanceId;
+    }
+
+    /// <summary>Raises event <paramref name="name"/> to an instance; it waits in the instance's inbox until the orchestrator waits for it.</summary>
+    public async Task RaiseEventAsync(string instanceId, string name, object? payload = null, CancellationToken cancellationToken = default)
+    {
+        var now = Time.GetUtcNow();
+        await Inbox.AddAsync(new InboxEvent
+        {
+            InstanceId = instanceId,
+            Id = string.Create(CultureInfo.InvariantCulture, $"inbox-{now.UtcTicks:D19}-{Guid.NewGuid():N}"),
+            Name = name,
+            Payload = OrchestrationCatalog.ToJson(payload),
+            RaisedAt = now,
+        }, cancellationToken);
+        if (_executions.TryGetValue(instanceId, out var execution))
+        {
+            execution.Wake();
+        }
+    }
+
+    /// <summary>The instance, or <see langword="null"/>.</summary>
+    public async Task<OrchestrationInstance?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        (await Instances.GetAsync(instanceId, cancellationToken))?.Value;
+
+    /// <summary>Waits until the instance has completed or failed.</summary>
+    public async Task<OrchestrationInstance> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var instance = await GetInstanceAsync(instanceId, cancellationToken)
+                ?? throw new InvalidOperationException($"orchestration instance '{instanceId}' does not exist");
+            if (instance.Status != OrchestrationStatus.Running)
+            {
+                return instance;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(25), Time, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Keeps running every unfinished instance whose lease is free: after a restart, this resumes
+    /// them; in a standby process, this takes them over when the active process dies. Returns when
+    /// <paramref name="cancellationToken"/> is canceled.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var page = new PageRequest(MetadataQuery.MaxPageSize);
+            do
+            {
+                var running = await Instances.ListRunningAsync(page, cancellationToken);
+                foreach (var instance in running.Items)
+                {
+                    await TryRunAsync(instance.Value.InstanceId, cancellationToken);
+                }
+
+                page = page with { ContinuationToken = running.ContinuationToken };
+            }
+            while (page.ContinuationToken is not null);
+
+            try
+            {
+                await Task.Delay(Options.PollInterval, Time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    internal async Task OnJournalWrittenAsync(JournalEntry entry, CancellationToken cancellationToken)
+    {
+        if (JournalWritten is { } hook)
+        {
+            await hook(entry, cancellationToken);
+        }
+    }
+
+    internal async Task<JournalEntry> RunActivityAsync(PendingStep step, CancellationToken cancellationToken)
+    {
+        var activity = Catalog.Activity(step.Name);
+        var attempts = step.Retry?.MaxAttempts ?? 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new JournalEntry { InstanceId = "", Name = step.Name, Result = await activity(step.Input, cancellationToken) };
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= attempts)
+                {
+                    return new JournalEntry { InstanceId = "", Name = step.Name, ErrorType = e.GetType().FullName, ErrorMessage = e.Message };
+                }
+
+                await Task.Delay(step.Retry!.DelayBefore(attempt + 1), Time, cancellationToken);
+            }
+        }
+    }
+
+    internal async Task<JournalEntry> RunChildAsync(PendingStep step, string parentId, CancellationToken cancellationToken)
+    {
+        var childId = step.ChildInstanceId!;
+        await StartAsync(step.Name, childId, step.Input, cancellationToken);
+        var child = await WaitForCompletionAsync(childId, cancellationToken);
+        return child.Status == OrchestrationStatus.Completed
+            ? new JournalEntry { InstanceId = parentId, Name = step.Name, Result = child.Output }
+            : new JournalEntry { InstanceId = parentId, Name = step.Name, ErrorType = "OrchestrationFailed", ErrorMessage = child.Error };
+    }
+
+    internal async Task<JournalEntry> WaitForTimerAsync(PendingStep step, CancellationToken cancellationToken)
+    {
+        var remaining = new DateTimeOffset(step.FireAt, TimeSpan.Zero) - Time.GetUtcNow();
+        if (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining, Time, cancellationToken);
+        }
+
+        return new JournalEntry { InstanceId = "", Name = step.Name };
+    }
+
+    /// <summary>Runs the instance here if it is unfinished, not already running here, and its lease is free.</summary>
+    private async Task TryRunAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        if (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var execution = new InstanceExecution(this, instanceId);
+        if (!_executions.TryAdd(instanceId, execution))
+        {
+            return;
+        }
+
+        IBlobLease? lease = null;
+        try
+        {
+            lease = await _leases.TryAcquireLeaseAsync(LeasePath(instanceId), Options.LeaseDuration, cancellationToken);
+        }
+        finally
+        {
+            if (lease is null)
+            {
+                _executions.TryRemove(instanceId, out _);
+                execution.Dispose();
+            }
+        }
+
+        if (lease is not null)
+        {
+            var running = Task.Run(() => RunHoldingLeaseAsync(execution, instanceId, lease), CancellationToken.None);
+            _running.TryAdd(running, true);
+            _ = running.ContinueWith(done => _running.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// Stops every instance running here and gives up their leases, so a standby takes them over
+    /// at once (a graceful shutdown). What was journaled is kept; the rest is redone by the next runner.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        await _lifetime.CancelAsync();
+        await Task.WhenAll(_running.Keys);
+    }
+
+    private async Task RunHoldingLeaseAsync(InstanceExecution execution, string instanceId, IBlobLease lease)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        var renewals = RenewUntilStoppedAsync(lease, stop);
+        try
+        {
+            await execution.RunAsync(stop.Token);
+        }
+        catch (Exception) when (stop.IsCancellationRequested)
+        {
+            // The runner is stopping, or the lease was lost and another runner owns the instance now.
+        }
+        catch (Exception e)
+        {
+            Faults.Enqueue((instanceId, e));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await renewals;
+            _executions.TryRemove(instanceId, out _);
+            execution.Dispose();
+            await lease.DisposeAsync();
+        }
+    }
+
+    /// <summary>Stops (see <see cref="StopAsync"/>) and frees the runner.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _lifetime.Dispose();
+    }
+
+    /// <summary>Failures of the runner itself (not of orchestrators), for the host to log.</summary>
+    internal ConcurrentQueue<(string InstanceId, Exception Error)> Faults { get; } = new();
+
+    private async Task RenewUntilStoppedAsync(IBlobLease lease, CancellationTokenSource stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(Options.LeaseDuration / 3, Time, stop.Token);
+                await lease.RenewAsync(stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (BlobLeaseConflictException)
+        {
+            await stop.CancelAsync();
+        }
+    }
+
+    private static string LeasePath(string instanceId) =>
+        $"leases/orchestrations/{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(instanceId)))}";
+}

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using FedN.Orchestration.Local;
+
+namespace FedN.Orchestration.Tests;
+
+public sealed class LocalRunnerTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Activities_fan_out_and_their_results_come_back()
+    {
+        await using var stores = await LocalStores.OpenAsync();
+        var catalog = new OrchestrationCatalog()
+            .AddActivity<int, int>("square", (x, _) => Task.FromResult(x * x))
+            .AddOrchestrator<int[], int>("sum-of-squares", async (context, numbers) =>
+                (await Task.WhenAll(numbers.Select(n => context.CallActivityAsync<int>("square", n)))).Sum());
+        var runner = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
+
+        await runner.StartAsync("sum-of-squares", "i1", new[] { 1, 2, 3, 4 });
+        var done = await Wait(runner, "i1");
+        Assert.Equal((OrchestrationStatus.Completed, 30), (done.Status, done.ReadOutputAs<int>()));
+    }
+
+    [Fact]
+    public async Task Retries_follow_the_policy_and_a_final_failure_reaches_the_orchestrator_described()
+    {
+        await using var stores = await LocalStores.OpenAsync();
+        var calls = new ConcurrentDictionary<string, int>();
+        var catalog = new OrchestrationCatalog()
+            .AddActivity<string, string>("flaky", (key, _) => calls.AddOrUpdate(key, 1, (_, n) => n + 1) < 3 ? throw new IOException($"attempt failed for {key}") : Task.FromResult("ok"))
+            .AddOrchestrator<string, string>("retrying", async (context, _) =>
+            {
+                var retried = await context.CallActivityAsync<string>("flaky", "a", new RetryPolicy(3, TimeSpan.FromMilliseconds(10)));
+                try
+                {
+                    await context.CallActivityAsync<string>("flaky", "b");
+                    return "unexpected";
+                }
+                catch (ActivityFailedException e)
+                {
+                    return $"{retried}; b: {e.ErrorType}: {e.ErrorMessage}";
+                }
+            });
+        var runner = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
+
+        await runner.StartAsync("retrying", "i1");
+        Assert.Equal("ok; b: System.IO.IOException: attempt failed for b", (await Wait(runner, "i1")).ReadOutputAs<string>());
+        Assert.Equal((3, 1), (calls["a"], calls["b"]));
+    }
+
+    [Fact]
+    public async Task Events_are_waited_for_with_a_timeout_and_buffered_until_someone_waits()
+    {
+        await using var stores = await LocalStores.OpenAsync();
+        var catalog = new OrchestrationCatalog().AddOrchestrator<string, string>("waiter", async (context, _) =>
+        {
+            string first;
+            try
+            {
+                first = await context.WaitForExternalEvent<string>("never", TimeSpan.FromMilliseconds(300));
+            }
+            catch (TaskCanceledException)
+            {
+                first = "timed out";
+            }
+
+            var second = await context.WaitForExternalEvent<string>("Go", TimeSpan.FromSeconds(20));
+            return $"{first}, {second}";
+        });
+        var runner = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
+
+        await runner.RaiseEventAsync("i1", "go", "raised early");
+        await runner.StartAsync("waiter", "i1");
+        Assert.Equal("timed out, raised early", (await Wait(runner, "i1")).ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task Continue_as_new_restarts_with_a_fresh_journal_and_sub_orchestrations_return_their_output()
+    {
+        await using var stores = await LocalStores.OpenAsync();
+        var catalog = new OrchestrationCatalog()
+            .AddActivity<int, int>("inc", (x, _) => Task.FromResult(x + 1))
+            .AddOrchestrator<int, int>("child", (context, x) => context.CallActivityAsync<int>("inc", x))
+            .AddOrchestrator<int, int>("looping", async (context, x) =>
+            {
+                var next = await context.CallSubOrchestratorAsync<int>("child", x);
+                if (next < 3)
+                {
+                    context.ContinueAsNew(next);
+                }
+
+                return next;
+            });
+        var runner = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
+
+        await runner.StartAsync("looping", "i1", 0);
+        var done = await Wait(runner, "i1");
+        Assert.Equal((3, 2), (done.ReadOutputAs<int>(), done.Generation));
+        Assert.Empty(await runner.Journal.ReadAsync("i1", 0, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_changed_orchestrator_is_caught_on_replay_not_silently_misled()
+    {
+        await using var stores = await LocalStores.OpenAsync();
+        var crashed = new TaskCompletionSource();
+        var first = Catalog("one");
+        var runner = new LocalOrchestrationRunner(first, stores.Metadata, stores.Blobs) { JournalWritten = (_, _) => { crashed.TrySetResult(); throw new IOException("killed"); } };
+        await runner.StartAsync("flow", "i1");
+        await crashed.Task.WaitAsync(Patience);
+        await WaitForExit(runner, "i1");
+
+        var changed = new LocalOrchestrationRunner(Catalog("two"), stores.Metadata, stores.Blobs);
+        using var stop = new CancellationTokenSource(Patience);
+        var standby = changed.RunAsync(stop.Token);
+        while (changed.Faults.IsEmpty)
+        {
+            await Task.Delay(20, stop.Token);
+        }
+
+        await stop.CancelAsync();
+        await standby;
+        Assert.True(changed.Faults.TryPeek(out var fault));
+        Assert.Contains("not deterministic", fault.Error.Message, StringComparison.Ordinal);
+
+        static OrchestrationCatalog Catalog(string activity) => new OrchestrationCatalog()
+            .AddActivity<int, int>("one", (x, _) => Task.FromResult(x))
+            .AddActivity<int, int>("two", (x, _) => Task.FromResult(x))
+            .AddOrchestrator<int, int>("flow", async (context, _) => await context.CallActivityAsync<int>(activity, 1) + await context.CallActivityAsync<int>(activity, 2));
+    }
+
+    internal static async Task<OrchestrationInstance> Wait(LocalOrchestrationRunner runner, string instanceId)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        return await runner.WaitForCompletionAsync(instanceId, timeout.Token);
+    }
+
+    /// <summary>Waits until the killed execution has let go of the instance (its lease released).</summary>
+    internal static async Task WaitForExit(LocalOrchestrationRunner runner, string instanceId)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (runner.Faults.IsEmpty)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+}
