@@ -25,7 +25,7 @@ try
         {
             ConnectionString = cosmos,
             DatabaseName = $"bench-{Guid.NewGuid():N}",
-            Emulator = new Uri(cosmos.Split(';')[0].Split('=', 2)[1]).IsLoopback,
+            Emulator = CosmosMetadataStore.IsLocalEndpoint(cosmos),
         });
     var metadata = new FederationMetadata(store);
     var now = DateTimeOffset.UtcNow;

@@ -69,6 +69,11 @@ public sealed class CosmosMetadataStore : IMetadataStore, IDisposable
         }
     }
 
+    /// <summary>Whether the connection string's <c>AccountEndpoint</c> is on this machine (loopback or <c>localhost</c>): the only place an emulator may be.</summary>
+    public static bool IsLocalEndpoint(string connectionString) =>
+        Uri.TryCreate(AccountEndpoint(connectionString ?? ""), UriKind.Absolute, out var uri)
+        && (uri.IsLoopback || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The SDK settings FedN uses: retries on throttling, System.Text.Json, and the emulator's compatibility layer when asked for.</summary>
     public static CosmosClientOptions CreateClientOptions(CosmosMetadataStoreOptions options)
     {
@@ -251,14 +256,16 @@ public sealed class CosmosMetadataStore : IMetadataStore, IDisposable
     /// </summary>
     private static void RequireLoopback(string connectionString)
     {
-        var endpoint = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => part.Split('=', 2))
-            .FirstOrDefault(pair => pair.Length == 2 && pair[0].Equals("AccountEndpoint", StringComparison.OrdinalIgnoreCase))?[1];
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || !(uri.IsLoopback || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)))
+        if (!IsLocalEndpoint(connectionString))
         {
-            throw new ArgumentException($"{CosmosMetadataStoreOptions.Section}:Emulator is set, but the account endpoint '{endpoint}' is not on this machine; the emulator compatibility layer is only for a local emulator (127.0.0.1)");
+            throw new ArgumentException($"{CosmosMetadataStoreOptions.Section}:Emulator is set, but the account endpoint '{AccountEndpoint(connectionString)}' is not on this machine; the emulator compatibility layer is only for a local emulator (127.0.0.1)");
         }
     }
+
+    private static string? AccountEndpoint(string connectionString) =>
+        connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2))
+            .FirstOrDefault(pair => pair.Length == 2 && pair[0].Equals("AccountEndpoint", StringComparison.OrdinalIgnoreCase))?[1];
 
     private Container Container(string name) => _database.GetContainer(name);
 

@@ -109,7 +109,7 @@ public sealed class LocalRunnerTests
         var runner = new LocalOrchestrationRunner(first, stores.Metadata, stores.Blobs) { JournalWritten = (_, _) => { crashed.TrySetResult(); throw new IOException("killed"); } };
         await runner.StartAsync("flow", "i1");
         await crashed.Task.WaitAsync(Patience);
-        await WaitForExit(runner, "i1");
+        await WaitForFault(runner);
 
         var changed = new LocalOrchestrationRunner(Catalog("two"), stores.Metadata, stores.Blobs);
         using var stop = new CancellationTokenSource(Patience);
@@ -136,8 +136,8 @@ public sealed class LocalRunnerTests
         return await runner.WaitForCompletionAsync(instanceId, timeout.Token);
     }
 
-    /// <summary>Waits until the killed execution has let go of the instance (its lease released).</summary>
-    internal static async Task WaitForExit(LocalOrchestrationRunner runner, string instanceId)
+    /// <summary>Waits until the killed execution has been reported as a runner fault.</summary>
+    internal static async Task WaitForFault(LocalOrchestrationRunner runner)
     {
         using var timeout = new CancellationTokenSource(Patience);
         while (runner.Faults.IsEmpty)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace FedN.Core.Metadata;
 
 /// <summary>A query over one container: equality filters on top-level body fields, ordered by sort key, one page at a time.</summary>
@@ -21,17 +23,12 @@ public sealed record MetadataQuery
     /// <summary>Where the previous page of the same query ended; opaque and valid only on the same store.</summary>
     public string? ContinuationToken { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> when the query cannot be run.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> when the query cannot be run (filters check their fields when made).</summary>
     public void Validate()
     {
         if (PageSize is < 1 or > MaxPageSize)
         {
             throw new ArgumentException($"page size {PageSize} is out of range: use 1 to {MaxPageSize}", nameof(PageSize));
-        }
-
-        foreach (var filter in Filters)
-        {
-            MetadataPath.ValidateField(filter.Field);
         }
     }
 }
@@ -59,6 +56,11 @@ public sealed record MetadataFilter
 
     /// <inheritdoc cref="Equal(string, string)" />
     public static MetadataFilter Equal(string field, bool value) => new(field, value);
+
+    /// <summary>The field equals <paramref name="value"/> as records store it (<see cref="MetadataJson"/>: a camelCase string).</summary>
+    public static MetadataFilter Equal<TEnum>(string field, TEnum value)
+        where TEnum : struct, Enum =>
+        new(field, JsonSerializer.SerializeToElement(value, MetadataJson.Options).GetString()!);
 }
 
 /// <summary>One page of a query's results.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace FedN.Core.Metadata;
@@ -118,6 +119,23 @@ public abstract class MetadataRepository<T>
         query.Validate();
         var result = await _store.QueryAsync(Container, query, cancellationToken);
         return new RecordPage<T>([.. result.Documents.Select(FromDocument)], result.ContinuationToken);
+    }
+
+    /// <summary>Every record matching the partition and filters, in sort-key order, read a full page at a time.</summary>
+    protected async IAsyncEnumerable<Versioned<T>> QueryAllCoreAsync(string? partition, IReadOnlyList<MetadataFilter> filters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var page = new PageRequest(MetadataQuery.MaxPageSize);
+        do
+        {
+            var result = await QueryCoreAsync(partition, filters, descending: false, page, cancellationToken);
+            foreach (var item in result.Items)
+            {
+                yield return item;
+            }
+
+            page = page with { ContinuationToken = result.ContinuationToken };
+        }
+        while (page.ContinuationToken is not null);
     }
 
     /// <summary>A sort key that orders by time, then by <paramref name="id"/>.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FedN.Core.Federation;
 
 namespace FedN.Core.Metadata;
@@ -28,7 +27,7 @@ public sealed class SessionRepository(IMetadataStore store) : MetadataRepository
 
     /// <summary>Sessions, newest first, optionally only those in <paramref name="status"/>.</summary>
     public Task<RecordPage<SessionRecord>> ListAsync(PageRequest page, SessionStatus? status = null, CancellationToken cancellationToken = default) =>
-        QueryCoreAsync(null, status is { } s ? [MetadataFilter.Equal("status", JsonName(s))] : [], descending: true, page, cancellationToken);
+        QueryCoreAsync(null, status is { } s ? [MetadataFilter.Equal("status", s)] : [], descending: true, page, cancellationToken);
 
     /// <summary>Applies <paramref name="change"/> with optimistic concurrency, retrying on conflicts.</summary>
     public Task<Versioned<SessionRecord>> UpdateAsync(string sessionId, Func<SessionRecord, SessionRecord> change, CancellationToken cancellationToken = default) =>
@@ -41,6 +40,4 @@ public sealed class SessionRepository(IMetadataStore store) : MetadataRepository
     protected override string SortKeyOf(SessionRecord record) => TimeSortKey(record.CreatedAt, record.Id);
 
     private static MetadataKey Key(string sessionId) => new(sessionId, sessionId);
-
-    private static string JsonName(SessionStatus status) => JsonSerializer.SerializeToElement(status, MetadataJson.Options).GetString()!;
 }

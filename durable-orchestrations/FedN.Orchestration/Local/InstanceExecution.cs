@@ -10,7 +10,7 @@ namespace FedN.Orchestration.Local;
 internal sealed class InstanceExecution(LocalOrchestrationRunner runner, string instanceId) : IDisposable
 {
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly Channel<(PendingStep Step, JournalEntry Outcome)> _outcomes = Channel.CreateUnbounded<(PendingStep, JournalEntry)>();
+    private readonly Channel<(PendingStep Step, StepOutcome Outcome)> _outcomes = Channel.CreateUnbounded<(PendingStep, StepOutcome)>();
 
     /// <summary>Something may have arrived (an event was raised): look again now rather than at the next poll.</summary>
     public void Wake()
@@ -78,7 +78,20 @@ internal sealed class InstanceExecution(LocalOrchestrationRunner runner, string 
                 continue;
             }
 
-            var entry = outcome with { InstanceId = instanceId, Generation = state.Generation, Position = position++, Sequence = step.Sequence, Step = step.Kind, Name = step.Name, Time = runner.Time.GetUtcNow() };
+            var entry = new JournalEntry
+            {
+                InstanceId = instanceId,
+                Generation = state.Generation,
+                Position = position++,
+                Sequence = step.Sequence,
+                Step = step.Kind,
+                Name = step.Name,
+                Time = runner.Time.GetUtcNow(),
+                Result = outcome.Result,
+                ErrorType = outcome.ErrorType,
+                ErrorMessage = outcome.ErrorMessage,
+                InboxId = outcome.InboxId,
+            };
             try
             {
                 await runner.Journal.AppendAsync(entry, cancellationToken);
@@ -147,7 +160,7 @@ internal sealed class InstanceExecution(LocalOrchestrationRunner runner, string 
                         var outcome = step.Kind switch
                         {
                             StepKind.Activity => await runner.RunActivityAsync(step, work.Token),
-                            StepKind.SubOrchestration => await runner.RunChildAsync(step, instanceId, work.Token),
+                            StepKind.SubOrchestration => await runner.RunChildAsync(step, work.Token),
                             _ => await runner.WaitForTimerAsync(step, work.Token),
                         };
                         await _outcomes.Writer.WriteAsync((step, outcome), CancellationToken.None);
@@ -163,7 +176,7 @@ internal sealed class InstanceExecution(LocalOrchestrationRunner runner, string 
     }
 
     /// <summary>The next completion: live work that finished, or a raised event some waiting step takes.</summary>
-    private async Task<(PendingStep Step, JournalEntry Outcome)> NextOutcomeAsync(LocalOrchestrationContext context, CancellationToken cancellationToken)
+    private async Task<(PendingStep Step, StepOutcome Outcome)> NextOutcomeAsync(LocalOrchestrationContext context, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -180,7 +193,7 @@ internal sealed class InstanceExecution(LocalOrchestrationRunner runner, string 
                     var taker = waiting.FirstOrDefault(step => string.Equals(step.Name, raised.Name, StringComparison.OrdinalIgnoreCase));
                     if (taker is not null)
                     {
-                        return (taker, new JournalEntry { InstanceId = instanceId, Name = taker.Name, Result = raised.Payload, InboxId = raised.Id });
+                        return (taker, new StepOutcome(raised.Payload, InboxId: raised.Id));
                     }
                 }
             }

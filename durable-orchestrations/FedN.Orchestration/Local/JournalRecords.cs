@@ -13,6 +13,12 @@ internal enum StepKind
     ExternalEvent,
 }
 
+/// <summary>How a step ended, before it is journaled: its result, or the failure its last attempt met, and the inbox event it took.</summary>
+internal sealed record StepOutcome(JsonElement? Result, string? ErrorType = null, string? ErrorMessage = null, string? InboxId = null)
+{
+    public static StepOutcome Failure(string errorType, string errorMessage) => new(null, errorType, errorMessage);
+}
+
 /// <summary>One completed step, recorded before the orchestrator sees it, in the order the orchestrator saw it.</summary>
 internal sealed record JournalEntry
 {
@@ -67,8 +73,8 @@ internal sealed class InstanceRepository(IMetadataStore store) : MetadataReposit
 
     public Task<Versioned<OrchestrationInstance>?> GetAsync(string instanceId, CancellationToken cancellationToken) => GetCoreAsync(Key(instanceId), cancellationToken);
 
-    public Task<RecordPage<OrchestrationInstance>> ListRunningAsync(PageRequest page, CancellationToken cancellationToken) =>
-        QueryCoreAsync(null, [MetadataFilter.Equal("status", "running")], descending: false, page, cancellationToken);
+    public IAsyncEnumerable<Versioned<OrchestrationInstance>> ListRunningAsync(CancellationToken cancellationToken) =>
+        QueryAllCoreAsync(null, [MetadataFilter.Equal("status", OrchestrationStatus.Running)], cancellationToken);
 
     protected override MetadataKey KeyOf(OrchestrationInstance record) => Key(record.InstanceId);
 
@@ -85,14 +91,10 @@ internal sealed class JournalRepository(IMetadataStore store) : MetadataReposito
     public async Task<List<JournalEntry>> ReadAsync(string instanceId, int generation, CancellationToken cancellationToken)
     {
         List<JournalEntry> entries = [];
-        var page = new PageRequest(MetadataQuery.MaxPageSize);
-        do
+        await foreach (var entry in QueryAllCoreAsync(instanceId, [MetadataFilter.Equal("kind", "journal"), MetadataFilter.Equal("generation", generation)], cancellationToken))
         {
-            var result = await QueryCoreAsync(instanceId, [MetadataFilter.Equal("kind", "journal"), MetadataFilter.Equal("generation", generation)], descending: false, page, cancellationToken);
-            entries.AddRange(result.Items.Select(item => item.Value));
-            page = page with { ContinuationToken = result.ContinuationToken };
+            entries.Add(entry.Value);
         }
-        while (page.ContinuationToken is not null);
 
         return entries;
     }

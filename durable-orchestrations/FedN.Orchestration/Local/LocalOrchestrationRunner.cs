@@ -125,18 +125,10 @@ public sealed class LocalOrchestrationRunner : IAsyncDisposable
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var page = new PageRequest(MetadataQuery.MaxPageSize);
-            do
+            await foreach (var instance in Instances.ListRunningAsync(cancellationToken))
             {
-                var running = await Instances.ListRunningAsync(page, cancellationToken);
-                foreach (var instance in running.Items)
-                {
-                    await TryRunAsync(instance.Value.InstanceId, cancellationToken);
-                }
-
-                page = page with { ContinuationToken = running.ContinuationToken };
+                await TryRunAsync(instance.Value.InstanceId, cancellationToken);
             }
-            while (page.ContinuationToken is not null);
 
             try
             {
@@ -157,7 +149,7 @@ public sealed class LocalOrchestrationRunner : IAsyncDisposable
         }
     }
 
-    internal async Task<JournalEntry> RunActivityAsync(PendingStep step, CancellationToken cancellationToken)
+    internal async Task<StepOutcome> RunActivityAsync(PendingStep step, CancellationToken cancellationToken)
     {
         var activity = Catalog.Activity(step.Name);
         var attempts = step.Retry?.MaxAttempts ?? 1;
@@ -165,13 +157,13 @@ public sealed class LocalOrchestrationRunner : IAsyncDisposable
         {
             try
             {
-                return new JournalEntry { InstanceId = "", Name = step.Name, Result = await activity(step.Input, cancellationToken) };
+                return new StepOutcome(await activity(step.Input, cancellationToken));
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 if (attempt >= attempts)
                 {
-                    return new JournalEntry { InstanceId = "", Name = step.Name, ErrorType = e.GetType().FullName, ErrorMessage = e.Message };
+                    return StepOutcome.Failure(e.GetType().FullName!, e.Message);
                 }
 
                 await Task.Delay(step.Retry!.DelayBefore(attempt + 1), Time, cancellationToken);
@@ -179,17 +171,17 @@ public sealed class LocalOrchestrationRunner : IAsyncDisposable
         }
     }
 
-    internal async Task<JournalEntry> RunChildAsync(PendingStep step, string parentId, CancellationToken cancellationToken)
+    internal async Task<StepOutcome> RunChildAsync(PendingStep step, CancellationToken cancellationToken)
     {
         var childId = step.ChildInstanceId!;
         await StartAsync(step.Name, childId, step.Input, cancellationToken);
         var child = await WaitForCompletionAsync(childId, cancellationToken);
         return child.Status == OrchestrationStatus.Completed
-            ? new JournalEntry { InstanceId = parentId, Name = step.Name, Result = child.Output }
-            : new JournalEntry { InstanceId = parentId, Name = step.Name, ErrorType = "OrchestrationFailed", ErrorMessage = child.Error };
+            ? new StepOutcome(child.Output)
+            : StepOutcome.Failure("OrchestrationFailed", child.Error ?? "");
     }
 
-    internal async Task<JournalEntry> WaitForTimerAsync(PendingStep step, CancellationToken cancellationToken)
+    internal async Task<StepOutcome> WaitForTimerAsync(PendingStep step, CancellationToken cancellationToken)
     {
         var remaining = new DateTimeOffset(step.FireAt, TimeSpan.Zero) - Time.GetUtcNow();
         if (remaining > TimeSpan.Zero)
@@ -197,7 +189,7 @@ public sealed class LocalOrchestrationRunner : IAsyncDisposable
             await Task.Delay(remaining, Time, cancellationToken);
         }
 
-        return new JournalEntry { InstanceId = "", Name = step.Name };
+        return new StepOutcome(null);
     }
 
     /// <summary>Runs the instance here if it is unfinished, not already running here, and its lease is free.</summary>
