@@ -41,6 +41,9 @@ public interface IOrchestrationContext
     /// <summary>Waits for the next event called <paramref name="name"/> (case-insensitive) raised to this instance.</summary>
     Task<T> WaitForExternalEvent<T>(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>Raises event <paramref name="name"/> to another instance, without waiting (sent once, even across replays).</summary>
+    void SendEvent(string instanceId, string name, object? payload = null);
+
     /// <summary>Publishes a small status object for monitoring.</summary>
     void SetCustomStatus(object? status);
 

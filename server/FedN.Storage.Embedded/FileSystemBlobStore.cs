@@ -140,9 +140,13 @@ public sealed class FileSystemBlobStore : IBlobStore
             throw new BlobLeaseConflictException(path);
         }
 
-        var existed = File.Exists(file);
+        if (!File.Exists(file))
+        {
+            return Task.FromResult(false); // File.Delete would throw when the folder is missing too
+        }
+
         File.Delete(file);
-        return Task.FromResult(existed);
+        return Task.FromResult(true);
     }
 
     /// <inheritdoc />

@@ -14,6 +14,7 @@ public sealed class QueueNameTests
         Assert.Equal(name, QueueName.ForShard(sessionId, round, shard));
         Assert.NotEqual(name, QueueName.ForShard(sessionId, round, shard + 1));
         Assert.NotEqual(name, QueueName.ForShard(sessionId + "x", round, shard));
+        Assert.NotEqual(name, QueueName.ForShard(sessionId, round, shard, attempt: 2));
     }
 
     [Theory]

@@ -35,6 +35,7 @@ public abstract class BlobStoreContract
 
         Assert.True(await store.DeleteAsync("s1/r1/a.bin"));
         Assert.False(await store.DeleteAsync("s1/r1/a.bin"));
+        Assert.False(await store.DeleteAsync("no/such/folder/a.bin"));
         await Assert.ThrowsAsync<BlobNotFoundException>(() => store.OpenReadAsync("s1/r1/a.bin"));
         await Assert.ThrowsAsync<BlobNotFoundException>(() => store.DownloadToAsync("s1/r1/a.bin", Stream.Null));
     }

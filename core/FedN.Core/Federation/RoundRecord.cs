@@ -12,6 +12,9 @@ public sealed record RoundRecord
     /// <summary>Where it is.</summary>
     public RoundStatus Status { get; init; } = RoundStatus.Planned;
 
+    /// <summary>Which attempt at the round this is (a failed round may be retried, see <see cref="SessionConfig.RoundRetries"/>), from 1.</summary>
+    public int Attempt { get; init; } = 1;
+
     /// <summary>The global model the clients train from.</summary>
     public required string InputModelId { get; init; }
 
@@ -33,11 +36,17 @@ public sealed record RoundRecord
     /// <summary>What each combiner did.</summary>
     public IReadOnlyList<ShardFigures> Shards { get; init; } = [];
 
+    /// <summary>Example-weighted means of the training metrics clients reported with their updates (for example loss).</summary>
+    public IReadOnlyDictionary<string, double>? TrainingMetrics { get; init; }
+
     /// <summary>Example-weighted validation metrics of the committed model (for example accuracy, loss).</summary>
     public IReadOnlyDictionary<string, double>? ValidationMetrics { get; init; }
 
     /// <summary>When it started.</summary>
     public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the clients' time to answer runs out.</summary>
+    public DateTimeOffset? Deadline { get; init; }
 
     /// <summary>When it committed or failed.</summary>
     public DateTimeOffset? EndedAt { get; init; }
@@ -66,6 +75,9 @@ public enum RoundStatus
 
     /// <summary>The round did not produce a model (see <see cref="RoundRecord.Message"/>).</summary>
     Failed,
+
+    /// <summary>The session was stopped during the round; no model was committed.</summary>
+    Stopped,
 }
 
 /// <summary>One combiner's share of a round.</summary>

@@ -14,16 +14,17 @@ public static class QueueName
     private static readonly SearchValues<char> Allowed = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     /// <summary>
-    /// The intake of shard <paramref name="shard"/> of round <paramref name="round"/>: the session id
-    /// is hashed, since ids may hold characters queue names cannot.
+    /// The intake of shard <paramref name="shard"/> of attempt <paramref name="attempt"/> at round
+    /// <paramref name="round"/>: the session id is hashed, since ids may hold characters queue names cannot.
     /// </summary>
-    public static string ForShard(string sessionId, int round, int shard)
+    public static string ForShard(string sessionId, int round, int shard, int attempt = 1)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         ArgumentOutOfRangeException.ThrowIfLessThan(round, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
         var session = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sessionId)), 0, 10);
-        return string.Create(CultureInfo.InvariantCulture, $"fedn-{session}-r{round}-s{shard}");
+        return string.Create(CultureInfo.InvariantCulture, $"fedn-{session}-r{round}-a{attempt}-s{shard}");
     }
 
     /// <summary>Returns <paramref name="name"/> if it is valid; otherwise throws <see cref="ArgumentException"/> saying why.</summary>

@@ -69,7 +69,8 @@ internal sealed class InstanceExecution(LocalOrchestrationRunner runner, string 
 
         context.IsReplaying = false;
         var position = journal.Count;
-        while (!orchestrator!.IsCompleted)
+        // Events the orchestrator sent are delivered even when it returns without waiting for them.
+        while (!orchestrator!.IsCompleted || context.Pending.Any(step => step.Kind == StepKind.SendEvent))
         {
             StartLiveWork(context, cancellationToken);
             var (step, outcome) = await NextOutcomeAsync(context, cancellationToken);
@@ -161,6 +162,7 @@ internal sealed class InstanceExecution(LocalOrchestrationRunner runner, string 
                         {
                             StepKind.Activity => await runner.RunActivityAsync(step, work.Token),
                             StepKind.SubOrchestration => await runner.RunChildAsync(step, work.Token),
+                            StepKind.SendEvent => await runner.SendEventAsync(step, work.Token),
                             _ => await runner.WaitForTimerAsync(step, work.Token),
                         };
                         await _outcomes.Writer.WriteAsync((step, outcome), CancellationToken.None);

@@ -11,6 +11,7 @@ internal enum StepKind
     SubOrchestration,
     Timer,
     ExternalEvent,
+    SendEvent,
 }
 
 /// <summary>How a step ended, before it is journaled: its result, or the failure its last attempt met, and the inbox event it took.</summary>

@@ -19,7 +19,11 @@ internal sealed class PendingStep(int sequence, StepKind kind, string name)
 
     public DateTime FireAt { get; init; }
 
+    /// <summary>The child instance, or the instance an event is sent to.</summary>
     public string? ChildInstanceId { get; init; }
+
+    /// <summary>For a sent event: an id that is the same on every replay, so the event is raised once.</summary>
+    public string? SentEventId { get; init; }
 
     /// <summary>Whether live work has been started for it.</summary>
     public bool Started { get; set; }
@@ -85,6 +89,19 @@ internal sealed class LocalOrchestrationContext(string instanceId, int generatio
         var step = Schedule(new PendingStep(_nextSequence, StepKind.ExternalEvent, name));
         CancelOn(step, cancellationToken);
         return OrchestrationCatalog.FromJson<T>(await step.Completion.Task)!;
+    }
+
+    public void SendEvent(string instanceId, string name, object? payload = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Schedule(new PendingStep(_nextSequence, StepKind.SendEvent, name)
+        {
+            Input = OrchestrationCatalog.ToJson(payload),
+            ChildInstanceId = instanceId,
+            FireAt = CurrentUtcDateTime,
+            SentEventId = $"{InstanceId}/{generation}/{_nextSequence}",
+        });
     }
 
     public void SetCustomStatus(object? status)

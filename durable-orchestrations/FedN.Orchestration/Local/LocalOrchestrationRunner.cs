@@ -15,7 +15,7 @@ namespace FedN.Orchestration.Local;
 /// lease; another process on the same stores running <see cref="RunAsync"/> is a hot standby that
 /// takes instances over when their lease lapses.
 /// </summary>
-public sealed class LocalOrchestrationRunner : IAsyncDisposable
+public sealed class LocalOrchestrationRunner : IOrchestrationClient, IAsyncDisposable
 {
     private readonly IBlobStore _leases;
     private readonly ConcurrentDictionary<string, InstanceExecution> _executions = new(StringComparer.Ordinal);
@@ -79,16 +79,33 @@ public sealed class LocalOrchestrationRunner : IAsyncDisposable
     }
 
     /// <summary>Raises event <paramref name="name"/> to an instance; it waits in the instance's inbox until the orchestrator waits for it.</summary>
-    public async Task RaiseEventAsync(string instanceId, string name, object? payload = null, CancellationToken cancellationToken = default)
+    public Task RaiseEventAsync(string instanceId, string name, object? payload = null, CancellationToken cancellationToken = default) =>
+        AddToInboxAsync(instanceId, name, OrchestrationCatalog.ToJson(payload), $"{Guid.NewGuid():N}", Time.GetUtcNow(), cancellationToken);
+
+    internal async Task<StepOutcome> SendEventAsync(PendingStep step, CancellationToken cancellationToken)
     {
-        var now = Time.GetUtcNow();
+        // The id is derived from the sender's step, so a sender replayed after a crash raises it once.
+        var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(step.SentEventId!)), 0, 16);
+        try
+        {
+            await AddToInboxAsync(step.ChildInstanceId!, step.Name, step.Input, id, new DateTimeOffset(step.FireAt, TimeSpan.Zero), cancellationToken);
+        }
+        catch (MetadataAlreadyExistsException)
+        {
+        }
+
+        return new StepOutcome(null);
+    }
+
+    private async Task AddToInboxAsync(string instanceId, string name, JsonElement? payload, string uniquePart, DateTimeOffset raisedAt, CancellationToken cancellationToken)
+    {
         await Inbox.AddAsync(new InboxEvent
         {
             InstanceId = instanceId,
-            Id = string.Create(CultureInfo.InvariantCulture, $"inbox-{now.UtcTicks:D19}-{Guid.NewGuid():N}"),
+            Id = string.Create(CultureInfo.InvariantCulture, $"inbox-{raisedAt.UtcTicks:D19}-{uniquePart}"),
             Name = name,
-            Payload = OrchestrationCatalog.ToJson(payload),
-            RaisedAt = now,
+            Payload = payload,
+            RaisedAt = raisedAt,
         }, cancellationToken);
         if (_executions.TryGetValue(instanceId, out var execution))
         {

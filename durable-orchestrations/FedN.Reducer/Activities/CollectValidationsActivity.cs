@@ -1,0 +1,59 @@
+using FedN.Core.Federation;
+using FedN.Core.Metadata;
+
+namespace FedN.Reducer.Activities;
+
+/// <summary>
+/// Waits until every client asked has validated the new model, or the deadline, and returns the
+/// example-weighted means of their metrics. Validations arrive through the client-event handler as
+/// records, not as orchestration events, so a round of thousands of clients adds one step.
+/// </summary>
+internal sealed class CollectValidationsActivity(ReducerStores stores, ReducerOptions options)
+{
+    public async Task<ValidationSummary> RunAsync(CollectValidationsRequest request, CancellationToken cancellationToken)
+    {
+        var time = options.TimeProvider;
+        while (true)
+        {
+            var reports = await ReadAsync(request, cancellationToken);
+            var remaining = request.Deadline - time.GetUtcNow();
+            if (reports.Count >= request.Expected || remaining <= TimeSpan.Zero)
+            {
+                return Summarize(reports);
+            }
+
+            await Task.Delay(remaining < options.IntakePollInterval ? remaining : options.IntakePollInterval, time, cancellationToken);
+        }
+    }
+
+    private async Task<List<ValidationRecord>> ReadAsync(CollectValidationsRequest request, CancellationToken cancellationToken)
+    {
+        List<ValidationRecord> reports = [];
+        var page = new PageRequest(1000);
+        do
+        {
+            var result = await stores.Metadata.Validations.ListAsync(request.SessionId, page, request.Round, cancellationToken: cancellationToken);
+            reports.AddRange(result.Items.Select(item => item.Value).Where(report => report.ModelId == request.ModelId));
+            page = page with { ContinuationToken = result.ContinuationToken };
+        }
+        while (page.ContinuationToken is not null);
+        return reports;
+    }
+
+    internal static ValidationSummary Summarize(IReadOnlyList<ValidationRecord> reports)
+    {
+        var examples = reports.Sum(report => report.NumExamples);
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var report in reports)
+        {
+            foreach (var (name, value) in report.Metrics)
+            {
+                sums[name] = sums.GetValueOrDefault(name) + (value * report.NumExamples);
+            }
+        }
+
+        return new ValidationSummary(reports.Count, examples, examples == 0
+            ? new Dictionary<string, double>()
+            : sums.ToDictionary(pair => pair.Key, pair => pair.Value / examples, StringComparer.Ordinal));
+    }
+}

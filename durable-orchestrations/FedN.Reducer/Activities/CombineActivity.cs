@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Text.Json;
+using FedN.Core.Aggregation;
+using FedN.Core.Federation;
+using FedN.Core.Metadata;
+using FedN.Core.Storage;
+using FedN.Reducer.Intake;
+
+namespace FedN.Reducer.Activities;
+
+/// <summary>
+/// A combiner: drains its shard's intake while updates arrive, aggregating each batch of waiting
+/// updates together (the core's batched path) in memory the size of one model, and writes a partial.
+/// It closes at the expected count, at its share of the quorum plus the grace period, or at the
+/// deadline. Reports of another round, from clients not assigned to the shard, duplicates and updates
+/// that fail validation are refused, each with its reason recorded. Each batch's decisions go to a
+/// ledger before the batch leaves the queue, so a retry replays them and gives the same partial.
+/// </summary>
+internal sealed class CombineActivity(ReducerStores stores, ReducerOptions options)
+{
+    private TimeProvider Time => options.TimeProvider;
+
+    public async Task<ShardResult> RunAsync(CombineRequest request, CancellationToken cancellationToken)
+    {
+        var layout = new RoundLayout(request.SessionId, request.Round, request.Attempt);
+        var shard = request.Shard.Shard;
+        if (await BlobJson.ReadAsync<ShardResult>(stores.Blobs, layout.ShardResult(shard), cancellationToken) is { } done)
+        {
+            return done;
+        }
+
+        var started = Time.GetUtcNow();
+        var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken)
+            ?? throw new InvalidOperationException($"round {request.Round} (attempt {request.Attempt}) of session '{request.SessionId}' has no plan");
+        var aggregator = Aggregators.Create(request.Aggregator, request.Hyperparameters);
+        var partial = aggregator.CreatePartial(await stores.Blobs.ReadHeaderAsync(request.ModelPath, cancellationToken));
+        var shardState = new ShardState(plan.Shards[shard], request.Shard.Quorum);
+
+        var batchNumber = 0;
+        await foreach (var blob in stores.Blobs.ListAsync(layout.LedgerPrefix(shard), cancellationToken))
+        {
+            var recorded = await BlobJson.ReadAsync<CombineLedgerBatch>(stores.Blobs, layout.LedgerBatch(shard, batchNumber), cancellationToken)
+                ?? throw new InvalidDataException($"the ledger of shard {shard} has '{blob.Path}' but no batch {batchNumber}");
+            await partial.AddUpdatesAsync([.. recorded.Accepted.Select(update => Weighted(layout, update))], cancellationToken);
+            shardState.Apply(recorded, Time.GetUtcNow());
+            batchNumber++;
+        }
+
+        var queue = layout.IntakeQueue(shard);
+        string? closedBy;
+        while ((closedBy = shardState.ClosedBy(request, Time.GetUtcNow())) is null)
+        {
+            var messages = await stores.Queues.ReceiveAsync(queue, QueueLimits.MaxReceiveBatch, options.IntakeVisibilityTimeout, cancellationToken);
+            if (messages.Count == 0)
+            {
+                await Task.Delay(shardState.IdleWait(request, Time.GetUtcNow(), options.IntakePollInterval), Time, cancellationToken);
+                continue;
+            }
+
+            var batch = await DecideAsync(layout, request, shardState, partial, messages, cancellationToken);
+            try
+            {
+                await BlobJson.WriteAsync(stores.Blobs, layout.LedgerBatch(shard, batchNumber++), batch, BlobWriteMode.CreateOnly, cancellationToken);
+            }
+            catch (BlobAlreadyExistsException e)
+            {
+                throw new InvalidOperationException($"another attempt of the combiner of shard {shard} is recording batches; this one stops", e);
+            }
+
+            shardState.Apply(batch, Time.GetUtcNow());
+            await RecordRejectionsAsync(request, batch.Rejected, cancellationToken);
+            foreach (var message in messages)
+            {
+                await stores.Queues.DeleteMessageAsync(queue, message, cancellationToken);
+            }
+        }
+
+        await stores.Blobs.WriteAsync(layout.Partial(shard), BlobWriteMode.Overwrite, partial.WriteAsync, cancellationToken);
+        var result = new ShardResult
+        {
+            Shard = shard,
+            Expected = request.Shard.Expected,
+            Aggregated = partial.Count,
+            Rejected = shardState.Rejected,
+            TotalWeight = partial.TotalWeight,
+            MetricSums = shardState.MetricSums,
+            PartialPath = layout.Partial(shard),
+            ClosedBy = closedBy,
+            Seconds = (Time.GetUtcNow() - started).TotalSeconds,
+        };
+        await BlobJson.WriteAsync(stores.Blobs, layout.ShardResult(shard), result, BlobWriteMode.Overwrite, cancellationToken);
+        return result;
+    }
+
+    /// <summary>Checks the batch's reports and aggregates the acceptable ones together.</summary>
+    private async Task<CombineLedgerBatch> DecideAsync(RoundLayout layout, CombineRequest request, ShardState shardState, IPartialAggregator partial, IReadOnlyList<Core.Storage.QueueMessage> messages, CancellationToken cancellationToken)
+    {
+        List<AcceptedUpdate> candidates = [];
+        List<RejectedReport> rejected = [];
+        var inBatch = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var message in messages)
+        {
+            if (shardState.Processed.Contains(message.Id))
+            {
+                continue; // recorded by an earlier attempt that died before deleting it
+            }
+
+            var report = Parse(message.Body);
+            var problem = report switch
+            {
+                null => "not a valid intake message",
+                _ when report.Round != request.Round || report.Attempt != request.Attempt =>
+                    $"the update is for round {report.Round} (attempt {report.Attempt}), but this is round {request.Round} (attempt {request.Attempt})",
+                _ when !shardState.Assigned.Contains(report.ClientId) =>
+                    $"client '{report.ClientId}' is not assigned to shard {request.Shard.Shard} of this round",
+                _ when shardState.Settled.Contains(report.ClientId) || !inBatch.Add(report.ClientId) =>
+                    $"duplicate: client '{report.ClientId}' already reported an update for this round",
+                _ => null,
+            };
+            if (problem is null)
+            {
+                candidates.Add(new AcceptedUpdate(message.Id, report!.ClientId, report.NumExamples, report.Metrics));
+            }
+            else
+            {
+                rejected.Add(new RejectedReport(message.Id, report?.ClientId, problem));
+            }
+        }
+
+        var refused = (await partial.AddUpdatesAsync([.. candidates.Select(update => Weighted(layout, update))], cancellationToken))
+            .ToDictionary(rejection => rejection.Id, rejection => rejection.Reason, StringComparer.Ordinal);
+        rejected.AddRange(candidates.Where(update => refused.ContainsKey(update.ClientId))
+            .Select(update => new RejectedReport(update.MessageId, update.ClientId, $"the update was refused: {refused[update.ClientId]}")));
+        return new CombineLedgerBatch([.. candidates.Where(update => !refused.ContainsKey(update.ClientId))], rejected);
+    }
+
+    private WeightedUpdate Weighted(RoundLayout layout, AcceptedUpdate update) =>
+        new(stores.Blobs.Source(layout.Update(update.ClientId), update.ClientId), update.NumExamples);
+
+    private static IntakeMessage? Parse(string body)
+    {
+        try
+        {
+            var message = JsonSerializer.Deserialize<IntakeMessage>(body, MetadataJson.Options);
+            return message is { ClientId.Length: > 0 } ? message : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task RecordRejectionsAsync(CombineRequest request, IReadOnlyList<RejectedReport> rejections, CancellationToken cancellationToken)
+    {
+        foreach (var rejection in rejections)
+        {
+            await stores.Metadata.Events.AppendAsync(new StatusEvent
+            {
+                Id = string.Create(CultureInfo.InvariantCulture, $"reject-{request.Round}-{request.Attempt}-{request.Shard.Shard}-{rejection.MessageId}"),
+                SessionId = request.SessionId,
+                Round = request.Round,
+                ClientId = rejection.ClientId,
+                Level = StatusLevel.Warning,
+                Kind = "update.rejected",
+                Message = rejection.Reason,
+            }, cancellationToken);
+        }
+    }
+
+    /// <summary>What the combiner has decided so far.</summary>
+    private sealed class ShardState(IReadOnlyList<string> assigned, int quorum)
+    {
+        public HashSet<string> Assigned { get; } = new(assigned, StringComparer.Ordinal);
+
+        /// <summary>Assigned clients whose update was aggregated or refused: they will not send another.</summary>
+        public HashSet<string> Settled { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Processed { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, double> MetricSums { get; } = new(StringComparer.Ordinal);
+
+        public int Accepted { get; private set; }
+
+        public int Rejected { get; private set; }
+
+        public DateTimeOffset? QuorumReachedAt { get; private set; }
+
+        public void Apply(CombineLedgerBatch batch, DateTimeOffset now)
+        {
+            foreach (var update in batch.Accepted)
+            {
+                Processed.Add(update.MessageId);
+                Settled.Add(update.ClientId);
+                foreach (var (name, value) in update.Metrics ?? new Dictionary<string, double>())
+                {
+                    MetricSums[name] = MetricSums.GetValueOrDefault(name) + (value * update.NumExamples);
+                }
+            }
+
+            foreach (var rejection in batch.Rejected)
+            {
+                Processed.Add(rejection.MessageId);
+                if (rejection.ClientId is { } client && Assigned.Contains(client))
+                {
+                    Settled.Add(client);
+                }
+            }
+
+            Accepted += batch.Accepted.Count;
+            Rejected += batch.Rejected.Count;
+            QuorumReachedAt ??= Accepted > 0 && Accepted >= quorum ? now : null;
+        }
+
+        public string? ClosedBy(CombineRequest request, DateTimeOffset now) =>
+            Settled.Count >= request.Shard.Expected ? "expected"
+            : now >= request.Deadline ? "deadline"
+            : QuorumReachedAt is { } reached && now >= reached + request.QuorumGrace ? "quorum"
+            : null;
+
+        public TimeSpan IdleWait(CombineRequest request, DateTimeOffset now, TimeSpan poll)
+        {
+            var wait = Min(poll, request.Deadline - now);
+            if (QuorumReachedAt is { } reached)
+            {
+                wait = Min(wait, reached + request.QuorumGrace - now);
+            }
+
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using FedN.Core.Federation;
+using FedN.Core.Metadata;
+
+namespace FedN.Reducer.Activities;
+
+/// <summary>
+/// Commits a round's model: advances the session to it, adds it to the trail with its parent and
+/// closes the round record. The session is advanced first, by a compare-and-swap that refuses a
+/// session being stopped, so a stop never leaves a half-committed model; every write is idempotent,
+/// so a retry after a crash finishes the job.
+/// </summary>
+internal sealed class CommitActivity(ReducerStores stores, ReducerOptions options)
+{
+    /// <returns>Whether the model was committed (<see langword="false"/>: the session is being stopped).</returns>
+    public async Task<bool> RunAsync(CommitRequest request, CancellationToken cancellationToken)
+    {
+        var now = options.TimeProvider.GetUtcNow();
+        try
+        {
+            await stores.Metadata.Sessions.UpdateAsync(request.SessionId, session =>
+                session.CurrentModelId == request.ModelId ? session
+                : session.Status is SessionStatus.Stopping or SessionStatus.Stopped ? throw new SessionStoppingException()
+                : session with { CurrentModelId = request.ModelId, CompletedRounds = request.Round }, cancellationToken);
+        }
+        catch (SessionStoppingException)
+        {
+            return false;
+        }
+
+        try
+        {
+            await stores.Metadata.Models.CreateAsync(new ModelRecord
+            {
+                Id = request.ModelId,
+                ParentId = request.ParentModelId,
+                SessionId = request.SessionId,
+                Round = request.Round,
+                BlobPath = request.Reduced.ModelPath,
+                SizeBytes = request.Reduced.SizeBytes,
+                Description = string.Create(CultureInfo.InvariantCulture, $"round {request.Round}: {request.Reduced.Count} updates, {request.Reduced.TotalWeight:G} examples"),
+                CreatedAt = now,
+            }, cancellationToken);
+        }
+        catch (MetadataAlreadyExistsException)
+        {
+        }
+
+        var examples = request.Shards.Sum(shard => shard.TotalWeight);
+        var training = request.Shards.SelectMany(shard => shard.MetricSums)
+            .GroupBy(pair => pair.Key, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => examples > 0 ? group.Sum(pair => pair.Value) / examples : 0, StringComparer.Ordinal);
+        await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round with
+        {
+            Status = RoundStatus.Committed,
+            OutputModelId = request.ModelId,
+            UpdatesAggregated = request.Reduced.Count,
+            UpdatesRejected = request.Shards.Sum(shard => shard.Rejected),
+            Shards = RoundFigures.Of(request.Shards),
+            TrainingMetrics = training,
+            ValidationMetrics = request.Validation?.Metrics,
+            EndedAt = round.EndedAt ?? now,
+        }, cancellationToken);
+        await stores.Metadata.Events.AppendAsync(new StatusEvent
+        {
+            Id = string.Create(CultureInfo.InvariantCulture, $"commit-{request.Round}"),
+            SessionId = request.SessionId,
+            Round = request.Round,
+            Kind = "round.committed",
+            Message = string.Create(CultureInfo.InvariantCulture, $"round {request.Round} committed model {request.ModelId}: {request.Reduced.Count} updates from {request.Shards.Count} shard(s)"),
+        }, cancellationToken);
+        return true;
+    }
+
+    private sealed class SessionStoppingException : Exception;
+}

@@ -1,0 +1,65 @@
+using FedN.Core.Aggregation;
+using FedN.Core.Storage;
+
+namespace FedN.Reducer.Activities;
+
+/// <summary>
+/// Merges the shards' partials (weighted, so K combiners give exactly one flat FedAvg) and applies the
+/// server optimizer with its saved state, writing the new global model and the new state. Its
+/// outputs are a function of its inputs, so a retry writes the same bytes.
+/// </summary>
+internal sealed class ReduceActivity(ReducerStores stores)
+{
+    public async Task<ReduceResult> RunAsync(ReduceRequest request, CancellationToken cancellationToken)
+    {
+        var aggregator = Aggregators.Create(request.Aggregator, request.Hyperparameters);
+        var merged = aggregator.CreatePartial(await stores.Blobs.ReadHeaderAsync(request.ModelPath, cancellationToken));
+        var refused = await merged.AddPartialsAsync([.. request.Partials.Select(path => stores.Blobs.Source(path))], cancellationToken);
+        if (refused.Count > 0)
+        {
+            throw new InvalidDataException($"partial '{refused[0].Id}' cannot be merged: {refused[0].Reason}");
+        }
+
+        var modelFile = TemporaryFile();
+        var stateFile = TemporaryFile();
+        try
+        {
+            AggregationResult result;
+            await using (var model = File.Create(modelFile))
+            await using (var state = File.Create(stateFile))
+            {
+                result = await aggregator.ReduceAsync(merged, new ReduceContext
+                {
+                    ModelOutput = model,
+                    GlobalModel = stores.Blobs.Source(request.ModelPath),
+                    OptimizerState = request.OptimizerStatePath is { } previous ? stores.Blobs.Source(previous) : null,
+                    OptimizerStateOutput = state,
+                    Metadata = new Dictionary<string, string> { ["fedn.model_id"] = request.NewModelId, ["fedn.session"] = request.SessionId },
+                }, cancellationToken);
+            }
+
+            var modelBlob = await UploadAsync(RoundLayout.Model(request.NewModelId), modelFile, cancellationToken);
+            string? statePath = null;
+            if (new FileInfo(stateFile).Length > 0)
+            {
+                statePath = RoundLayout.OptimizerState(request.SessionId, request.Round);
+                await UploadAsync(statePath, stateFile, cancellationToken);
+            }
+
+            return new ReduceResult(modelBlob.Path, modelBlob.Length, statePath, result.Count, result.TotalWeight);
+        }
+        finally
+        {
+            File.Delete(modelFile);
+            File.Delete(stateFile);
+        }
+    }
+
+    private async Task<StoredBlob> UploadAsync(string path, string file, CancellationToken cancellationToken)
+    {
+        await using var content = File.OpenRead(file);
+        return await stores.Blobs.UploadAsync(path, content, BlobWriteMode.Overwrite, cancellationToken);
+    }
+
+    private static string TemporaryFile() => Path.Combine(Path.GetTempPath(), $"fedn-reduce-{Guid.NewGuid():N}.tmp");
+}

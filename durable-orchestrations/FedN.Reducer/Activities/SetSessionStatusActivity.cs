@@ -1,0 +1,30 @@
+using System.Globalization;
+using FedN.Core.Federation;
+
+namespace FedN.Reducer.Activities;
+
+/// <summary>Records where a session is (running, or how it ended) on its record and in the event log.</summary>
+internal sealed class SetSessionStatusActivity(ReducerStores stores, ReducerOptions options)
+{
+    public async Task<bool> RunAsync(SessionStatusRequest request, CancellationToken cancellationToken)
+    {
+        var now = options.TimeProvider.GetUtcNow();
+        var ended = request.Status is SessionStatus.Completed or SessionStatus.Stopped or SessionStatus.Failed;
+        await stores.Metadata.Sessions.UpdateAsync(request.SessionId, session => request.Status == SessionStatus.Running && session.Status == SessionStatus.Stopping ? session : session with
+        {
+            Status = request.Status,
+            Message = request.Message ?? session.Message,
+            StartedAt = session.StartedAt ?? now,
+            EndedAt = ended ? session.EndedAt ?? now : null,
+        }, cancellationToken);
+        await stores.Metadata.Events.AppendAsync(new StatusEvent
+        {
+            Id = string.Create(CultureInfo.InvariantCulture, $"session-{request.Status.ToString().ToLowerInvariant()}"),
+            SessionId = request.SessionId,
+            Level = request.Status == SessionStatus.Failed ? StatusLevel.Error : StatusLevel.Info,
+            Kind = $"session.{request.Status.ToString().ToLowerInvariant()}",
+            Message = request.Message ?? $"session {request.Status.ToString().ToLowerInvariant()}",
+        }, cancellationToken);
+        return true;
+    }
+}

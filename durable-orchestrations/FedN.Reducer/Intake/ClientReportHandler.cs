@@ -1,0 +1,90 @@
+using System.Text.Json;
+using FedN.Core.Federation;
+using FedN.Core.Messaging;
+using FedN.Core.Metadata;
+using FedN.Core.Storage;
+
+namespace FedN.Reducer.Intake;
+
+/// <summary>
+/// Takes clients' reports (the <c>update</c> and <c>validation</c> events of the channel) for an
+/// authenticated client: checks them against the round, records them, and puts updates on their
+/// shard's intake. One queue message per update and no orchestration event, so a round of 10,000
+/// clients adds nothing to orchestration history. The combiner checks again what only it can
+/// (assignment, duplicates, the update itself).
+/// </summary>
+public sealed class ClientReportHandler(ReducerStores stores, TimeProvider? timeProvider = null)
+{
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Accepts client <paramref name="clientId"/>'s report that its update is uploaded.</summary>
+    /// <exception cref="ClientReportRejectedException">The report is late, for another round or attempt, or malformed.</exception>
+    public async Task SubmitUpdateAsync(string clientId, UpdateReport report, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.NumExamples <= 0)
+        {
+            throw new ClientReportRejectedException($"numExamples {report.NumExamples} must be a positive number of training examples");
+        }
+
+        var round = await CurrentRoundAsync(report.SessionId, report.Round, cancellationToken);
+        if (round.Attempt != report.Attempt || round.Status != RoundStatus.Training)
+        {
+            throw new ClientReportRejectedException($"round {report.Round} (attempt {report.Attempt}) of session '{report.SessionId}' is not taking updates (it is at attempt {round.Attempt}, {round.Status.ToString().ToLowerInvariant()})");
+        }
+
+        if (_time.GetUtcNow() > round.Deadline)
+        {
+            throw new ClientReportRejectedException($"the update arrived after the round's deadline ({round.Deadline:u})");
+        }
+
+        var layout = new RoundLayout(report.SessionId, report.Round, report.Attempt);
+        if (report.Shard < 0 || report.Shard >= round.Shards.Count)
+        {
+            throw new ClientReportRejectedException($"shard {report.Shard} is not a shard of this round");
+        }
+
+        var message = new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics);
+        await stores.Queues.EnqueueAsync(layout.IntakeQueue(report.Shard), JsonSerializer.Serialize(message, MetadataJson.Options), cancellationToken);
+        await stores.Metadata.Rounds.CountUpdatesAsync(report.SessionId, report.Round, received: 1, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Records client <paramref name="clientId"/>'s validation of a round's model.</summary>
+    /// <exception cref="ClientReportRejectedException">The report is for no such round, malformed, or a duplicate.</exception>
+    public async Task SubmitValidationAsync(string clientId, ValidationReport report, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.NumExamples <= 0 || report.Metrics.Values.Any(value => !double.IsFinite(value)))
+        {
+            throw new ClientReportRejectedException("a validation needs a positive numExamples and finite metric values");
+        }
+
+        await CurrentRoundAsync(report.SessionId, report.Round, cancellationToken);
+        try
+        {
+            await stores.Metadata.Validations.CreateAsync(new ValidationRecord
+            {
+                SessionId = report.SessionId,
+                Round = report.Round,
+                ClientId = clientId,
+                ModelId = report.ModelId,
+                NumExamples = report.NumExamples,
+                Metrics = report.Metrics,
+                ReceivedAt = _time.GetUtcNow(),
+            }, cancellationToken);
+        }
+        catch (MetadataAlreadyExistsException)
+        {
+            throw new ClientReportRejectedException($"client '{clientId}' already reported a validation for round {report.Round}");
+        }
+    }
+
+    private async Task<RoundRecord> CurrentRoundAsync(string sessionId, int round, CancellationToken cancellationToken) =>
+        (await stores.Metadata.Rounds.GetAsync(sessionId, round, cancellationToken))?.Value
+        ?? throw new ClientReportRejectedException($"session '{sessionId}' has no round {round}");
+}
+
+/// <summary>A client's report was refused; the message says why, for the client's log.</summary>
+public sealed class ClientReportRejectedException(string message) : Exception(message);

@@ -1,0 +1,32 @@
+namespace FedN.Reducer;
+
+/// <summary>Timings of the reducer that are not part of a session's configuration.</summary>
+public sealed record ReducerOptions
+{
+    /// <summary>How often an idle combiner looks at its intake.</summary>
+    public TimeSpan IntakePollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// How long a message a combiner received stays hidden from other readers. If the combiner dies
+    /// before recording it, its retry sees the message again after this long.
+    /// </summary>
+    public TimeSpan IntakeVisibilityTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often a round waiting for enough online clients plans again.</summary>
+    public TimeSpan PlanRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long after the deadline the round waits for a combiner before closing without it (a
+    /// combiner closes at the deadline itself; one that has not returned by then is stuck).
+    /// </summary>
+    public TimeSpan CombinerGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Retries of activities: with backoff, the same input each time (activities are idempotent).</summary>
+    public Orchestration.RetryPolicy ActivityRetry { get; init; } = new(MaxAttempts: 5, FirstRetryInterval: TimeSpan.FromSeconds(1), BackoffCoefficient: 2, MaxRetryInterval: TimeSpan.FromSeconds(30));
+
+    /// <summary>Validity of task URLs beyond the round's deadline (clock skew, slow uploads started in time).</summary>
+    public TimeSpan UrlSlack { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Time source of the activities (tests use a fake clock).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using FedN.Core.Federation;
+using FedN.Core.Metadata;
+using FedN.Core.Safetensors;
+using FedN.Core.Storage;
+using FedN.Orchestration;
+using FedN.Orchestration.Local;
+using FedN.Reducer.Intake;
+using FedN.Storage.Embedded;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FedN.Reducer.Tests;
+
+/// <summary>
+/// A local federation as the local server will hold it: embedded stores in a temporary data
+/// directory, model transfer over real HTTP on 127.0.0.1, the reducer registered in a catalog, and
+/// simulated clients behind the channel port.
+/// </summary>
+internal sealed class LocalFederation : IAsyncDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("fedn-reducer-").FullName;
+    private WebApplication _server = null!;
+    private SqliteQueueStore _queues = null!;
+
+    private LocalFederation()
+    {
+    }
+
+    public SqliteMetadataStore MetadataStore { get; private set; } = null!;
+
+    public FileSystemBlobStore FileBlobs { get; private set; } = null!;
+
+    /// <summary>The blob store the reducer uses (the file store, or a fault-injecting wrapper of it).</summary>
+    public IBlobStore Blobs { get; private set; } = null!;
+
+    public FederationMetadata Metadata { get; private set; } = null!;
+
+    public SimulatedClients Clients { get; private set; } = null!;
+
+    public ClientReportHandler Reports { get; private set; } = null!;
+
+    public OrchestrationCatalog Catalog { get; private set; } = null!;
+
+    public IQueueStore Queues => _queues;
+
+    /// <summary>Short waits, so tests run in seconds.</summary>
+    public static ReducerOptions FastOptions { get; } = new()
+    {
+        IntakePollInterval = TimeSpan.FromMilliseconds(50),
+        PlanRetryInterval = TimeSpan.FromMilliseconds(200),
+        CombinerGrace = TimeSpan.FromSeconds(1),
+        ActivityRetry = new RetryPolicy(MaxAttempts: 4, FirstRetryInterval: TimeSpan.FromMilliseconds(100), BackoffCoefficient: 2),
+    };
+
+    public static async Task<LocalFederation> StartAsync(Func<IBlobStore, IBlobStore>? wrapBlobs = null, ReducerOptions? options = null)
+    {
+        var federation = new LocalFederation();
+        var address = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var database = Path.Combine(federation._directory, "fedn.db");
+        federation.MetadataStore = await SqliteMetadataStore.OpenAsync(database);
+        federation._queues = await SqliteQueueStore.OpenAsync(database);
+        federation.FileBlobs = new FileSystemBlobStore(new FileSystemBlobStoreOptions
+        {
+            RootDirectory = Path.Combine(federation._directory, "blobs"),
+            SigningKey = RandomNumberGenerator.GetBytes(32),
+            TransferBaseUri = address,
+        });
+        federation.Blobs = wrapBlobs?.Invoke(federation.FileBlobs) ?? federation.FileBlobs;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(address.ToString());
+        builder.Logging.ClearProviders();
+        federation._server = builder.Build();
+        federation._server.MapBlobTransfer(federation.FileBlobs);
+        await federation._server.StartAsync();
+
+        federation.Metadata = new FederationMetadata(federation.MetadataStore);
+        federation.Clients = new SimulatedClients();
+        var stores = new ReducerStores(federation.Blobs, federation._queues, federation.Metadata, federation.Clients);
+        federation.Reports = federation.Clients.Reports = new ClientReportHandler(stores);
+        federation.Catalog = new OrchestrationCatalog().AddReducer(stores, options ?? FastOptions);
+        return federation;
+    }
+
+    /// <summary>A runner over the federation's stores, as one local server process has.</summary>
+    public LocalOrchestrationRunner NewRunner() => new(Catalog, MetadataStore, FileBlobs);
+
+    /// <summary>Stores a seed model and a session, and brings the clients online.</summary>
+    public async Task CreateSessionAsync(string sessionId, SessionConfig config, params (string Client, ClientBehaviour Behaviour)[] clients)
+    {
+        var seedId = $"{sessionId}-seed";
+        var seed = await FileBlobs.UploadAsync(RoundLayout.Model(seedId), new MemoryStream(await SeedModelAsync()), BlobWriteMode.CreateOnly);
+        await Metadata.Models.CreateAsync(new ModelRecord { Id = seedId, BlobPath = seed.Path, SizeBytes = seed.Length });
+        await Metadata.Sessions.CreateAsync(new SessionRecord { Id = sessionId, Config = config, SeedModelId = seedId });
+        foreach (var (client, behaviour) in clients)
+        {
+            Clients.Add(client, behaviour);
+            await Metadata.Clients.RecordConnectedAsync(client, DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>Runs the session on <paramref name="runner"/> and waits for its end.</summary>
+    public async Task<SessionOutcome> RunSessionAsync(LocalOrchestrationRunner runner, string sessionId, TimeSpan? timeout = null)
+    {
+        var instanceId = await new SessionControl(Metadata, runner).StartAsync(sessionId);
+        var finished = await runner.WaitForCompletionAsync(instanceId).WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        Assert.True(finished.Status == OrchestrationStatus.Completed, $"the session orchestration {finished.Status}: {finished.Error}");
+        return finished.ReadOutputAs<SessionOutcome>()!;
+    }
+
+    /// <summary>The parameters of a model, in order.</summary>
+    public async Task<float[]> ReadModelAsync(string modelId)
+    {
+        var record = (await Metadata.Models.GetAsync(modelId))!.Value;
+        await using var stream = await FileBlobs.OpenReadAsync(record.BlobPath);
+        var bytes = new MemoryStream();
+        await stream.CopyToAsync(bytes);
+        await using var reader = await SafetensorsReader.OpenAsync(new MemoryStream(bytes.ToArray()));
+        List<float> values = [];
+        foreach (var tensor in reader.Header.Tensors.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            var data = new byte[tensor.ByteLength];
+            await reader.ReadAsync(tensor, 0, data);
+            values.AddRange(MemoryMarshal.Cast<byte, float>(data).ToArray());
+        }
+
+        return [.. values];
+    }
+
+    /// <summary>Two small F32 tensors with varied values.</summary>
+    public static async Task<byte[]> SeedModelAsync()
+    {
+        var header = SafetensorsHeader.Create([new TensorDeclaration("b", DType.F32, [32]), new TensorDeclaration("w", DType.F32, [64, 32])]);
+        var output = new MemoryStream();
+        await using (var writer = await SafetensorsWriter.CreateAsync(output, header, leaveOpen: true))
+        {
+            foreach (var tensor in header.Tensors)
+            {
+                var values = Enumerable.Range(0, (int)tensor.ElementCount).Select(i => MathF.Sin(i * 0.37f)).ToArray();
+                await writer.WriteAsync(MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        return output.ToArray();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Clients.DrainAsync();
+        await _server.DisposeAsync();
+        MetadataStore.Dispose();
+        _queues.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,85 @@
+using FedN.Core.Federation;
+using FedN.Core.Metadata;
+using FedN.Core.Storage;
+
+namespace FedN.Reducer.Tests;
+
+/// <summary>Whole sessions on the local runner, with real stores, real transfers and simulated clients.</summary>
+public sealed class ReducerSessionTests
+{
+    [Fact]
+    public async Task A_session_commits_one_model_per_round_equal_to_fedavg_of_the_updates()
+    {
+        await using var federation = await LocalFederation.StartAsync();
+        var config = new SessionConfig { Rounds = 3, Shards = 2, MinClients = 3, RoundTimeout = TimeSpan.FromSeconds(30), KeepRounds = 1 };
+        await federation.CreateSessionAsync("s1", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.Normal));
+        await using var runner = federation.NewRunner();
+
+        var outcome = await federation.RunSessionAsync(runner, "s1");
+
+        Assert.True(outcome.Status == SessionStatus.Completed, outcome.Message);
+        Assert.Equal(3, outcome.CompletedRounds);
+        var trail = await federation.Metadata.Models.GetTrailAsync(outcome.ModelId);
+        Assert.Equal(["s1-round-3", "s1-round-2", "s1-round-1", "s1-seed"], trail.Select(model => model.Id));
+
+        // FedAvg: each round adds the example-weighted mean of the clients' deltas.
+        var seed = await federation.ReadModelAsync("s1-seed");
+        var final = await federation.ReadModelAsync(outcome.ModelId);
+        string[] clients = ["c1", "c2", "c3"];
+        var weight = clients.Sum(SimulatedClients.Examples);
+        var expectedShift = Enumerable.Range(1, 3).Sum(round => clients.Sum(c => SimulatedClients.Examples(c) * (double)SimulatedClients.Delta(c, round)) / weight);
+        for (var i = 0; i < seed.Length; i++)
+        {
+            Assert.True(Math.Abs(final[i] - seed[i] - expectedShift) < 1e-5, $"parameter {i}: {final[i] - seed[i]} instead of {expectedShift}");
+        }
+
+        var session = (await federation.Metadata.Sessions.GetAsync("s1"))!.Value;
+        Assert.Equal((SessionStatus.Completed, 3, "s1-round-3"), (session.Status, session.CompletedRounds, session.CurrentModelId));
+        var rounds = (await federation.Metadata.Rounds.ListAsync("s1", PageRequest.First)).Items.Select(item => item.Value).ToList();
+        Assert.All(rounds, round =>
+        {
+            Assert.Equal(RoundStatus.Committed, round.Status);
+            Assert.Equal((3, 3L, 3L, 0L), (round.AssignedClients, round.UpdatesReceived, round.UpdatesAggregated, round.UpdatesRejected));
+            Assert.Equal([2, 1], round.Shards.Select(shard => shard.Expected));
+            Assert.Equal(1.0 / round.Round, round.TrainingMetrics!["loss"], 9);
+            Assert.True(round.ValidationMetrics!["accuracy"] > 0.5 + (0.1 * round.Round));
+        });
+
+        // Retention (keep 1 round): the working data of rounds 1 and 2 is gone, round 3's is kept, models stay.
+        Assert.Empty(await ListAsync(federation.FileBlobs, RoundLayout.RoundPrefixOf("s1", 1)));
+        Assert.Empty(await ListAsync(federation.FileBlobs, RoundLayout.RoundPrefixOf("s1", 2)));
+        Assert.NotEmpty(await ListAsync(federation.FileBlobs, RoundLayout.RoundPrefixOf("s1", 3)));
+        Assert.Equal(4, (await ListAsync(federation.FileBlobs, "models/")).Count);
+        Assert.Empty(federation.Clients.Errors);
+    }
+
+    [Fact]
+    public async Task FedAdam_keeps_its_optimizer_state_across_rounds_and_retention_keeps_only_the_latest()
+    {
+        await using var federation = await LocalFederation.StartAsync();
+        var config = new SessionConfig { Rounds = 3, Aggregator = "fedadam", MinClients = 2, Validate = false, KeepRounds = 0 };
+        await federation.CreateSessionAsync("adam", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal));
+        await using var runner = federation.NewRunner();
+
+        var outcome = await federation.RunSessionAsync(runner, "adam");
+
+        Assert.True(outcome.Status == SessionStatus.Completed, outcome.Message);
+        var states = await ListAsync(federation.FileBlobs, "sessions/adam/optimizer/");
+        Assert.Equal([RoundLayout.OptimizerState("adam", 3)], states);
+        Assert.Empty(await ListAsync(federation.FileBlobs, "sessions/adam/rounds/"));
+        var seed = await federation.ReadModelAsync("adam-seed");
+        var final = await federation.ReadModelAsync(outcome.ModelId);
+        Assert.True(final.Zip(seed).All(pair => pair.First > pair.Second), "three FedAdam steps along positive deltas move every parameter up");
+    }
+
+    internal static async Task<List<string>> ListAsync(IBlobStore blobs, string prefix)
+    {
+        List<string> paths = [];
+        await foreach (var blob in blobs.ListAsync(prefix))
+        {
+            paths.Add(blob.Path);
+        }
+
+        return paths;
+    }
+}
