@@ -87,4 +87,5 @@ public enum RoundStatus
 /// <param name="Rejected">Updates it refused.</param>
 /// <param name="Examples">Training examples behind its partial.</param>
 /// <param name="Seconds">How long it ran.</param>
-public sealed record ShardFigures(int Shard, int Expected, int Aggregated, int Rejected, long Examples, double Seconds);
+/// <param name="ClosedBy">Why it closed: <c>expected</c> (everyone answered), <c>quorum</c> (its share of the quorum plus the grace period) or <c>deadline</c>.</param>
+public sealed record ShardFigures(int Shard, int Expected, int Aggregated, int Rejected, long Examples, double Seconds, string? ClosedBy = null);

@@ -20,7 +20,7 @@ public sealed record SessionConfig
     /// <summary>Only these clients take part (those of them online at each round); <see langword="null"/> allows every client.</summary>
     public IReadOnlyList<string>? Clients { get; init; }
 
-    /// <summary>Once a combiner has its share of the quorum, how much longer it waits for stragglers before closing early.</summary>
+    /// <summary>Once a combiner has its share of the quorum, how much longer it waits for stragglers before closing early (never past the round's deadline).</summary>
     public TimeSpan QuorumGrace { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>What a failed round (too few updates, a combiner that failed) does: retry it up to this many times, then stop the session (0 stops at once).</summary>
@@ -49,7 +49,7 @@ public sealed record SessionConfig
         Require(MinClients >= 1, $"minimum clients {MinClients} must be at least 1");
         Require(ClientsPerRound is null || ClientsPerRound >= MinClients, $"clients per round {ClientsPerRound} must be at least the minimum clients ({MinClients})");
         Require(Shards is >= 1 and <= 256, $"shards {Shards} must be between 1 and 256");
-        Require(QuorumGrace >= TimeSpan.Zero && QuorumGrace <= RoundTimeout, $"quorum grace {QuorumGrace} must be between 0 and the round timeout ({RoundTimeout})");
+        Require(QuorumGrace >= TimeSpan.Zero, $"quorum grace {QuorumGrace} must not be negative");
         Require(RoundRetries is >= 0 and <= 100, $"round retries {RoundRetries} must be between 0 and 100");
         Require(Clients is null || (Clients.Count >= MinClients && Clients.All(id => !string.IsNullOrWhiteSpace(id))), $"the client list must name at least the minimum clients ({MinClients}), with no empty ids");
         Require(KeepRounds >= 0, $"rounds to keep {KeepRounds} must not be negative");

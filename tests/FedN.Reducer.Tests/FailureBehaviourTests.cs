@@ -1,0 +1,224 @@
+using System.Text.Json;
+using FedN.Core.Federation;
+using FedN.Core.Messaging;
+using FedN.Core.Metadata;
+using FedN.Reducer.Intake;
+
+namespace FedN.Reducer.Tests;
+
+/// <summary>What a round does when clients, combiners or the operator misbehave.</summary>
+public sealed class FailureBehaviourTests
+{
+    private static readonly SessionConfig OneRound = new() { Rounds = 1, Validate = false, RoundTimeout = TimeSpan.FromSeconds(30) };
+
+    [Fact]
+    public async Task A_client_that_never_answers_leaves_the_round_to_close_at_the_deadline_with_the_quorum()
+    {
+        await using var federation = await LocalFederation.StartAsync();
+        var config = OneRound with { MinClients = 2, RoundTimeout = TimeSpan.FromSeconds(2), QuorumGrace = TimeSpan.FromSeconds(2) };
+        await federation.CreateSessionAsync("s", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.Silent));
+        await using var runner = federation.NewRunner();
+
+        var outcome = await federation.RunSessionAsync(runner, "s");
+
+        Assert.True(outcome.Status == SessionStatus.Completed, outcome.Message);
+        var round = await RoundAsync(federation, "s", 1);
+        Assert.Equal((RoundStatus.Committed, 3, 2L), (round.Status, round.AssignedClients, round.UpdatesAggregated));
+        Assert.Equal("deadline", Assert.Single(round.Shards).ClosedBy);
+        Assert.True(round.EndedAt - round.StartedAt >= config.RoundTimeout, $"closed after {round.EndedAt - round.StartedAt}, before the deadline");
+    }
+
+    [Fact]
+    public async Task With_its_quorum_a_combiner_waits_only_the_grace_period_for_stragglers()
+    {
+        await using var federation = await LocalFederation.StartAsync();
+        var config = OneRound with { MinClients = 2, RoundTimeout = TimeSpan.FromMinutes(5), QuorumGrace = TimeSpan.FromMilliseconds(300) };
+        await federation.CreateSessionAsync("s", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.Silent));
+        await using var runner = federation.NewRunner();
+
+        var outcome = await federation.RunSessionAsync(runner, "s", TimeSpan.FromSeconds(30));
+
+        Assert.True(outcome.Status == SessionStatus.Completed, outcome.Message);
+        var round = await RoundAsync(federation, "s", 1);
+        Assert.Equal((2L, "quorum"), (round.UpdatesAggregated, Assert.Single(round.Shards).ClosedBy));
+    }
+
+    [Fact]
+    public async Task Too_few_updates_fail_the_round_with_a_clear_status_and_the_session_stops_by_default()
+    {
+        await using var federation = await LocalFederation.StartAsync();
+        var config = OneRound with { MinClients = 3, RoundTimeout = TimeSpan.FromSeconds(1), QuorumGrace = TimeSpan.Zero };
+        await federation.CreateSessionAsync("s", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.Silent));
+        await using var runner = federation.NewRunner();
+
+        var outcome = await federation.RunSessionAsync(runner, "s");
+
+        Assert.Equal(SessionStatus.Failed, outcome.Status);
+        Assert.Contains("only 2 update(s) were aggregated by the deadline; the round needs at least 3", outcome.Message, StringComparison.Ordinal);
+        var round = await RoundAsync(federation, "s", 1);
+        Assert.Equal(RoundStatus.Failed, round.Status);
+        Assert.Contains("needs at least 3", round.Message, StringComparison.Ordinal);
+        var session = (await federation.Metadata.Sessions.GetAsync("s"))!.Value;
+        Assert.Equal((SessionStatus.Failed, "s-seed"), (session.Status, session.CurrentModelId ?? "s-seed"));
+        Assert.Null(await federation.Metadata.Models.GetAsync("s-round-1"));
+    }
+
+    [Fact]
+    public async Task A_failed_round_is_retried_when_the_session_allows_it()
+    {
+        await using var federation = await LocalFederation.StartAsync();
+        var config = OneRound with { MinClients = 3, RoundTimeout = TimeSpan.FromSeconds(1), QuorumGrace = TimeSpan.Zero, RoundRetries = 1 };
+        await federation.CreateSessionAsync("s", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.SilentAtFirstAttempt));
+        await using var runner = federation.NewRunner();
+
+        var outcome = await federation.RunSessionAsync(runner, "s");
+
+        Assert.True(outcome.Status == SessionStatus.Completed, outcome.Message);
+        var round = await RoundAsync(federation, "s", 1);
+        Assert.Equal((RoundStatus.Committed, 2, 3L), (round.Status, round.Attempt, round.UpdatesAggregated));
+        var events = await EventsAsync(federation, "s");
+        Assert.Contains(events, e => e.Kind == "round.failed" && e.Message.Contains("attempt 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Bad_reports_are_refused_each_with_its_reason_and_never_reach_the_model()
+    {
+        await using var federation = await LocalFederation.StartAsync();
+        var config = OneRound with { MinClients = 2, QuorumGrace = TimeSpan.FromSeconds(2) };
+        await federation.CreateSessionAsync("s", config,
+            ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.NaN), ("c3", ClientBehaviour.ReportsTwice), ("c4", ClientBehaviour.Silent), ("c5", ClientBehaviour.Normal));
+        await using var runner = federation.NewRunner();
+        var instanceId = await new SessionControl(federation.Metadata, runner).StartAsync("s");
+        await WaitForRoundAsync(federation, "s", 1, RoundStatus.Training);
+
+        // A client that was not asked, and a message about another round, both straight on the intake.
+        var layout = new RoundLayout("s", 1, 1);
+        await federation.Reports.SubmitUpdateAsync("intruder", new UpdateReport { SessionId = "s", Round = 1, NumExamples = 10 });
+        await federation.Queues.EnqueueAsync(layout.IntakeQueue(0), JsonSerializer.Serialize(new IntakeMessage("c5", 7, 1, 10, null), MetadataJson.Options));
+        await federation.Queues.EnqueueAsync(layout.IntakeQueue(0), "{not json");
+        var late = await Assert.ThrowsAsync<ClientReportRejectedException>(() =>
+            federation.Reports.SubmitUpdateAsync("c1", new UpdateReport { SessionId = "s", Round = 1, Attempt = 2, NumExamples = 10 }));
+        Assert.Contains("not taking updates", late.Message, StringComparison.Ordinal);
+
+        var finished = await runner.WaitForCompletionAsync(instanceId).WaitAsync(TimeSpan.FromSeconds(60));
+        var outcome = finished.ReadOutputAs<SessionOutcome>()!;
+        Assert.True(outcome.Status == SessionStatus.Completed, outcome.Message);
+        var round = await RoundAsync(federation, "s", 1);
+        Assert.Equal((3L, 5L), (round.UpdatesAggregated, round.UpdatesRejected));
+        var reasons = (await EventsAsync(federation, "s")).Where(e => e.Kind == "update.rejected").Select(e => $"{e.ClientId}: {e.Message}").ToList();
+        Assert.Contains(reasons, r => r.StartsWith("c2: the update was refused", StringComparison.Ordinal) && r.Contains("NaN", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.StartsWith("c3: duplicate", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.StartsWith("intruder: client 'intruder' is not assigned", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.StartsWith("c5: the update is for round 7", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.EndsWith("not a valid intake message", StringComparison.Ordinal));
+
+        // The model is FedAvg of c1, c3 and c5 only.
+        var seed = await federation.ReadModelAsync("s-seed");
+        var model = await federation.ReadModelAsync("s-round-1");
+        string[] good = ["c1", "c3", "c5"];
+        var shift = good.Sum(c => SimulatedClients.Examples(c) * (double)SimulatedClients.Delta(c, 1)) / good.Sum(SimulatedClients.Examples);
+        Assert.All(model.Zip(seed), pair => Assert.True(Math.Abs(pair.First - pair.Second - shift) < 1e-5));
+    }
+
+    [Fact]
+    public async Task A_combiner_that_throws_is_retried_and_gives_the_same_partial()
+    {
+        FaultyBlobStore? faulty = null;
+        var options = LocalFederation.FastOptions with { IntakeVisibilityTimeout = TimeSpan.FromSeconds(1) };
+        await using var federation = await LocalFederation.StartAsync(blobs => faulty = new FaultyBlobStore(blobs), options);
+        var failedLedger = false;
+        byte[]? partialOfFailedAttempt = null;
+        faulty!.BeforeUpload = async (path, content, cancellationToken) =>
+        {
+            if (path.EndsWith("/ledger/000000.json", StringComparison.Ordinal) && !failedLedger)
+            {
+                // Dies before recording its first batch: the messages come back after the visibility timeout.
+                failedLedger = true;
+                throw new IOException($"injected failure writing {path}");
+            }
+
+            if (path.EndsWith("/partial.safetensors", StringComparison.Ordinal) && partialOfFailedAttempt is null)
+            {
+                // Dies writing its partial: the retry replays the ledger and must write the very same bytes.
+                var bytes = new MemoryStream();
+                await content.CopyToAsync(bytes, cancellationToken);
+                partialOfFailedAttempt = bytes.ToArray();
+                throw new IOException($"injected failure writing {path}");
+            }
+        };
+        await federation.CreateSessionAsync("s", OneRound with { MinClients = 3 }, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.Normal));
+        await using var runner = federation.NewRunner();
+
+        var outcome = await federation.RunSessionAsync(runner, "s");
+
+        Assert.True(outcome.Status == SessionStatus.Completed, outcome.Message);
+        Assert.True(failedLedger && partialOfFailedAttempt is not null, "both faults were injected");
+        await using var partial = await federation.FileBlobs.OpenReadAsync(new RoundLayout("s", 1, 1).Partial(0));
+        var written = new MemoryStream();
+        await partial.CopyToAsync(written);
+        Assert.Equal(partialOfFailedAttempt, written.ToArray());
+        Assert.Equal(3L, (await RoundAsync(federation, "s", 1)).UpdatesAggregated);
+        var seed = await federation.ReadModelAsync("s-seed");
+        var model = await federation.ReadModelAsync("s-round-1");
+        string[] clients = ["c1", "c2", "c3"];
+        var shift = clients.Sum(c => SimulatedClients.Examples(c) * (double)SimulatedClients.Delta(c, 1)) / clients.Sum(SimulatedClients.Examples);
+        Assert.All(model.Zip(seed), pair => Assert.True(Math.Abs(pair.First - pair.Second - shift) < 1e-5));
+    }
+
+    [Fact]
+    public async Task A_combiner_that_hangs_past_the_deadline_is_left_behind_and_the_round_commits_with_the_other_shards()
+    {
+        FaultyBlobStore? faulty = null;
+        await using var federation = await LocalFederation.StartAsync(blobs => faulty = new FaultyBlobStore(blobs));
+        faulty!.BeforeList = (prefix, cancellationToken) =>
+            prefix.Contains("/shards/1/", StringComparison.Ordinal) ? Task.Delay(Timeout.Infinite, cancellationToken) : Task.CompletedTask;
+        var config = OneRound with { MinClients = 2, Shards = 2, RoundTimeout = TimeSpan.FromSeconds(2) };
+        await federation.CreateSessionAsync("s", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.Normal), ("c4", ClientBehaviour.Normal));
+        await using var runner = federation.NewRunner();
+
+        var outcome = await federation.RunSessionAsync(runner, "s");
+
+        Assert.True(outcome.Status == SessionStatus.Completed, outcome.Message);
+        var round = await RoundAsync(federation, "s", 1);
+        Assert.Equal((RoundStatus.Committed, 2L), (round.Status, round.UpdatesAggregated));
+        Assert.Equal([0], round.Shards.Select(shard => shard.Shard));
+    }
+
+    [Fact]
+    public async Task A_session_stopped_mid_round_ends_without_committing_a_model()
+    {
+        await using var federation = await LocalFederation.StartAsync();
+        var config = OneRound with { Rounds = 3, MinClients = 2, RoundTimeout = TimeSpan.FromMinutes(5) };
+        await federation.CreateSessionAsync("s", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Silent));
+        await using var runner = federation.NewRunner();
+        var control = new SessionControl(federation.Metadata, runner);
+        var instanceId = await control.StartAsync("s");
+        await WaitForRoundAsync(federation, "s", 1, RoundStatus.Training);
+
+        await control.StopAsync("s");
+        var finished = await runner.WaitForCompletionAsync(instanceId).WaitAsync(TimeSpan.FromSeconds(20));
+
+        var outcome = finished.ReadOutputAs<SessionOutcome>()!;
+        Assert.Equal((SessionStatus.Stopped, 0, "s-seed"), (outcome.Status, outcome.CompletedRounds, outcome.ModelId));
+        Assert.Equal(RoundStatus.Stopped, (await RoundAsync(federation, "s", 1)).Status);
+        var session = (await federation.Metadata.Sessions.GetAsync("s"))!.Value;
+        Assert.Equal((SessionStatus.Stopped, null, 0), (session.Status, session.CurrentModelId, session.CompletedRounds));
+        Assert.Null(await federation.Metadata.Models.GetAsync("s-round-1"));
+        Assert.Empty(await ReducerSessionTests.ListAsync(federation.FileBlobs, "models/s-round-1"));
+    }
+
+    private static async Task<RoundRecord> RoundAsync(LocalFederation federation, string sessionId, int round) =>
+        (await federation.Metadata.Rounds.GetAsync(sessionId, round))!.Value;
+
+    private static async Task WaitForRoundAsync(LocalFederation federation, string sessionId, int round, RoundStatus status)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((await federation.Metadata.Rounds.GetAsync(sessionId, round, timeout.Token))?.Value.Status != status)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+
+    private static async Task<List<StatusEvent>> EventsAsync(LocalFederation federation, string sessionId) =>
+        [.. (await federation.Metadata.Events.ListAsync(sessionId, new PageRequest(1000))).Items.Select(item => item.Value)];
+}
