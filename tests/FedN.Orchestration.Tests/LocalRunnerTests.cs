@@ -130,6 +130,36 @@ public sealed class LocalRunnerTests
             .AddOrchestrator<int, int>("flow", async (context, _) => await context.CallActivityAsync<int>(activity, 1) + await context.CallActivityAsync<int>(activity, 2));
     }
 
+    [Fact]
+    public async Task An_event_sent_by_an_orchestrator_reaches_the_other_instance_once_even_when_the_sender_returns_at_once()
+    {
+        await using var stores = await LocalStores.OpenAsync();
+        var catalog = new OrchestrationCatalog()
+            .AddOrchestrator<string, string>("receiver", async (context, _) =>
+            {
+                var first = await context.WaitForExternalEvent<string>("go");
+                try
+                {
+                    return $"{first}, then {await context.WaitForExternalEvent<string>("go", TimeSpan.FromMilliseconds(300))}";
+                }
+                catch (TaskCanceledException)
+                {
+                    return $"{first}, then none";
+                }
+            })
+            .AddOrchestrator<string, string>("sender", (context, target) =>
+            {
+                context.SendEvent(target, "GO", "from sender");
+                return Task.FromResult("sent");
+            });
+        var runner = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
+
+        await runner.StartAsync("receiver", "r1");
+        await runner.StartAsync("sender", "s1", "r1");
+        Assert.Equal("sent", (await Wait(runner, "s1")).ReadOutputAs<string>());
+        Assert.Equal("from sender, then none", (await Wait(runner, "r1")).ReadOutputAs<string>());
+    }
+
     internal static async Task<OrchestrationInstance> Wait(LocalOrchestrationRunner runner, string instanceId)
     {
         using var timeout = new CancellationTokenSource(Patience);
