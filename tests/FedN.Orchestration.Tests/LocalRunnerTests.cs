@@ -160,6 +160,26 @@ public sealed class LocalRunnerTests
         Assert.Equal("from sender, then none", (await Wait(runner, "r1")).ReadOutputAs<string>());
     }
 
+    [Fact]
+    public async Task Standing_by_ends_quietly_whenever_it_is_canceled()
+    {
+        await using var stores = await LocalStores.OpenAsync();
+        var catalog = new OrchestrationCatalog().AddOrchestrator<int, int>("idle", async (context, _) => await context.WaitForExternalEvent<int>("never"));
+        await using var active = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
+        for (var i = 0; i < 100; i++)
+        {
+            await active.StartAsync("idle", $"i{i}");
+        }
+
+        // The other runner scans 100 running instances it cannot take; cancel it at varied points of its scan.
+        await using var standby = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs, new LocalOrchestrationRunnerOptions { PollInterval = TimeSpan.FromMilliseconds(1) });
+        for (var delay = 0; delay < 60; delay++)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(delay));
+            await standby.RunAsync(stop.Token);
+        }
+    }
+
     internal static async Task<OrchestrationInstance> Wait(LocalOrchestrationRunner runner, string instanceId)
     {
         using var timeout = new CancellationTokenSource(Patience);

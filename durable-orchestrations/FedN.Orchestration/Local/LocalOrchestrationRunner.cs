@@ -140,21 +140,21 @@ public sealed class LocalOrchestrationRunner : IOrchestrationClient, IAsyncDispo
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            await foreach (var instance in Instances.ListRunningAsync(cancellationToken))
+            while (!cancellationToken.IsCancellationRequested)
             {
-                await TryRunAsync(instance.Value.InstanceId, cancellationToken);
-            }
+                await foreach (var instance in Instances.ListRunningAsync(cancellationToken))
+                {
+                    await TryRunAsync(instance.Value.InstanceId, cancellationToken);
+                }
 
-            try
-            {
                 await Task.Delay(Options.PollInterval, Time, cancellationToken);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Canceled at any point of the scan or the wait: the documented way to stop standing by.
         }
     }
 
