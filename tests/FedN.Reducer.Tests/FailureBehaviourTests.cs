@@ -15,7 +15,7 @@ public sealed class FailureBehaviourTests
     public async Task A_client_that_never_answers_leaves_the_round_to_close_at_the_deadline_with_the_quorum()
     {
         await using var federation = await LocalFederation.StartAsync();
-        var config = OneRound with { MinClients = 2, RoundTimeout = TimeSpan.FromSeconds(2), QuorumGrace = TimeSpan.FromSeconds(2) };
+        var config = OneRound with { MinClients = 2, RoundTimeout = TimeSpan.FromSeconds(3), QuorumGrace = TimeSpan.FromSeconds(3) };
         await federation.CreateSessionAsync("s", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.Silent));
         await using var runner = federation.NewRunner();
 
@@ -47,7 +47,7 @@ public sealed class FailureBehaviourTests
     public async Task Too_few_updates_fail_the_round_with_a_clear_status_and_the_session_stops_by_default()
     {
         await using var federation = await LocalFederation.StartAsync();
-        var config = OneRound with { MinClients = 3, RoundTimeout = TimeSpan.FromSeconds(1), QuorumGrace = TimeSpan.Zero };
+        var config = OneRound with { MinClients = 3, RoundTimeout = TimeSpan.FromSeconds(3), QuorumGrace = TimeSpan.Zero };
         await federation.CreateSessionAsync("s", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.Silent));
         await using var runner = federation.NewRunner();
 
@@ -67,7 +67,7 @@ public sealed class FailureBehaviourTests
     public async Task A_failed_round_is_retried_when_the_session_allows_it()
     {
         await using var federation = await LocalFederation.StartAsync();
-        var config = OneRound with { MinClients = 3, RoundTimeout = TimeSpan.FromSeconds(1), QuorumGrace = TimeSpan.Zero, RoundRetries = 1 };
+        var config = OneRound with { MinClients = 3, RoundTimeout = TimeSpan.FromSeconds(3), QuorumGrace = TimeSpan.Zero, RoundRetries = 1 };
         await federation.CreateSessionAsync("s", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.SilentAtFirstAttempt));
         await using var runner = federation.NewRunner();
 
@@ -172,7 +172,7 @@ public sealed class FailureBehaviourTests
         await using var federation = await LocalFederation.StartAsync(blobs => faulty = new FaultyBlobStore(blobs));
         faulty!.BeforeList = (prefix, cancellationToken) =>
             prefix.Contains("/shards/1/", StringComparison.Ordinal) ? Task.Delay(Timeout.Infinite, cancellationToken) : Task.CompletedTask;
-        var config = OneRound with { MinClients = 2, Shards = 2, RoundTimeout = TimeSpan.FromSeconds(2) };
+        var config = OneRound with { MinClients = 2, Shards = 2, RoundTimeout = TimeSpan.FromSeconds(4) };
         await federation.CreateSessionAsync("s", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.Normal), ("c4", ClientBehaviour.Normal));
         await using var runner = federation.NewRunner();
 
