@@ -10,6 +10,7 @@ internal static class Cli
     {
         var root = new RootCommand("FedN: federated learning on Azure serverless. Models are safetensors files.");
         root.Subcommands.Add(ModelCommands.Create());
+        root.Subcommands.Add(TokenCommands.Create());
         return root;
     }
 }

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using FedN.Core.Metadata;
 using FedN.Core.Storage;
+using FedN.Security;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
 
@@ -66,7 +66,7 @@ public sealed class FedNStores : IDisposable
                 {
                     RootDirectory = settings.DataDirectory,
                     TransferBaseUri = transferBaseUri,
-                    SigningKey = await LoadOrCreateSigningKeyAsync(settings.DataDirectory, cancellationToken),
+                    SigningKey = await SecretKeyFile.LoadOrCreateAsync(Path.Combine(settings.DataDirectory, SigningKeyFileName), cancellationToken),
                 });
                 var sqliteQueues = await SqliteQueueStore.OpenAsync(database, cancellationToken: cancellationToken);
                 owned.Add(sqliteQueues);
@@ -101,35 +101,4 @@ public sealed class FedNStores : IDisposable
 
     /// <summary>Closes what the stores hold open.</summary>
     public void Dispose() => _owned.ForEach(store => store.Dispose());
-
-    /// <summary>
-    /// The transfer-URL signing key, made once per data directory, so URLs stay valid across a
-    /// restart and a standby process signs the same way. Two processes starting together agree:
-    /// the file is created only if absent, and whoever loses the race reads the winner's key.
-    /// </summary>
-    private static async Task<byte[]> LoadOrCreateSigningKeyAsync(string dataDirectory, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(Directory.CreateDirectory(dataDirectory).FullName, SigningKeyFileName);
-        if (!File.Exists(path))
-        {
-            var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-            await File.WriteAllBytesAsync(temp, RandomNumberGenerator.GetBytes(32), cancellationToken);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            try
-            {
-                File.Move(temp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(temp);
-            }
-        }
-
-        var key = await File.ReadAllBytesAsync(path, cancellationToken);
-        return key.Length >= 32 ? key : throw new InvalidDataException($"the signing key '{path}' is shorter than 32 bytes; delete it to have a new one made (outstanding transfer URLs stop working)");
-    }
 }

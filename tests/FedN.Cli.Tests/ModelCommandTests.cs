@@ -3,7 +3,7 @@ using FedN.Core.Safetensors;
 namespace FedN.Cli.Tests;
 
 /// <summary>The model commands end to end, through the real command tree. Console is process-wide, so these run one at a time.</summary>
-[Collection("console")]
+[Collection(CliRun.Collection)]
 public sealed class ModelCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fedn-cli-").FullName;
@@ -13,9 +13,9 @@ public sealed class ModelCommandTests : IDisposable
     [Fact]
     public async Task Aggregate_fedavg_weights_by_examples_and_inspect_reports_it()
     {
-        await Run(0, "model", "random", "--out", P("a"), "--tensors", "w:F32:3", "--seed", "1");
-        await Run(0, "model", "random", "--out", P("b"), "--tensors", "w:F32:3", "--seed", "2");
-        var (_, stdout, _) = await Run(0, "model", "aggregate", "--out", P("avg"), $"{P("a")}:300", $"{P("b")}:100");
+        await CliRun.Run(0, "model", "random", "--out", P("a"), "--tensors", "w:F32:3", "--seed", "1");
+        await CliRun.Run(0, "model", "random", "--out", P("b"), "--tensors", "w:F32:3", "--seed", "2");
+        var (_, stdout, _) = await CliRun.Run(0, "model", "aggregate", "--out", P("avg"), $"{P("a")}:300", $"{P("b")}:100");
         Assert.Contains("fedavg: 2 updates, 400 examples", stdout, StringComparison.Ordinal);
 
         var a = await ReadAsync(P("a"));
@@ -26,7 +26,7 @@ public sealed class ModelCommandTests : IDisposable
             Assert.Equal((0.75 * a[i]) + (0.25 * b[i]), avg[i], 6);
         }
 
-        (_, stdout, _) = await Run(0, "model", "inspect", P("avg"), "--json");
+        (_, stdout, _) = await CliRun.Run(0, "model", "inspect", P("avg"), "--json");
         Assert.Contains("\"parameterCount\": 3", stdout, StringComparison.Ordinal);
         Assert.Contains("\"fedn.aggregator\": \"fedavg\"", stdout, StringComparison.Ordinal);
     }
@@ -34,10 +34,10 @@ public sealed class ModelCommandTests : IDisposable
     [Fact]
     public async Task Fedadam_keeps_its_state_file_across_rounds()
     {
-        await Run(0, "model", "random", "--out", P("g"), "--tensors", "w:F32:4", "--seed", "1");
-        await Run(0, "model", "random", "--out", P("u"), "--tensors", "w:F32:4", "--seed", "2");
-        var (_, first, _) = await Run(0, "model", "aggregate", "-m", "fedadam", "--base", P("g"), "--state", P("state"), "--out", P("r1"), $"{P("u")}:10");
-        var (_, second, _) = await Run(0, "model", "aggregate", "-m", "fedadam", "--base", P("r1"), "--state", P("state"), "--out", P("r2"), $"{P("u")}:10");
+        await CliRun.Run(0, "model", "random", "--out", P("g"), "--tensors", "w:F32:4", "--seed", "1");
+        await CliRun.Run(0, "model", "random", "--out", P("u"), "--tensors", "w:F32:4", "--seed", "2");
+        var (_, first, _) = await CliRun.Run(0, "model", "aggregate", "-m", "fedadam", "--base", P("g"), "--state", P("state"), "--out", P("r1"), $"{P("u")}:10");
+        var (_, second, _) = await CliRun.Run(0, "model", "aggregate", "-m", "fedadam", "--base", P("r1"), "--state", P("state"), "--out", P("r2"), $"{P("u")}:10");
         Assert.Contains("optimizer step 1", first, StringComparison.Ordinal);
         Assert.Contains("optimizer step 2", second, StringComparison.Ordinal);
     }
@@ -45,16 +45,16 @@ public sealed class ModelCommandTests : IDisposable
     [Fact]
     public async Task Bad_updates_fail_with_one_line_per_file_and_write_nothing()
     {
-        await Run(0, "model", "random", "--out", P("a"), "--tensors", "w:F32:3");
-        await Run(0, "model", "random", "--out", P("other"), "--tensors", "w:F32:4");
+        await CliRun.Run(0, "model", "random", "--out", P("a"), "--tensors", "w:F32:3");
+        await CliRun.Run(0, "model", "random", "--out", P("other"), "--tensors", "w:F32:4");
         await File.WriteAllTextAsync(P("junk"), "not a model at all");
-        var (_, _, stderr) = await Run(1, "model", "aggregate", "--out", P("out"), $"{P("a")}:1", $"{P("other")}:1", $"{P("junk")}:1");
+        var (_, _, stderr) = await CliRun.Run(1, "model", "aggregate", "--out", P("out"), $"{P("a")}:1", $"{P("other")}:1", $"{P("junk")}:1");
         Assert.Contains($"{P("other")}: tensor 'w' has shape [4], expected [3]", stderr, StringComparison.Ordinal);
         Assert.Contains($"{P("junk")}: header length", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(P("out")));
         Assert.DoesNotContain(Directory.GetFiles(_dir), f => f.EndsWith(".tmp", StringComparison.Ordinal));
 
-        (_, _, stderr) = await Run(0, "model", "aggregate", "--skip-invalid", "--out", P("out"), $"{P("a")}:1", $"{P("other")}:1");
+        (_, _, stderr) = await CliRun.Run(0, "model", "aggregate", "--skip-invalid", "--out", P("out"), $"{P("a")}:1", $"{P("other")}:1");
         Assert.True(File.Exists(P("out")));
     }
 
@@ -63,15 +63,15 @@ public sealed class ModelCommandTests : IDisposable
     [InlineData("x.safetensors", "is not PATH:WEIGHT")]
     public async Task Malformed_arguments_are_explained(string update, string expected)
     {
-        var (_, _, stderr) = await Run(1, "model", "aggregate", "--out", P("out"), update);
+        var (_, _, stderr) = await CliRun.Run(1, "model", "aggregate", "--out", P("out"), update);
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Server_optimizers_require_the_global_model()
     {
-        await Run(0, "model", "random", "--out", P("a"), "--tensors", "w:F32:3");
-        var (_, _, stderr) = await Run(1, "model", "aggregate", "-m", "fedyogi", "--out", P("out"), $"{P("a")}:1");
+        await CliRun.Run(0, "model", "random", "--out", P("a"), "--tensors", "w:F32:3");
+        var (_, _, stderr) = await CliRun.Run(1, "model", "aggregate", "-m", "fedyogi", "--out", P("out"), $"{P("a")}:1");
         Assert.Contains("needs --base", stderr, StringComparison.Ordinal);
     }
 
@@ -86,26 +86,5 @@ public sealed class ModelCommandTests : IDisposable
         var values = new double[tensor.ElementCount];
         Core.Numerics.ElementCodec.Decode(tensor.DType, bytes, values);
         return values;
-    }
-
-    private static async Task<(int Exit, string Out, string Error)> Run(int expectedExit, params string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        int exit;
-        try
-        {
-            exit = await Cli.Build().Parse(args).InvokeAsync();
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-
-        Assert.True(expectedExit == exit, $"exit {exit}, expected {expectedExit}: {stderr}");
-        return (exit, stdout.ToString(), stderr.ToString());
     }
 }

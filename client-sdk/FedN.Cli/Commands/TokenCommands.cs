@@ -1,0 +1,28 @@
+using System.CommandLine;
+using FedN.Security;
+
+namespace FedN.Cli.Commands;
+
+/// <summary><c>fedn token create --role admin|client [--client-id ID] [--data DIR]</c>: mints an access token and prints only the token.</summary>
+internal static class TokenCommands
+{
+    /// <summary>The data directory when none is given: the local server's default.</summary>
+    public const string DefaultDataDirectory = ".fedn/data";
+
+    public static Command Create()
+    {
+        var role = new Option<string>("--role") { Description = "admin (every control operation) or client (one client's tasks and updates).", Required = true };
+        role.AcceptOnlyFromAmong(AccessTokenRoles.Admin, AccessTokenRoles.Client);
+        var clientId = new Option<string?>("--client-id") { Description = "For a client token: the client it acts for." };
+        var data = new Option<string>("--data") { Description = "The server's data directory, whose key signs the token (unless FedN__Auth__SigningKey is set).", DefaultValueFactory = _ => DefaultDataDirectory };
+        var days = new Option<double>("--days") { Description = "How many days the token is valid.", DefaultValueFactory = _ => 30 };
+        var create = new Command("create", "Mint an access token and print it (only the token, on stdout).") { role, clientId, data, days };
+        create.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            var key = await AuthSigningKey.LoadAsync(Environment.GetEnvironmentVariable("FedN__Auth__SigningKey"), parse.GetValue(data)!, ct);
+            var token = new AccessTokens(key).Create(parse.GetValue(role)!, parse.GetValue(clientId), TimeSpan.FromDays(parse.GetValue(days)));
+            await Console.Out.WriteLineAsync(token);
+        }));
+        return new Command("token", "Access tokens for the API and the client channel.") { create };
+    }
+}

@@ -1,0 +1,35 @@
+namespace FedN.Security;
+
+/// <summary>Where the key that signs access tokens comes from: configuration, or a file made once in the data directory.</summary>
+public static class AuthSigningKey
+{
+    /// <summary>The configuration key (environment variable <c>FedN__Auth__SigningKey</c>): the key in base64, at least 32 bytes.</summary>
+    public const string ConfigurationKey = "FedN:Auth:SigningKey";
+
+    /// <summary>The key file in the data directory, used when the configuration has no key.</summary>
+    public const string FileName = "auth-signing.key";
+
+    /// <summary>The configured key if there is one, else the data directory's key file (created if missing).</summary>
+    /// <exception cref="ArgumentException">The configured key is not base64 or is shorter than 32 bytes.</exception>
+    public static async Task<byte[]> LoadAsync(string? configured, string dataDirectory, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return await SecretKeyFile.LoadOrCreateAsync(Path.Combine(dataDirectory, FileName), cancellationToken);
+        }
+
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(configured.Trim());
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException($"{ConfigurationKey} is not base64; generate one with: openssl rand -base64 32");
+        }
+
+        return key.Length >= SecretKeyFile.MinimumBytes
+            ? key
+            : throw new ArgumentException($"{ConfigurationKey} has {key.Length} bytes; it needs at least {SecretKeyFile.MinimumBytes} (openssl rand -base64 32)");
+    }
+}
