@@ -48,7 +48,11 @@ public sealed class ClientRepository(IMetadataStore store) : MetadataRepository<
 
     /// <summary>Clients by id, optionally only those online (or offline).</summary>
     public Task<RecordPage<ClientRecord>> ListAsync(PageRequest page, bool? online = null, CancellationToken cancellationToken = default) =>
-        QueryCoreAsync(null, online is { } o ? [MetadataFilter.Equal("online", o)] : [], descending: false, page, cancellationToken);
+        QueryCoreAsync(null, OnlineFilter(online), descending: false, page, cancellationToken);
+
+    /// <summary>Every client by id, optionally only those online (or offline), read a full page at a time.</summary>
+    public IAsyncEnumerable<Versioned<ClientRecord>> ListAllAsync(bool? online = null, CancellationToken cancellationToken = default) =>
+        QueryAllCoreAsync(null, OnlineFilter(online), cancellationToken);
 
     /// <summary>Applies <paramref name="change"/> with optimistic concurrency, retrying on conflicts.</summary>
     public Task<Versioned<ClientRecord>> UpdateAsync(string clientId, Func<ClientRecord, ClientRecord> change, CancellationToken cancellationToken = default) =>
@@ -61,4 +65,6 @@ public sealed class ClientRepository(IMetadataStore store) : MetadataRepository<
     protected override string SortKeyOf(ClientRecord record) => record.Id;
 
     private static MetadataKey Key(string clientId) => new(clientId, clientId);
+
+    private static IReadOnlyList<MetadataFilter> OnlineFilter(bool? online) => online is { } o ? [MetadataFilter.Equal("online", o)] : [];
 }

@@ -21,7 +21,14 @@ public sealed class ValidationRepository(IMetadataStore store) : MetadataReposit
         GetCoreAsync(new MetadataKey(sessionId, Id(round, clientId)), cancellationToken);
 
     /// <summary>A session's validations by round then client, optionally of one round and/or one client.</summary>
-    public Task<RecordPage<ValidationRecord>> ListAsync(string sessionId, PageRequest page, int? round = null, string? clientId = null, CancellationToken cancellationToken = default)
+    public Task<RecordPage<ValidationRecord>> ListAsync(string sessionId, PageRequest page, int? round = null, string? clientId = null, CancellationToken cancellationToken = default) =>
+        QueryCoreAsync(sessionId, Filters(round, clientId), descending: false, page, cancellationToken);
+
+    /// <summary>Every validation of a session by round then client, optionally of one round and/or one client, read a full page at a time.</summary>
+    public IAsyncEnumerable<Versioned<ValidationRecord>> ListAllAsync(string sessionId, int? round = null, string? clientId = null, CancellationToken cancellationToken = default) =>
+        QueryAllCoreAsync(sessionId, Filters(round, clientId), cancellationToken);
+
+    private static List<MetadataFilter> Filters(int? round, string? clientId)
     {
         List<MetadataFilter> filters = [];
         if (round is { } r)
@@ -34,7 +41,7 @@ public sealed class ValidationRepository(IMetadataStore store) : MetadataReposit
             filters.Add(MetadataFilter.Equal("clientId", clientId));
         }
 
-        return QueryCoreAsync(sessionId, filters, descending: false, page, cancellationToken);
+        return filters;
     }
 
     /// <inheritdoc />

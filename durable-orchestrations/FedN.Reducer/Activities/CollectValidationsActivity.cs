@@ -1,5 +1,4 @@
 using FedN.Core.Federation;
-using FedN.Core.Metadata;
 
 namespace FedN.Reducer.Activities;
 
@@ -29,14 +28,14 @@ internal sealed class CollectValidationsActivity(ReducerStores stores, ReducerOp
     private async Task<List<ValidationRecord>> ReadAsync(CollectValidationsRequest request, CancellationToken cancellationToken)
     {
         List<ValidationRecord> reports = [];
-        var page = new PageRequest(1000);
-        do
+        await foreach (var report in stores.Metadata.Validations.ListAllAsync(request.SessionId, request.Round, cancellationToken: cancellationToken))
         {
-            var result = await stores.Metadata.Validations.ListAsync(request.SessionId, page, request.Round, cancellationToken: cancellationToken);
-            reports.AddRange(result.Items.Select(item => item.Value).Where(report => report.ModelId == request.ModelId));
-            page = page with { ContinuationToken = result.ContinuationToken };
+            if (report.Value.ModelId == request.ModelId)
+            {
+                reports.Add(report.Value);
+            }
         }
-        while (page.ContinuationToken is not null);
+
         return reports;
     }
 

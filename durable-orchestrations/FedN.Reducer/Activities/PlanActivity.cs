@@ -62,14 +62,14 @@ internal sealed class PlanActivity(ReducerStores stores)
     {
         var allowed = config.Clients is null ? null : new HashSet<string>(config.Clients, StringComparer.Ordinal);
         var online = new List<string>();
-        var page = new PageRequest(1000);
-        do
+        await foreach (var client in stores.Metadata.Clients.ListAllAsync(online: true, cancellationToken))
         {
-            var result = await stores.Metadata.Clients.ListAsync(page, online: true, cancellationToken);
-            online.AddRange(result.Items.Select(item => item.Value.Id).Where(id => allowed?.Contains(id) ?? true));
-            page = page with { ContinuationToken = result.ContinuationToken };
+            if (allowed?.Contains(client.Value.Id) ?? true)
+            {
+                online.Add(client.Value.Id);
+            }
         }
-        while (page.ContinuationToken is not null);
+
         online.Sort(StringComparer.Ordinal);
         return online;
     }
