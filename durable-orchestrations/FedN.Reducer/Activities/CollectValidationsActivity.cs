@@ -45,14 +45,9 @@ internal sealed class CollectValidationsActivity(ReducerStores stores, ReducerOp
         var sums = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var report in reports)
         {
-            foreach (var (name, value) in report.Metrics)
-            {
-                sums[name] = sums.GetValueOrDefault(name) + (value * report.NumExamples);
-            }
+            ExampleWeightedMetrics.AddTo(sums, report.Metrics, report.NumExamples);
         }
 
-        return new ValidationSummary(reports.Count, examples, examples == 0
-            ? new Dictionary<string, double>()
-            : sums.ToDictionary(pair => pair.Key, pair => pair.Value / examples, StringComparer.Ordinal));
+        return new ValidationSummary(reports.Count, examples, ExampleWeightedMetrics.Means(sums, examples));
     }
 }

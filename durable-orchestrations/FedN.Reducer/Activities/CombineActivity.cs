@@ -191,10 +191,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             {
                 Processed.Add(update.MessageId);
                 Settled.Add(update.ClientId);
-                foreach (var (name, value) in update.Metrics ?? new Dictionary<string, double>())
-                {
-                    MetricSums[name] = MetricSums.GetValueOrDefault(name) + (value * update.NumExamples);
-                }
+                ExampleWeightedMetrics.AddTo(MetricSums, update.Metrics, update.NumExamples);
             }
 
             foreach (var rejection in batch.Rejected)

@@ -46,10 +46,11 @@ internal sealed class CommitActivity(ReducerStores stores, ReducerOptions option
         {
         }
 
-        var examples = request.Shards.Sum(shard => shard.TotalWeight);
-        var training = request.Shards.SelectMany(shard => shard.MetricSums)
-            .GroupBy(pair => pair.Key, StringComparer.Ordinal)
-            .ToDictionary(group => group.Key, group => examples > 0 ? group.Sum(pair => pair.Value) / examples : 0, StringComparer.Ordinal);
+        var trainingSums = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var shard in request.Shards)
+        {
+            ExampleWeightedMetrics.AddTo(trainingSums, shard.MetricSums, 1); // already weighted by their examples
+        }
         await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round with
         {
             Status = RoundStatus.Committed,
@@ -57,7 +58,7 @@ internal sealed class CommitActivity(ReducerStores stores, ReducerOptions option
             UpdatesAggregated = request.Reduced.Count,
             UpdatesRejected = request.Shards.Sum(shard => shard.Rejected),
             Shards = RoundFigures.Of(request.Shards),
-            TrainingMetrics = training,
+            TrainingMetrics = ExampleWeightedMetrics.Means(trainingSums, request.Shards.Sum(shard => shard.TotalWeight)),
             ValidationMetrics = request.Validation?.Metrics,
             EndedAt = round.EndedAt ?? now,
         }, cancellationToken);
