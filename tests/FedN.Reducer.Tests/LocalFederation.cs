@@ -131,6 +131,17 @@ internal sealed class LocalFederation : IAsyncDisposable
         return [.. values];
     }
 
+    /// <summary>Checks that every parameter of model <paramref name="modelId"/> is the seed's plus <paramref name="shift"/> (within float32 rounding).</summary>
+    public async Task AssertShiftedFromSeedAsync(string seedId, string modelId, double shift)
+    {
+        var seed = await ReadModelAsync(seedId);
+        var model = await ReadModelAsync(modelId);
+        for (var i = 0; i < seed.Length; i++)
+        {
+            Assert.True(Math.Abs(model[i] - seed[i] - shift) < 1e-5, $"parameter {i}: {model[i] - seed[i]} instead of {shift}");
+        }
+    }
+
     /// <summary>Two small F32 tensors with varied values.</summary>
     public static async Task<byte[]> SeedModelAsync()
     {

@@ -23,15 +23,8 @@ public sealed class ReducerSessionTests
         Assert.Equal(["s1-round-3", "s1-round-2", "s1-round-1", "s1-seed"], trail.Select(model => model.Id));
 
         // FedAvg: each round adds the example-weighted mean of the clients' deltas.
-        var seed = await federation.ReadModelAsync("s1-seed");
-        var final = await federation.ReadModelAsync(outcome.ModelId);
         string[] clients = ["c1", "c2", "c3"];
-        var weight = clients.Sum(SimulatedClients.Examples);
-        var expectedShift = Enumerable.Range(1, 3).Sum(round => clients.Sum(c => SimulatedClients.Examples(c) * (double)SimulatedClients.Delta(c, round)) / weight);
-        for (var i = 0; i < seed.Length; i++)
-        {
-            Assert.True(Math.Abs(final[i] - seed[i] - expectedShift) < 1e-5, $"parameter {i}: {final[i] - seed[i]} instead of {expectedShift}");
-        }
+        await federation.AssertShiftedFromSeedAsync("s1-seed", outcome.ModelId, Enumerable.Range(1, 3).Sum(round => SimulatedClients.FedAvgShift(clients, round)));
 
         var session = (await federation.Metadata.Sessions.GetAsync("s1"))!.Value;
         Assert.Equal((SessionStatus.Completed, 3, "s1-round-3"), (session.Status, session.CompletedRounds, session.CurrentModelId));

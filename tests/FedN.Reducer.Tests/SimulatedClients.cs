@@ -51,6 +51,10 @@ internal sealed class SimulatedClients : IClientChannel
     /// <summary>What client <paramref name="client"/> adds to every parameter in round <paramref name="round"/>.</summary>
     public static float Delta(string client, int round) => (client[^1] - '0' + 1) * 0.01f * round;
 
+    /// <summary>What FedAvg of <paramref name="clients"/>' updates adds to every parameter in round <paramref name="round"/>: the example-weighted mean delta.</summary>
+    public static double FedAvgShift(IReadOnlyList<string> clients, int round) =>
+        clients.Sum(client => Examples(client) * (double)Delta(client, round)) / clients.Sum(Examples);
+
     public void Add(string client, ClientBehaviour behaviour = ClientBehaviour.Normal) => _clients[client] = behaviour;
 
     public Task SendTaskAsync(string clientId, ClientTask task, CancellationToken cancellationToken = default)
