@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FedN.Core;
 using FedN.Core.Metadata;
 
 namespace FedN.Orchestration;
@@ -31,7 +32,7 @@ public sealed class OrchestrationCatalog
     internal Func<JsonElement?, CancellationToken, Task<JsonElement?>> Activity(string name) =>
         _activities.TryGetValue(name, out var activity) ? activity : throw new InvalidOperationException($"no activity called '{name}' is registered");
 
-    internal static JsonElement? ToJson(object? value) => value is null ? null : JsonSerializer.SerializeToElement(value, value.GetType(), MetadataJson.Options);
+    internal static JsonElement? ToJson(object? value) => value is null ? null : JsonSerializer.SerializeToElement(value, value.GetType(), FedNJson.Options);
 
-    internal static T? FromJson<T>(JsonElement? value) => value is { } json ? json.Deserialize<T>(MetadataJson.Options) : default;
+    internal static T? FromJson<T>(JsonElement? value) => value is { } json ? json.Deserialize<T>(FedNJson.Options) : default;
 }

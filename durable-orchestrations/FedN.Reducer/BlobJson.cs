@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FedN.Core;
 using FedN.Core.Metadata;
 using FedN.Core.Storage;
 
@@ -13,7 +14,7 @@ internal static class BlobJson
         try
         {
             await using var stream = await blobs.OpenReadAsync(path, cancellationToken);
-            return await JsonSerializer.DeserializeAsync<T>(stream, MetadataJson.Options, cancellationToken)
+            return await JsonSerializer.DeserializeAsync<T>(stream, FedNJson.Options, cancellationToken)
                 ?? throw new InvalidDataException($"blob '{path}' holds JSON null");
         }
         catch (BlobNotFoundException)
@@ -24,7 +25,7 @@ internal static class BlobJson
 
     public static async Task WriteAsync<T>(IBlobStore blobs, string path, T value, BlobWriteMode mode, CancellationToken cancellationToken)
     {
-        using var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(value, MetadataJson.Options), writable: false);
+        using var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(value, FedNJson.Options), writable: false);
         await blobs.UploadAsync(path, content, mode, cancellationToken);
     }
 }

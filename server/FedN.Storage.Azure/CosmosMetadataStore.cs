@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using FedN.Core;
 using FedN.Core.Metadata;
 using Microsoft.Azure.Cosmos;
 
@@ -84,7 +85,7 @@ public sealed class CosmosMetadataStore : IMetadataStore, IDisposable
             MaxRetryAttemptsOnRateLimitedRequests = options.MaxRetryAttemptsOnRateLimitedRequests,
             MaxRetryWaitTimeOnRateLimitedRequests = options.MaxRetryWaitTimeOnRateLimitedRequests,
             RequestTimeout = options.RequestTimeout,
-            UseSystemTextJsonSerializerWithOptions = MetadataJson.Options,
+            UseSystemTextJsonSerializerWithOptions = FedNJson.Options,
         };
         if (options.Emulator)
         {

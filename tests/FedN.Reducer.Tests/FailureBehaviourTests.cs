@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FedN.Core;
 using FedN.Core.Federation;
 using FedN.Core.Messaging;
 using FedN.Core.Metadata;
@@ -94,7 +95,7 @@ public sealed class FailureBehaviourTests
         // A client that was not asked, and a message about another round, both straight on the intake.
         var layout = new RoundLayout("s", 1, 1);
         await federation.Reports.SubmitUpdateAsync("intruder", new UpdateReport { SessionId = "s", Round = 1, NumExamples = 10 });
-        await federation.Queues.EnqueueAsync(layout.IntakeQueue(0), JsonSerializer.Serialize(new IntakeMessage("c5", 7, 1, 10, null), MetadataJson.Options));
+        await federation.Queues.EnqueueAsync(layout.IntakeQueue(0), JsonSerializer.Serialize(new IntakeMessage("c5", 7, 1, 10, null), FedNJson.Options));
         await federation.Queues.EnqueueAsync(layout.IntakeQueue(0), "{not json");
         var late = await Assert.ThrowsAsync<ClientReportRejectedException>(() =>
             federation.Reports.SubmitUpdateAsync("c1", new UpdateReport { SessionId = "s", Round = 1, Attempt = 2, NumExamples = 10 }));

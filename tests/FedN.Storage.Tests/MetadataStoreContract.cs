@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FedN.Core;
 using FedN.Core.Federation;
 using FedN.Core.Metadata;
 
@@ -239,7 +240,7 @@ public abstract class MetadataStoreContract
     private static RoundRecord NewRound(string sessionId, int round) => new() { SessionId = sessionId, Round = round, InputModelId = "seed", StartedAt = T0 };
 
     private static void AssertSameJson<T>(T expected, T actual) =>
-        Assert.Equal(JsonSerializer.Serialize(expected, MetadataJson.Options), JsonSerializer.Serialize(actual, MetadataJson.Options));
+        Assert.Equal(JsonSerializer.Serialize(expected, FedNJson.Options), JsonSerializer.Serialize(actual, FedNJson.Options));
 
     private static async Task<List<T>> ReadAll<T>(Func<PageRequest, Task<RecordPage<T>>> list, int pageSize)
     {

@@ -32,7 +32,7 @@ public sealed record MetadataPatch
 
     /// <summary>Sets the field at <paramref name="path"/> to <paramref name="value"/> (serialized like the records).</summary>
     public static MetadataPatch Set<T>(string path, T value) =>
-        new(MetadataPatchKind.Set, path, JsonSerializer.SerializeToElement(value, MetadataJson.Options));
+        new(MetadataPatchKind.Set, path, JsonSerializer.SerializeToElement(value, FedNJson.Options));
 
     /// <summary>Adds <paramref name="delta"/> to the whole number at <paramref name="path"/>.</summary>
     public static MetadataPatch Increment(string path, long delta) =>

@@ -57,10 +57,10 @@ public sealed record MetadataFilter
     /// <inheritdoc cref="Equal(string, string)" />
     public static MetadataFilter Equal(string field, bool value) => new(field, value);
 
-    /// <summary>The field equals <paramref name="value"/> as records store it (<see cref="MetadataJson"/>: a camelCase string).</summary>
+    /// <summary>The field equals <paramref name="value"/> as records store it (<see cref="FedNJson"/>: a camelCase string).</summary>
     public static MetadataFilter Equal<TEnum>(string field, TEnum value)
         where TEnum : struct, Enum =>
-        new(field, JsonSerializer.SerializeToElement(value, MetadataJson.Options).GetString()!);
+        new(field, JsonSerializer.SerializeToElement(value, FedNJson.Options).GetString()!);
 }
 
 /// <summary>One page of a query's results.</summary>

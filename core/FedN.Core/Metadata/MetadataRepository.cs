@@ -7,7 +7,7 @@ namespace FedN.Core.Metadata;
 /// Typed records over one container of an <see cref="IMetadataStore"/>: serialization, keys, sort
 /// keys and optimistic-concurrency updates, written once for every kind of record.
 /// </summary>
-/// <typeparam name="T">The record type, serialized with <see cref="MetadataJson.Options"/>.</typeparam>
+/// <typeparam name="T">The record type, serialized with <see cref="FedNJson.Options"/>.</typeparam>
 public abstract class MetadataRepository<T>
     where T : class
 {
@@ -149,14 +149,14 @@ public abstract class MetadataRepository<T>
     }
 
     private MetadataDocument ToDocument(T record) =>
-        new(Validated(KeyOf(record)), SortKeyOf(record), JsonSerializer.SerializeToElement(record, MetadataJson.Options));
+        new(Validated(KeyOf(record)), SortKeyOf(record), JsonSerializer.SerializeToElement(record, FedNJson.Options));
 
     private Versioned<T> FromDocument(MetadataDocument document)
     {
         T? record;
         try
         {
-            record = document.Body.Deserialize<T>(MetadataJson.Options);
+            record = document.Body.Deserialize<T>(FedNJson.Options);
         }
         catch (JsonException e)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using FedN.Core;
 using FedN.Core.Aggregation;
 using FedN.Core.Federation;
 using FedN.Core.Metadata;
@@ -141,7 +142,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
     {
         try
         {
-            var message = JsonSerializer.Deserialize<IntakeMessage>(body, MetadataJson.Options);
+            var message = JsonSerializer.Deserialize<IntakeMessage>(body, FedNJson.Options);
             return message is { ClientId.Length: > 0 } ? message : null;
         }
         catch (JsonException)

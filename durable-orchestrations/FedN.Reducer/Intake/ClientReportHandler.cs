@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FedN.Core;
 using FedN.Core.Federation;
 using FedN.Core.Messaging;
 using FedN.Core.Metadata;
@@ -46,7 +47,7 @@ public sealed class ClientReportHandler(ReducerStores stores, TimeProvider? time
         }
 
         var message = new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics);
-        await stores.Queues.EnqueueAsync(layout.IntakeQueue(report.Shard), JsonSerializer.Serialize(message, MetadataJson.Options), cancellationToken);
+        await stores.Queues.EnqueueAsync(layout.IntakeQueue(report.Shard), JsonSerializer.Serialize(message, FedNJson.Options), cancellationToken);
         await stores.Metadata.Rounds.CountUpdatesAsync(report.SessionId, report.Round, received: 1, cancellationToken: cancellationToken);
     }
 

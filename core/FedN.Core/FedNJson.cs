@@ -1,12 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace FedN.Core.Metadata;
+namespace FedN.Core;
 
-/// <summary>How records become JSON, the same in every store: camelCase names, enums as camelCase strings, nulls left out.</summary>
-public static class MetadataJson
+/// <summary>
+/// How FedN writes JSON, the same everywhere (stored records, channel messages, API bodies): camelCase
+/// names, enums as camelCase strings, nulls left out.
+/// </summary>
+public static class FedNJson
 {
-    /// <summary>The serializer options for records and patch values.</summary>
+    /// <summary>The serializer options.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
 
     private static JsonSerializerOptions Create()
