@@ -3,6 +3,9 @@ namespace FedN.Core.Messaging;
 /// <summary>A client's report that its update is uploaded (the <c>update</c> event).</summary>
 public sealed record UpdateReport
 {
+    /// <summary>The task this reports on; echoed in the receipt so the client can match it.</summary>
+    public string? TaskId { get; init; }
+
     /// <summary>The session of the task.</summary>
     public required string SessionId { get; init; }
 
@@ -25,6 +28,9 @@ public sealed record UpdateReport
 /// <summary>A client's validation of a model (the <c>validation</c> event).</summary>
 public sealed record ValidationReport
 {
+    /// <summary>The task this reports on; echoed in the receipt so the client can match it.</summary>
+    public string? TaskId { get; init; }
+
     /// <summary>The session of the task.</summary>
     public required string SessionId { get; init; }
 

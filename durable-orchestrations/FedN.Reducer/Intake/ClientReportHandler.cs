@@ -14,7 +14,7 @@ namespace FedN.Reducer.Intake;
 /// clients adds nothing to orchestration history. The combiner checks again what only it can
 /// (assignment, duplicates, the update itself).
 /// </summary>
-public sealed class ClientReportHandler(ReducerStores stores, TimeProvider? timeProvider = null)
+public sealed class ClientReportHandler(IQueueStore queues, FederationMetadata metadata, TimeProvider? timeProvider = null)
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
@@ -47,8 +47,8 @@ public sealed class ClientReportHandler(ReducerStores stores, TimeProvider? time
         }
 
         var message = new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics);
-        await stores.Queues.EnqueueAsync(layout.IntakeQueue(report.Shard), JsonSerializer.Serialize(message, FedNJson.Options), cancellationToken);
-        await stores.Metadata.Rounds.CountUpdatesAsync(report.SessionId, report.Round, received: 1, cancellationToken: cancellationToken);
+        await queues.EnqueueAsync(layout.IntakeQueue(report.Shard), JsonSerializer.Serialize(message, FedNJson.Options), cancellationToken);
+        await metadata.Rounds.CountUpdatesAsync(report.SessionId, report.Round, received: 1, cancellationToken: cancellationToken);
     }
 
     /// <summary>Records client <paramref name="clientId"/>'s validation of a round's model.</summary>
@@ -65,7 +65,7 @@ public sealed class ClientReportHandler(ReducerStores stores, TimeProvider? time
         await CurrentRoundAsync(report.SessionId, report.Round, cancellationToken);
         try
         {
-            await stores.Metadata.Validations.CreateAsync(new ValidationRecord
+            await metadata.Validations.CreateAsync(new ValidationRecord
             {
                 SessionId = report.SessionId,
                 Round = report.Round,
@@ -83,7 +83,7 @@ public sealed class ClientReportHandler(ReducerStores stores, TimeProvider? time
     }
 
     private async Task<RoundRecord> CurrentRoundAsync(string sessionId, int round, CancellationToken cancellationToken) =>
-        (await stores.Metadata.Rounds.GetAsync(sessionId, round, cancellationToken))?.Value
+        (await metadata.Rounds.GetAsync(sessionId, round, cancellationToken))?.Value
         ?? throw new ClientReportRejectedException($"session '{sessionId}' has no round {round}");
 }
 

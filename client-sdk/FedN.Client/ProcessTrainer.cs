@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FedN.Client;
+
+/// <summary>
+/// A trainer that is an external program, like a FEDn compute package, so Python (or any) code joins
+/// unchanged but for reading and writing safetensors:
+/// <list type="bullet">
+/// <item><c>&lt;command&gt; [args] train &lt;in.safetensors&gt; &lt;out.safetensors&gt;</c> writes the trained
+/// model and, beside it, <c>out.json</c>: <c>{"numExamples": 600, "metrics": {"loss": 0.31}}</c>.</item>
+/// <item><c>&lt;command&gt; [args] validate &lt;model.safetensors&gt; &lt;metrics.json&gt;</c> writes
+/// <c>{"numExamples": 100, "metrics": {"accuracy": 0.93}}</c>.</item>
+/// </list>
+/// <c>num_examples</c> is accepted for <c>numExamples</c>. A non-zero exit fails the task with the program's last lines of stderr.
+/// </summary>
+/// <param name="command">The program, for example <c>python3</c>.</param>
+/// <param name="arguments">Arguments before the entry point, for example the script's path.</param>
+/// <param name="workingDirectory">Where the program runs; the current directory when null.</param>
+public sealed class ProcessTrainer(string command, IReadOnlyList<string>? arguments = null, string? workingDirectory = null) : ITrainer
+{
+    private const int StderrLinesKept = 20;
+
+    /// <inheritdoc />
+    public async Task<TrainingResult> TrainAsync(TrainingRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var resultPath = Path.ChangeExtension(request.OutputModelPath, ".json");
+        await RunAsync(["train", request.InputModelPath, request.OutputModelPath], cancellationToken);
+        if (!File.Exists(request.OutputModelPath))
+        {
+            throw new TrainerException($"'{command} train' exited without writing {request.OutputModelPath}");
+        }
+
+        var result = await ReadResultAsync(resultPath, "train", cancellationToken);
+        return new TrainingResult(result.NumExamples, result.Metrics);
+    }
+
+    /// <inheritdoc />
+    public async Task<ValidationResult> ValidateAsync(ValidationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var resultPath = Path.ChangeExtension(request.ModelPath, ".validation.json");
+        await RunAsync(["validate", request.ModelPath, resultPath], cancellationToken);
+        var result = await ReadResultAsync(resultPath, "validate", cancellationToken);
+        return new ValidationResult(result.NumExamples, result.Metrics ?? new Dictionary<string, double>());
+    }
+
+    private async Task RunAsync(IEnumerable<string> entryPoint, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(command)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in (arguments ?? []).Concat(entryPoint))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = new Process { StartInfo = start };
+        Queue<string> stderr = new();
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is null)
+            {
+                return;
+            }
+
+            lock (stderr)
+            {
+                stderr.Enqueue(line.Data);
+                if (stderr.Count > StderrLinesKept)
+                {
+                    stderr.Dequeue();
+                }
+            }
+        };
+        process.OutputDataReceived += (_, _) => { };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception error)
+        {
+            throw new TrainerException($"cannot start trainer '{command}': {error.Message}");
+        }
+
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        if (process.ExitCode != 0)
+        {
+            string tail;
+            lock (stderr)
+            {
+                tail = string.Join('\n', stderr);
+            }
+
+            throw new TrainerException($"'{command} {string.Join(' ', start.ArgumentList)}' exited with code {process.ExitCode}{(tail.Length > 0 ? $":\n{tail}" : "")}");
+        }
+    }
+
+    private async Task<(long NumExamples, Dictionary<string, double>? Metrics)> ReadResultAsync(string path, string entryPoint, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw new TrainerException($"'{command} {entryPoint}' did not write {path} (JSON with numExamples and metrics)");
+        }
+
+        ResultFile? result;
+        try
+        {
+            await using var file = File.OpenRead(path);
+            result = await JsonSerializer.DeserializeAsync<ResultFile>(file, ResultJson, cancellationToken);
+        }
+        catch (JsonException error)
+        {
+            throw new TrainerException($"{path} is not valid JSON with numExamples and metrics: {error.Message}");
+        }
+
+        var examples = result?.NumExamples ?? result?.NumExamplesSnake ?? 0;
+        if (examples <= 0)
+        {
+            throw new TrainerException($"{path} must give a positive numExamples (or num_examples)");
+        }
+
+        return (examples, result!.Metrics);
+    }
+
+    private static readonly JsonSerializerOptions ResultJson = new(JsonSerializerDefaults.Web);
+
+    private sealed record ResultFile
+    {
+        public long? NumExamples { get; init; }
+
+        [JsonPropertyName("num_examples")]
+        public long? NumExamplesSnake { get; init; }
+
+        public Dictionary<string, double>? Metrics { get; init; }
+    }
+}
+
+/// <summary>The trainer failed; the message says how, for the client's log.</summary>
+public sealed class TrainerException(string message) : Exception(message);

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace FedN.Client;
+
+/// <summary>Model transfer over scoped URLs (Azure Blob SAS URLs or the local server's transfer URLs), streamed, with progress.</summary>
+internal static class Transfers
+{
+    private const int BufferBytes = 1 << 20;
+
+    /// <summary>Downloads <paramref name="url"/> into <paramref name="path"/>.</summary>
+    public static async Task DownloadAsync(HttpClient http, Uri url, string path, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"downloading the model failed: HTTP {(int)response.StatusCode} {(await response.Content.ReadAsStringAsync(cancellationToken)).Trim()}", null, response.StatusCode);
+        }
+
+        await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, BufferBytes, FileOptions.Asynchronous);
+        await CopyAsync(source, file, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Uploads <paramref name="path"/> to the create-only <paramref name="url"/> as a block blob. Returns
+    /// false when the blob already exists (this update was uploaded before a reconnect).
+    /// </summary>
+    public static async Task<bool> UploadAsync(HttpClient http, Uri url, string path, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferBytes, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ProgressStreamContent(file, progress) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Content.Headers.ContentLength = file.Length;
+        request.Headers.Add("x-ms-blob-type", "BlockBlob");
+        request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"uploading the update failed: HTTP {(int)response.StatusCode} {(await response.Content.ReadAsStringAsync(cancellationToken)).Trim()}", null, response.StatusCode);
+        }
+
+        return true;
+    }
+
+    public static async Task CopyAsync(Stream source, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferBytes];
+        long total = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            total += read;
+            progress?.Report(total);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace FedN.Core.Messaging;
+
+/// <summary>
+/// The events a client sends on the channel (Web PubSub <c>event</c> requests). docs/protocol.md shows
+/// each one's data.
+/// </summary>
+public static class ClientEvents
+{
+    /// <summary>The update of a training task is uploaded; data is an <see cref="UpdateReport"/>.</summary>
+    public const string Update = "update";
+
+    /// <summary>A validation task is done; data is a <see cref="ValidationReport"/>.</summary>
+    public const string Validation = "validation";
+
+    /// <summary>The client is alive; data is a <see cref="Heartbeat"/>.</summary>
+    public const string Heartbeat = "heartbeat";
+}
+
+/// <summary>The data of a <c>heartbeat</c> event.</summary>
+public sealed record Heartbeat
+{
+    /// <summary>The task the client is working on, if any (shown to operators).</summary>
+    public string? TaskId { get; init; }
+}

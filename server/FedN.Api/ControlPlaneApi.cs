@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+using FedN.Api.Endpoints;
+using FedN.Core;
+using FedN.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FedN.Api;
+
+/// <summary>
+/// The control-plane API under <see cref="BasePath"/>. Every operation needs an admin token but
+/// <c>POST /api/v1/clients/connect</c>, which needs the connecting client's own token. The OpenAPI
+/// document is at <see cref="OpenApiPath"/>.
+/// </summary>
+public static class ControlPlaneApi
+{
+    /// <summary>Where the API lives.</summary>
+    public const string BasePath = "/api/v1";
+
+    /// <summary>The OpenAPI document's URL path.</summary>
+    public const string OpenApiPath = "/api/v1/openapi.json";
+
+    /// <summary>
+    /// Registers what the API needs besides the stores and services the host provides
+    /// (<c>FederationMetadata</c>, <c>IBlobStore</c>, <c>IOrchestrationClient</c>, <c>SessionControl</c>,
+    /// <c>AccessTokens</c>, <c>IClientHub</c>, <c>TimeProvider</c>): JSON as FedN writes it, problem details, OpenAPI.
+    /// </summary>
+    public static IServiceCollection AddControlPlaneApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            var json = options.SerializerOptions;
+            json.PropertyNamingPolicy = FedNJson.Options.PropertyNamingPolicy;
+            json.DefaultIgnoreCondition = FedNJson.Options.DefaultIgnoreCondition;
+            json.NumberHandling = FedNJson.Options.NumberHandling;
+            json.Converters.Add(new JsonStringEnumConverter(FedNJson.Options.PropertyNamingPolicy, allowIntegerValues: false));
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "FedN control-plane API";
+            document.Info.Description = "Models, sessions, rounds, clients, validations and events of a FedN federation. Send 'Authorization: Bearer <token>': an admin token for everything but POST /api/v1/clients/connect, which takes the client's own token.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>Maps the API and its OpenAPI document.</summary>
+    public static IEndpointRouteBuilder MapControlPlaneApi(this IEndpointRouteBuilder endpoints, ControlPlaneOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        options ??= new ControlPlaneOptions();
+        endpoints.MapOpenApi("/api/{documentName}/openapi.json");
+        var admin = endpoints.MapGroup(BasePath).RequireRole(AccessTokenRoles.Admin).MapExceptions();
+        var client = endpoints.MapGroup(BasePath).RequireRole(AccessTokenRoles.Client).MapExceptions();
+        ModelEndpoints.Map(admin, options);
+        SessionEndpoints.Map(admin);
+        ClientEndpoints.Map(admin, client, options);
+        EventEndpoints.Map(admin);
+        TokenEndpoints.Map(admin);
+        endpoints.MapFallback(BasePath + "/{**path}", (string path) => ApiProblems.NotFound($"there is no API route '{BasePath}/{path}'; the routes are listed in {OpenApiPath}"))
+            .ExcludeFromDescription();
+        return endpoints;
+    }
+}

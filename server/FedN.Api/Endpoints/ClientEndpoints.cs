@@ -1,0 +1,43 @@
+using FedN.Channel;
+using FedN.Core.Api;
+using FedN.Core.Federation;
+using FedN.Core.Metadata;
+using FedN.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace FedN.Api.Endpoints;
+
+/// <summary><c>/api/v1/clients</c>: list and get (admin); connect, the negotiate call of a client.</summary>
+internal static class ClientEndpoints
+{
+    public static void Map(RouteGroupBuilder api, RouteGroupBuilder clientApi, ControlPlaneOptions options)
+    {
+        var clients = api.MapGroup("/clients").WithTags("Clients");
+        clients.MapGet("/", ListAsync).WithSummary("Clients by id, optionally only ?online=true or false, with last seen");
+        clients.MapGet("/{id}", GetAsync).WithSummary("One client");
+
+        clientApi.MapPost("/clients/connect", (HttpContext context, IClientHub hub, CancellationToken cancellationToken) => ConnectAsync(context, hub, options, cancellationToken))
+            .WithTags("Clients")
+            .WithSummary("Negotiate: the WebSocket URL (with its access token) through which this client receives its tasks");
+    }
+
+    private static async Task<Page<ClientRecord>> ListAsync(FederationMetadata metadata, bool? online, int? pageSize, string? continuationToken, CancellationToken cancellationToken) =>
+        Paging.Of(await metadata.Clients.ListAsync(Paging.Request(pageSize, continuationToken), online, cancellationToken));
+
+    private static async Task<IResult> GetAsync(FederationMetadata metadata, string id, CancellationToken cancellationToken) =>
+        await metadata.Clients.GetAsync(id, cancellationToken) is { } client
+            ? TypedResults.Ok(client.Value)
+            : ApiProblems.NotFound($"there is no client '{id}'; a client appears when it first connects");
+
+    private static async Task<NegotiateResponse> ConnectAsync(HttpContext context, IClientHub hub, ControlPlaneOptions options, CancellationToken cancellationToken)
+    {
+        var clientId = context.Identity().ClientId!;
+        var request = context.Request;
+        var url = await hub.GetClientAccessUriAsync(clientId, new Uri($"{request.Scheme}://{request.Host}"), options.ConnectionTokenLifetime, cancellationToken);
+        var token = QueryHelpers.ParseQuery(url.Query)[WebPubSubProtocol.AccessTokenParameter].ToString();
+        return new NegotiateResponse(url, new Uri(url.GetLeftPart(UriPartial.Path)), token);
+    }
+}

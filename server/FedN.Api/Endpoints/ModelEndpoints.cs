@@ -1,0 +1,88 @@
+using FedN.Core.Api;
+using FedN.Core.Federation;
+using FedN.Core.Metadata;
+using FedN.Core.Safetensors;
+using FedN.Core.Storage;
+using FedN.Reducer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+
+namespace FedN.Api.Endpoints;
+
+/// <summary><c>/api/v1/models</c>: upload a seed model, list, get, download, trail.</summary>
+internal static class ModelEndpoints
+{
+    public static void Map(RouteGroupBuilder api, ControlPlaneOptions options)
+    {
+        var models = api.MapGroup("/models").WithTags("Models");
+        models.MapGet("/", ListAsync).WithSummary("Models, oldest first (or ?newestFirst=true), optionally one session's");
+        models.MapPost("/", (HttpContext context, FederationMetadata metadata, IBlobStore blobs, string? id, string? description, CancellationToken cancellationToken) =>
+                UploadAsync(context, metadata, blobs, options, id, description, cancellationToken))
+            .Accepts<Stream>("application/octet-stream")
+            .WithSummary("Uploads a model (safetensors body) to the trail, as a seed for sessions");
+        models.MapGet("/{id}", GetAsync).WithSummary("One model");
+        models.MapGet("/{id}/content", DownloadAsync).WithSummary("The model's safetensors file");
+        models.MapGet("/{id}/trail", TrailAsync).WithSummary("The model and its ancestors, newest first");
+    }
+
+    private static async Task<Page<ModelRecord>> ListAsync(FederationMetadata metadata, string? sessionId, bool? newestFirst, int? pageSize, string? continuationToken, CancellationToken cancellationToken) =>
+        Paging.Of(await metadata.Models.ListAsync(Paging.Request(pageSize, continuationToken), sessionId, newestFirst ?? false, cancellationToken));
+
+    private static async Task<IResult> GetAsync(FederationMetadata metadata, string id, CancellationToken cancellationToken) =>
+        await metadata.Models.GetAsync(id, cancellationToken) is { } model
+            ? TypedResults.Ok(model.Value)
+            : ApiProblems.NotFound($"there is no model '{id}'; GET /api/v1/models lists them");
+
+    private static async Task<IResult> DownloadAsync(FederationMetadata metadata, IBlobStore blobs, string id, CancellationToken cancellationToken)
+    {
+        if (await metadata.Models.GetAsync(id, cancellationToken) is not { } model)
+        {
+            return ApiProblems.NotFound($"there is no model '{id}'; GET /api/v1/models lists them");
+        }
+
+        var content = await blobs.OpenReadAsync(model.Value.BlobPath, cancellationToken);
+        return TypedResults.Stream(content, "application/octet-stream", $"{id}.safetensors");
+    }
+
+    private static async Task<IReadOnlyList<ModelRecord>> TrailAsync(FederationMetadata metadata, string id, int? limit, CancellationToken cancellationToken) =>
+        await metadata.Models.GetTrailAsync(id, limit ?? ModelRepository.DefaultTrailLimit, cancellationToken);
+
+    private static async Task<IResult> UploadAsync(HttpContext context, FederationMetadata metadata, IBlobStore blobs, ControlPlaneOptions options, string? id, string? description, CancellationToken cancellationToken)
+    {
+        id ??= $"model-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        MetadataPath.ValidateKeyPart(id, "model id");
+        if (await metadata.Models.GetAsync(id, cancellationToken) is not null)
+        {
+            return ApiProblems.Conflict($"model '{id}' already exists; models are never overwritten, upload under another id");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxModelBytes;
+        }
+
+        if (context.Request.ContentLength > options.MaxModelBytes)
+        {
+            return ApiProblems.TooLarge($"the model has {context.Request.ContentLength} bytes; this server takes models up to {options.MaxModelBytes} bytes");
+        }
+
+        // The whole body is checked as a model before anything is stored: a bad upload leaves nothing behind.
+        var stored = await blobs.WriteAsync(RoundLayout.Model(id), BlobWriteMode.CreateOnly, async (file, token) =>
+        {
+            await context.Request.Body.CopyToAsync(file, token);
+            file.Position = 0;
+            await using var reader = await SafetensorsReader.OpenAsync(file, leaveOpen: true, cancellationToken: token);
+        }, cancellationToken);
+        var model = await metadata.Models.CreateAsync(new ModelRecord
+        {
+            Id = id,
+            BlobPath = stored.Path,
+            SizeBytes = stored.Length,
+            Description = description,
+            CreatedAt = DateTimeOffset.UtcNow,
+        }, cancellationToken);
+        return TypedResults.Created($"/api/v1/models/{id}", model.Value);
+    }
+}

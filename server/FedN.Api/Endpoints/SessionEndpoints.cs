@@ -1,0 +1,117 @@
+using FedN.Core.Api;
+using FedN.Core.Federation;
+using FedN.Core.Metadata;
+using FedN.Orchestration;
+using FedN.Reducer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace FedN.Api.Endpoints;
+
+/// <summary><c>/api/v1/sessions</c>: create, list, get, status, start, stop; and each session's rounds and validations.</summary>
+internal static class SessionEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var sessions = api.MapGroup("/sessions").WithTags("Sessions");
+        sessions.MapPost("/", CreateAsync).WithSummary("Creates a session (and starts it with \"start\": true)");
+        sessions.MapGet("/", ListAsync).WithSummary("Sessions, newest first, optionally only those in ?status=");
+        sessions.MapGet("/{id}", GetAsync).WithSummary("One session: configuration, status, progress");
+        sessions.MapGet("/{id}/status", StatusAsync).WithSummary("Where the session is: round, attempt and phase while it runs");
+        sessions.MapPost("/{id}/start", StartAsync).WithSummary("Starts the session; starting a started session changes nothing");
+        sessions.MapPost("/{id}/stop", StopAsync).WithSummary("Stops the session: the round in progress ends without committing");
+
+        var rounds = sessions.MapGroup("/{id}/rounds").WithTags("Rounds");
+        rounds.MapGet("/", ListRoundsAsync).WithSummary("The session's rounds, first first (or ?newestFirst=true)");
+        rounds.MapGet("/{round:int}", GetRoundAsync).WithSummary("One round with its per-shard figures and metrics");
+
+        sessions.MapGet("/{id}/validations", ListValidationsAsync).WithTags("Validations")
+            .WithSummary("Validation results of the session, optionally of one ?round= or ?clientId=");
+    }
+
+    private static async Task<IResult> CreateAsync(CreateSessionRequest request, FederationMetadata metadata, SessionControl control, CancellationToken cancellationToken)
+    {
+        var id = request.Id ?? $"session-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        var seedId = request.SeedModelId;
+        if (seedId is null)
+        {
+            var newest = await metadata.Models.ListAsync(new PageRequest(1), newestFirst: true, cancellationToken: cancellationToken);
+            seedId = (newest.Items.Count > 0 ? newest.Items[0].Value.Id : null)
+                ?? throw new InvalidOperationException("there is no model to start from: upload a seed model first (POST /api/v1/models or ./fedn model upload)");
+        }
+        else if (await metadata.Models.GetAsync(seedId, cancellationToken) is null)
+        {
+            return ApiProblems.BadRequest($"seed model '{seedId}' does not exist; GET /api/v1/models lists the models");
+        }
+
+        var session = await metadata.Sessions.CreateAsync(new SessionRecord
+        {
+            Id = id,
+            Name = request.Name,
+            Config = request.Config ?? new SessionConfig(),
+            SeedModelId = seedId,
+            CreatedAt = DateTimeOffset.UtcNow,
+        }, cancellationToken);
+        if (request.Start)
+        {
+            await control.StartAsync(id, cancellationToken);
+        }
+
+        return TypedResults.Created($"/api/v1/sessions/{id}", session.Value);
+    }
+
+    private static async Task<Page<SessionRecord>> ListAsync(FederationMetadata metadata, SessionStatus? status, int? pageSize, string? continuationToken, CancellationToken cancellationToken) =>
+        Paging.Of(await metadata.Sessions.ListAsync(Paging.Request(pageSize, continuationToken), status, cancellationToken));
+
+    private static async Task<IResult> GetAsync(FederationMetadata metadata, string id, CancellationToken cancellationToken) =>
+        await metadata.Sessions.GetAsync(id, cancellationToken) is { } session ? TypedResults.Ok(session.Value) : NoSession(id);
+
+    private static async Task<IResult> StatusAsync(FederationMetadata metadata, IOrchestrationClient orchestrations, string id, CancellationToken cancellationToken)
+    {
+        if (await metadata.Sessions.GetAsync(id, cancellationToken) is not { Value: var session })
+        {
+            return NoSession(id);
+        }
+
+        var instance = await orchestrations.GetInstanceAsync(SessionControl.InstanceId(id), cancellationToken);
+        var progress = instance?.Status == OrchestrationStatus.Running ? instance.ReadCustomStatusAs<SessionProgressStatus>() : null;
+        return TypedResults.Ok(new SessionStatusView(id, session.Status, session.CompletedRounds, session.CurrentModelId,
+            instance?.Status.ToString().ToLowerInvariant(), progress?.Round, progress?.Attempt, progress?.Phase, session.Message ?? instance?.Error));
+    }
+
+    private static async Task<IResult> StartAsync(FederationMetadata metadata, SessionControl control, string id, CancellationToken cancellationToken)
+    {
+        if (await metadata.Sessions.GetAsync(id, cancellationToken) is null)
+        {
+            return NoSession(id);
+        }
+
+        await control.StartAsync(id, cancellationToken);
+        return TypedResults.Accepted($"/api/v1/sessions/{id}/status");
+    }
+
+    private static async Task<IResult> StopAsync(FederationMetadata metadata, SessionControl control, string id, CancellationToken cancellationToken)
+    {
+        if (await metadata.Sessions.GetAsync(id, cancellationToken) is null)
+        {
+            return NoSession(id);
+        }
+
+        await control.StopAsync(id, cancellationToken);
+        return TypedResults.Accepted($"/api/v1/sessions/{id}/status");
+    }
+
+    private static async Task<Page<RoundRecord>> ListRoundsAsync(FederationMetadata metadata, string id, bool? newestFirst, int? pageSize, string? continuationToken, CancellationToken cancellationToken) =>
+        Paging.Of(await metadata.Rounds.ListAsync(id, Paging.Request(pageSize, continuationToken), newestFirst ?? false, cancellationToken));
+
+    private static async Task<IResult> GetRoundAsync(FederationMetadata metadata, string id, int round, CancellationToken cancellationToken) =>
+        await metadata.Rounds.GetAsync(id, round, cancellationToken) is { } record
+            ? TypedResults.Ok(record.Value)
+            : ApiProblems.NotFound($"session '{id}' has no round {round}");
+
+    private static async Task<Page<ValidationRecord>> ListValidationsAsync(FederationMetadata metadata, string id, int? round, string? clientId, int? pageSize, string? continuationToken, CancellationToken cancellationToken) =>
+        Paging.Of(await metadata.Validations.ListAsync(id, Paging.Request(pageSize, continuationToken), round, clientId, cancellationToken));
+
+    private static IResult NoSession(string id) => ApiProblems.NotFound($"there is no session '{id}'; GET /api/v1/sessions lists them");
+}

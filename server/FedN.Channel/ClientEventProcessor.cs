@@ -1,0 +1,109 @@
+using System.Text.Json;
+using FedN.Core;
+using FedN.Core.Messaging;
+using FedN.Core.Metadata;
+using FedN.Reducer.Intake;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FedN.Channel;
+
+/// <summary>
+/// What happens when a client connects, disconnects or sends an event: the one handler that the local
+/// hub and the Azure Web PubSub triggers both call. The client id is the authenticated connection's
+/// user id, never a field of the event, so a client can only report for itself.
+/// </summary>
+public sealed class ClientEventProcessor(ClientReportHandler reports, FederationMetadata metadata, ILogger<ClientEventProcessor>? logger = null, TimeProvider? timeProvider = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger<ClientEventProcessor>.Instance;
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Client <paramref name="clientId"/> opened a connection: it is online (and registered on its first).</summary>
+    public async Task ConnectedAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        await metadata.Clients.RecordConnectedAsync(clientId, _time.GetUtcNow(), cancellationToken: cancellationToken);
+        _logger.ClientConnected(clientId);
+    }
+
+    /// <summary>Client <paramref name="clientId"/>'s last connection closed: it is offline.</summary>
+    public async Task DisconnectedAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await metadata.Clients.RecordDisconnectedAsync(clientId, _time.GetUtcNow(), cancellationToken);
+        }
+        catch (MetadataNotFoundException)
+        {
+            // It never got as far as being registered.
+        }
+
+        _logger.ClientDisconnected(clientId);
+    }
+
+    /// <summary>
+    /// Handles event <paramref name="eventName"/> from client <paramref name="clientId"/> with JSON data
+    /// <paramref name="utf8Json"/>. Returns the reply to send back on the connection (a receipt for
+    /// reports), or <see langword="null"/>. A report that is refused is answered with a receipt that
+    /// says why; only a failure of FedN itself throws.
+    /// </summary>
+    public async Task<ServerMessage?> HandleEventAsync(string clientId, string eventName, ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        switch (eventName)
+        {
+            case ClientEvents.Heartbeat:
+                await metadata.Clients.RecordConnectedAsync(clientId, _time.GetUtcNow(), cancellationToken: cancellationToken);
+                return null;
+            case ClientEvents.Update:
+                return await ReportAsync<UpdateReport>(clientId, eventName, utf8Json, report => report.TaskId, report => reports.SubmitUpdateAsync(clientId, report, cancellationToken));
+            case ClientEvents.Validation:
+                return await ReportAsync<ValidationReport>(clientId, eventName, utf8Json, report => report.TaskId, report => reports.SubmitValidationAsync(clientId, report, cancellationToken));
+            default:
+                _logger.UnknownEvent(clientId, eventName);
+                return ServerMessage.ForReceipt(new ReportReceipt(eventName, null, Accepted: false,
+                    $"unknown event '{eventName}': FedN clients send '{ClientEvents.Update}', '{ClientEvents.Validation}' or '{ClientEvents.Heartbeat}'"));
+        }
+    }
+
+    private async Task<ServerMessage> ReportAsync<TReport>(string clientId, string eventName, ReadOnlyMemory<byte> utf8Json, Func<TReport, string?> taskIdOf, Func<TReport, Task> submit)
+        where TReport : class
+    {
+        TReport? report;
+        try
+        {
+            report = JsonSerializer.Deserialize<TReport>(utf8Json.Span, FedNJson.Options);
+        }
+        catch (JsonException error)
+        {
+            return Refused(clientId, eventName, null, $"the '{eventName}' data is not a valid {typeof(TReport).Name}: {error.Message}");
+        }
+
+        if (report is null)
+        {
+            return Refused(clientId, eventName, null, $"the '{eventName}' event has no data");
+        }
+
+        var taskId = taskIdOf(report);
+        try
+        {
+            await submit(report);
+        }
+        catch (ClientReportRejectedException rejected)
+        {
+            return Refused(clientId, eventName, taskId, rejected.Message);
+        }
+        catch (ArgumentException invalid)
+        {
+            return Refused(clientId, eventName, taskId, invalid.Message);
+        }
+
+        _logger.ReportAccepted(clientId, eventName, taskId);
+        return ServerMessage.ForReceipt(new ReportReceipt(eventName, taskId, Accepted: true));
+    }
+
+    private ServerMessage Refused(string clientId, string eventName, string? taskId, string reason)
+    {
+        _logger.ReportRefused(clientId, eventName, taskId, reason);
+        return ServerMessage.ForReceipt(new ReportReceipt(eventName, taskId, Accepted: false, reason));
+    }
+}

@@ -1,0 +1,108 @@
+using FedN.Api;
+using FedN.Channel;
+using FedN.Channel.Local;
+using FedN.Core.Metadata;
+using FedN.Core.Storage;
+using FedN.Hosting;
+using FedN.Orchestration;
+using FedN.Orchestration.Local;
+using FedN.Reducer;
+using FedN.Reducer.Intake;
+using FedN.Security;
+using FedN.Storage.Embedded;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FedN.Server;
+
+/// <summary>
+/// The local server: the control-plane API, the hub, the reducer on the local durable runner, model
+/// transfer (embedded stores) and the stores, in one process. A second server on the same data is a
+/// hot standby: it takes over running sessions when the first dies.
+/// </summary>
+public static class LocalServer
+{
+    /// <summary>
+    /// Builds the server. Storage comes from configuration (<c>FedN:Storage:*</c>, <c>FedN:Cosmos:*</c>;
+    /// embedded in <see cref="LocalServerOptions.DataDirectory"/> when unset); the signing key from
+    /// <c>FedN:Auth:SigningKey</c> or the data directory.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(LocalServerOptions options, IConfiguration? configuration = null, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Hub.Validate();
+        var builder = WebApplication.CreateSlimBuilder();
+        if (configuration is not null)
+        {
+            builder.Configuration.AddConfiguration(configuration);
+        }
+
+        builder.Configuration["FedN:Storage:DataDirectory"] ??= options.DataDirectory;
+        builder.WebHost.UseUrls(options.ListenUri.ToString());
+        builder.Logging.ClearProviders();
+        if (logging is null)
+        {
+            builder.Logging.AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; });
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+
+        var settings = StorageSettings.FromConfiguration(builder.Configuration);
+        Directory.CreateDirectory(settings.DataDirectory);
+        var stores = await FedNStores.OpenAsync(settings, options.PublicUri ?? options.ListenUri, cancellationToken);
+        try
+        {
+            var key = await AuthSigningKey.LoadAsync(builder.Configuration[AuthSigningKey.ConfigurationKey], settings.DataDirectory, cancellationToken);
+            var metadata = new FederationMetadata(stores.Metadata);
+            var time = options.Reducer.TimeProvider;
+            var services = builder.Services;
+            services.AddSingleton(stores);
+            services.AddSingleton(metadata);
+            services.AddSingleton(stores.Blobs);
+            services.AddSingleton(time);
+            services.AddSingleton(new AccessTokens(key, time));
+            services.AddSingleton(new HubAccessTokens(key, time));
+            services.AddSingleton(provider => new ClientReportHandler(stores.Queues, metadata, time));
+            services.AddSingleton(provider => new ClientEventProcessor(provider.GetRequiredService<ClientReportHandler>(), metadata, provider.GetRequiredService<ILogger<ClientEventProcessor>>(), time));
+            services.AddSingleton(provider => new LocalClientHub(provider.GetRequiredService<HubAccessTokens>(), provider.GetRequiredService<ClientEventProcessor>(), options.Hub, provider.GetRequiredService<ILogger<LocalClientHub>>(), time));
+            services.AddSingleton<IClientHub>(provider => provider.GetRequiredService<LocalClientHub>());
+            services.AddSingleton(provider =>
+            {
+                var reducer = new ReducerStores(stores.Blobs, stores.Queues, metadata, new HubClientChannel(provider.GetRequiredService<IClientHub>()));
+                var catalog = new OrchestrationCatalog().AddReducer(reducer, options.Reducer);
+                return new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs, new LocalOrchestrationRunnerOptions { LeaseDuration = options.RunnerLease, TimeProvider = time });
+            });
+            services.AddSingleton<IOrchestrationClient>(provider => provider.GetRequiredService<LocalOrchestrationRunner>());
+            services.AddSingleton(provider => new SessionControl(metadata, provider.GetRequiredService<IOrchestrationClient>()));
+            services.AddHostedService<ReducerService>();
+            services.AddControlPlaneApi();
+
+            var app = builder.Build();
+            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+            app.MapClientHub(app.Services.GetRequiredService<LocalClientHub>());
+            if (stores.Blobs is FileSystemBlobStore files)
+            {
+                app.MapBlobTransfer(files);
+            }
+
+            app.MapControlPlaneApi(options.Api);
+            app.MapGet("/healthz", () => "ok").ExcludeFromDescription();
+            app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<LocalClientHub>().DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5)));
+            app.Logger.LocalServerReady(stores.Description);
+            return app;
+        }
+        catch
+        {
+            stores.Dispose();
+            throw;
+        }
+    }
+}

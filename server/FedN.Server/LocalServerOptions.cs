@@ -1,0 +1,33 @@
+using FedN.Api;
+using FedN.Channel.Local;
+using FedN.Reducer;
+
+namespace FedN.Server;
+
+/// <summary>How to run a local server.</summary>
+public sealed record LocalServerOptions
+{
+    /// <summary>The port FedN's local server listens on unless told otherwise (the Functions host's default, so URLs match <c>func start</c>).</summary>
+    public const int DefaultPort = 7071;
+
+    /// <summary>Where to listen; loopback only by default.</summary>
+    public Uri ListenUri { get; init; } = new($"http://127.0.0.1:{DefaultPort}/");
+
+    /// <summary>The address clients reach the server at, for model transfer URLs; <see cref="ListenUri"/> when unset.</summary>
+    public Uri? PublicUri { get; init; }
+
+    /// <summary>The embedded stores' directory, created if missing (and where the signing keys are made).</summary>
+    public string DataDirectory { get; init; } = ".fedn/data";
+
+    /// <summary>Reducer timings.</summary>
+    public ReducerOptions Reducer { get; init; } = new();
+
+    /// <summary>Hub limits.</summary>
+    public LocalHubOptions Hub { get; init; } = new();
+
+    /// <summary>API limits.</summary>
+    public ControlPlaneOptions Api { get; init; } = new();
+
+    /// <summary>Lease of the local durable runner: how soon a standby takes over a dead server's sessions.</summary>
+    public TimeSpan RunnerLease { get; init; } = TimeSpan.FromSeconds(15);
+}

@@ -1,0 +1,16 @@
+using FedN.Orchestration.Local;
+using Microsoft.Extensions.Hosting;
+
+namespace FedN.Server;
+
+/// <summary>Runs the local durable runner for as long as the server runs: it takes the lease, resumes sessions and runs their orchestrations and activities.</summary>
+internal sealed class ReducerService(LocalOrchestrationRunner runner) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => runner.RunAsync(stoppingToken);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await runner.DisposeAsync();
+    }
+}

@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace FedN.Server;
+
+/// <summary>The server's own log lines.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "FedN local server: {Stores}")]
+    public static partial void LocalServerReady(this ILogger logger, string stores);
+}
