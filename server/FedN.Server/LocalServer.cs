@@ -96,6 +96,7 @@ public static class LocalServer
             app.MapControlPlaneApi(options.Api);
             app.MapGet("/healthz", () => "ok").ExcludeFromDescription();
             app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<LocalClientHub>().DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5)));
+            app.Lifetime.ApplicationStopped.Register(stores.Dispose);
             app.Logger.LocalServerReady(stores.Description);
             return app;
         }

@@ -11,6 +11,7 @@ internal sealed class ReducerService(LocalOrchestrationRunner runner) : Backgrou
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await runner.DisposeAsync();
+        // Gives up the leases at once, so a standby server takes the sessions over without waiting; the container disposes the runner.
+        await runner.StopAsync();
     }
 }

@@ -246,19 +246,24 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
                 return true;
             }
 
-            var (error, message) = await DispatchAsync(connection, request, cancellationToken);
+            var (error, message, reply) = await DispatchAsync(connection, request, cancellationToken);
             if (error is null && ackId is { } processed)
             {
                 acks.Add(processed);
             }
 
             await AckAsync(connection, ackId, error, message);
+            if (reply is not null)
+            {
+                await connection.SendAsync(HubFrames.FromServer(reply), cancellationToken);
+            }
+
             return true;
         }
     }
 
-    /// <summary>Runs a request; returns the ack error name and message, or nulls on success.</summary>
-    private async Task<(string? Error, string? Message)> DispatchAsync(HubConnection connection, JsonElement request, CancellationToken cancellationToken)
+    /// <summary>Runs a request; returns the ack error name and message (nulls on success) and, for an event, the reply to send after the ack.</summary>
+    private async Task<(string? Error, string? Message, ServerMessage? Reply)> DispatchAsync(HubConnection connection, JsonElement request, CancellationToken cancellationToken)
     {
         var type = request.ValueKind == JsonValueKind.Object && request.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         switch (type)
@@ -267,12 +272,12 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
             {
                 if (Text(request, "group") is not { Length: > 0 } group)
                 {
-                    return (WebPubSubProtocol.BadRequestError, $"{type} needs a 'group'");
+                    return (WebPubSubProtocol.BadRequestError, $"{type} needs a 'group'", null);
                 }
 
                 if (!connection.Identity.MayJoinOrLeave(group))
                 {
-                    return (WebPubSubProtocol.ForbiddenError, $"the connection has no permission to {(type == "joinGroup" ? "join" : "leave")} group '{group}'");
+                    return (WebPubSubProtocol.ForbiddenError, $"the connection has no permission to {(type == "joinGroup" ? "join" : "leave")} group '{group}'", null);
                 }
 
                 lock (_membership)
@@ -287,26 +292,26 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
                     }
                 }
 
-                return (null, null);
+                return (null, null, null);
             }
 
             case "sendToGroup":
             {
                 if (Text(request, "group") is not { Length: > 0 } group || !request.TryGetProperty("data", out var data))
                 {
-                    return (WebPubSubProtocol.BadRequestError, "sendToGroup needs a 'group' and 'data'");
+                    return (WebPubSubProtocol.BadRequestError, "sendToGroup needs a 'group' and 'data'", null);
                 }
 
                 if (!connection.Identity.MaySendTo(group))
                 {
-                    return (WebPubSubProtocol.ForbiddenError, $"the connection has no permission to send to group '{group}'");
+                    return (WebPubSubProtocol.ForbiddenError, $"the connection has no permission to send to group '{group}'", null);
                 }
 
                 var noEcho = request.TryGetProperty("noEcho", out var echo) && echo.ValueKind == JsonValueKind.True;
                 var frame = HubFrames.FromGroup(group, connection.UserId, Text(request, "dataType") ?? "json", data);
                 var members = _byGroup.TryGetValue(group, out var connections) ? connections.Values.Where(member => !noEcho || member != connection) : [];
                 await SendAsync(members, frame, cancellationToken);
-                return (null, null);
+                return (null, null, null);
             }
 
             case "event":
@@ -314,20 +319,20 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
 
             case "sequenceAck":
                 // Only meaningful in the reliable subprotocol; harmless here.
-                return (null, null);
+                return (null, null, null);
 
             default:
                 return (WebPubSubProtocol.BadRequestError, type is null
                     ? "a request needs a string 'type'"
-                    : $"unknown request type '{type}': use joinGroup, leaveGroup, sendToGroup or event");
+                    : $"unknown request type '{type}': use joinGroup, leaveGroup, sendToGroup or event", null);
         }
     }
 
-    private async Task<(string? Error, string? Message)> HandleEventAsync(HubConnection connection, JsonElement request, CancellationToken cancellationToken)
+    private async Task<(string? Error, string? Message, ServerMessage? Reply)> HandleEventAsync(HubConnection connection, JsonElement request, CancellationToken cancellationToken)
     {
         if (Text(request, "event") is not { Length: > 0 } eventName)
         {
-            return (WebPubSubProtocol.BadRequestError, "an event request needs an 'event' name");
+            return (WebPubSubProtocol.BadRequestError, "an event request needs an 'event' name", null);
         }
 
         byte[] data;
@@ -337,7 +342,7 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
         }
         catch (FormatException invalid)
         {
-            return (WebPubSubProtocol.BadRequestError, invalid.Message);
+            return (WebPubSubProtocol.BadRequestError, invalid.Message, null);
         }
 
         ServerMessage? reply;
@@ -348,16 +353,10 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
         catch (Exception error) when (error is not OperationCanceledException)
         {
             _logger.EventFailed(error, connection.UserId, eventName);
-            return (WebPubSubProtocol.InternalServerError, $"the server could not handle the '{eventName}' event; send it again");
+            return (WebPubSubProtocol.InternalServerError, $"the server could not handle the '{eventName}' event; send it again", null);
         }
 
-        if (reply is not null)
-        {
-            // Sent after the ack would be simpler for clients, but Azure gives no such order either: clients match receipts by task id.
-            _ = connection.SendAsync(HubFrames.FromServer(reply), cancellationToken);
-        }
-
-        return (null, null);
+        return (null, null, reply);
     }
 
     /// <summary>The event's data as UTF-8 JSON: <c>json</c> data as is, <c>text</c> as its string, <c>binary</c> decoded from base64.</summary>

@@ -1,0 +1,94 @@
+using FedN.Core.Metadata;
+using FedN.Orchestration;
+using FedN.Reducer;
+using FedN.Security;
+using FedN.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FedN.Testing;
+
+/// <summary>
+/// A real local server (API, hub, reducer, transfer, embedded stores) on 127.0.0.1 and a free port,
+/// over a temporary data directory that is deleted at the end, with short reducer waits.
+/// </summary>
+public sealed class RunningServer : IAsyncDisposable
+{
+    private readonly bool _ownsDirectory;
+    private bool _stopped;
+
+    private RunningServer(WebApplication app, LocalServerOptions options, bool ownsDirectory)
+    {
+        App = app;
+        Options = options;
+        _ownsDirectory = ownsDirectory;
+    }
+
+    /// <summary>Reducer waits short enough for tests, long enough for a loaded 2-core machine.</summary>
+    public static ReducerOptions FastReducer { get; } = new()
+    {
+        IntakePollInterval = TimeSpan.FromMilliseconds(50),
+        PlanRetryInterval = TimeSpan.FromMilliseconds(200),
+        CombinerGrace = TimeSpan.FromSeconds(2),
+        ActivityRetry = new RetryPolicy(MaxAttempts: 4, FirstRetryInterval: TimeSpan.FromMilliseconds(100), BackoffCoefficient: 2),
+    };
+
+    /// <summary>The host.</summary>
+    public WebApplication App { get; }
+
+    /// <summary>What it was started with.</summary>
+    public LocalServerOptions Options { get; }
+
+    /// <summary>Its address.</summary>
+    public Uri BaseUri => Options.ListenUri;
+
+    /// <summary>Its metadata.</summary>
+    public FederationMetadata Metadata => App.Services.GetRequiredService<FederationMetadata>();
+
+    /// <summary>An admin token.</summary>
+    public string AdminToken => Tokens.Create(AccessTokenRoles.Admin, null, TimeSpan.FromHours(1));
+
+    private AccessTokens Tokens => App.Services.GetRequiredService<AccessTokens>();
+
+    /// <summary>Starts a server; <paramref name="configure"/> may change the options (the data directory and port are set).</summary>
+    public static async Task<RunningServer> StartAsync(Func<LocalServerOptions, LocalServerOptions>? configure = null, string? dataDirectory = null, int? port = null)
+    {
+        var options = new LocalServerOptions
+        {
+            ListenUri = new Uri($"http://127.0.0.1:{port ?? FreePort.Next()}/"),
+            DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("fedn-server-").FullName,
+            Reducer = FastReducer,
+        };
+        options = configure?.Invoke(options) ?? options;
+        var app = await LocalServer.BuildAsync(options, logging: logging => logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        return new RunningServer(app, options, ownsDirectory: dataDirectory is null);
+    }
+
+    /// <summary>A token for client <paramref name="clientId"/>.</summary>
+    public string ClientToken(string clientId, TimeSpan? lifetime = null) => Tokens.Create(AccessTokenRoles.Client, clientId, lifetime ?? TimeSpan.FromHours(1));
+
+    /// <summary>Stops the server gracefully, keeping its data directory (to start another on it).</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    /// <summary>Stops the server and deletes its data directory if it made it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_ownsDirectory)
+        {
+            Directory.Delete(Options.DataDirectory, recursive: true);
+        }
+    }
+}
