@@ -17,6 +17,7 @@ namespace FedN.Orchestration.Local;
 /// </summary>
 public sealed class LocalOrchestrationRunner : IOrchestrationClient, IAsyncDisposable
 {
+    private int _disposed;
     private readonly IBlobStore _leases;
     private readonly ConcurrentDictionary<string, InstanceExecution> _executions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _running = new();
@@ -284,6 +285,12 @@ public sealed class LocalOrchestrationRunner : IOrchestrationClient, IAsyncDispo
     /// <summary>Stops (see <see cref="StopAsync"/>) and frees the runner.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a host may hold the runner under two service types and dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync();
         _lifetime.Dispose();
     }

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using FedN.Core.Safetensors;
+using FedN.Testing;
+
+namespace FedN.Server.Tests;
+
+/// <summary>The control-plane API over real HTTP: roles, problem details, models, sessions, paging, negotiate, OpenAPI.</summary>
+public sealed class ControlPlaneApiTests : IAsyncLifetime, IDisposable
+{
+    private RunningServer _server = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await RunningServer.StartAsync();
+        _http = new HttpClient { BaseAddress = _server.BaseUri };
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    public void Dispose() => _http.Dispose();
+
+    [Fact]
+    public async Task Control_operations_need_an_admin_token_and_say_what_to_do_without_one()
+    {
+        using var anonymous = await SendAsync(HttpMethod.Get, "/api/v1/sessions", token: null);
+        using var asClient = await SendAsync(HttpMethod.Get, "/api/v1/sessions", _server.ClientToken("c1"));
+        using var forged = await SendAsync(HttpMethod.Get, "/api/v1/sessions", _server.AdminToken[..^4] + "AAAA");
+
+        await AssertProblemAsync(anonymous, HttpStatusCode.Unauthorized, "--role admin");
+        await AssertProblemAsync(asClient, HttpStatusCode.Forbidden, "needs an admin token");
+        await AssertProblemAsync(forged, HttpStatusCode.Unauthorized, "signature");
+    }
+
+    [Fact]
+    public async Task Negotiate_needs_the_clients_own_token_and_returns_a_scoped_websocket_url()
+    {
+        using var asAdmin = await SendAsync(HttpMethod.Post, "/api/v1/clients/connect", _server.AdminToken);
+        using var asClient = await SendAsync(HttpMethod.Post, "/api/v1/clients/connect", _server.ClientToken("c7"));
+
+        await AssertProblemAsync(asAdmin, HttpStatusCode.Forbidden, "client token");
+        Assert.Equal(HttpStatusCode.OK, asClient.StatusCode);
+        var body = await asClient.Content.ReadFromJsonAsync<JsonElement>();
+        var url = new Uri(body.GetProperty("url").GetString()!);
+        Assert.Equal("ws", url.Scheme);
+        Assert.Equal("/client/hubs/fedn", url.AbsolutePath);
+        Assert.Equal(url.GetLeftPart(UriPartial.Path), body.GetProperty("baseUrl").GetString());
+        var token = body.GetProperty("accessToken").GetString()!;
+        Assert.Contains(Uri.EscapeDataString(token), url.Query, StringComparison.Ordinal);
+        var claims = JsonDocument.Parse(Base64Url(token.Split('.')[1])).RootElement;
+        Assert.Equal("c7", claims.GetProperty("sub").GetString());
+        Assert.Equal($"http://{_server.BaseUri.Authority}/client/hubs/fedn", claims.GetProperty("aud").GetString());
+    }
+
+    [Fact]
+    public async Task A_model_upload_is_checked_before_it_is_stored_and_never_overwrites()
+    {
+        using var bad = await UploadAsync("bad-seed", Encoding.UTF8.GetBytes("not a model"));
+        using var good = await UploadAsync("seed", await ModelAsync());
+        using var again = await UploadAsync("seed", await ModelAsync());
+        using var missing = await SendAsync(HttpMethod.Get, "/api/v1/models/bad-seed", _server.AdminToken);
+        using var download = await SendAsync(HttpMethod.Get, "/api/v1/models/seed/content", _server.AdminToken);
+
+        await AssertProblemAsync(bad, HttpStatusCode.BadRequest, "not a valid safetensors model");
+        Assert.Equal(HttpStatusCode.Created, good.StatusCode);
+        await AssertProblemAsync(again, HttpStatusCode.Conflict, "never overwritten");
+        await AssertProblemAsync(missing, HttpStatusCode.NotFound, "no model 'bad-seed'");
+        Assert.Equal(await ModelAsync(), await download.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Sessions_are_created_with_checked_configuration_and_listed_a_page_at_a_time()
+    {
+        using (await UploadAsync("seed", await ModelAsync()))
+        {
+        }
+
+        using var badConfig = await SendJsonAsync("/api/v1/sessions", new { id = "s0", config = new { rounds = 0 } });
+        using var badSeed = await SendJsonAsync("/api/v1/sessions", new { id = "s0", seedModelId = "ghost" });
+        await AssertProblemAsync(badConfig, HttpStatusCode.BadRequest, "rounds");
+        await AssertProblemAsync(badSeed, HttpStatusCode.BadRequest, "seed model 'ghost' does not exist");
+
+        foreach (var id in new[] { "s1", "s2", "s3" })
+        {
+            using var created = await SendJsonAsync("/api/v1/sessions", new { id, config = new { rounds = 2, roundTimeout = "00:01:00" } });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var session = await created.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("seed", session.GetProperty("seedModelId").GetString());
+            Assert.Equal("created", session.GetProperty("status").GetString());
+        }
+
+        using var duplicate = await SendJsonAsync("/api/v1/sessions", new { id = "s1" });
+        await AssertProblemAsync(duplicate, HttpStatusCode.Conflict, "s1");
+
+        using var first = await SendAsync(HttpMethod.Get, "/api/v1/sessions?pageSize=2", _server.AdminToken);
+        var page = await first.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, page.GetProperty("items").GetArrayLength());
+        var next = page.GetProperty("continuationToken").GetString()!;
+        using var second = await SendAsync(HttpMethod.Get, $"/api/v1/sessions?pageSize=2&continuationToken={Uri.EscapeDataString(next)}", _server.AdminToken);
+        var rest = await second.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, rest.GetProperty("items").GetArrayLength());
+        Assert.False(rest.TryGetProperty("continuationToken", out _));
+
+        using var tooBig = await SendAsync(HttpMethod.Get, "/api/v1/sessions?pageSize=5000", _server.AdminToken);
+        await AssertProblemAsync(tooBig, HttpStatusCode.BadRequest, "pageSize 5000");
+        using var status = await SendAsync(HttpMethod.Get, "/api/v1/sessions/s2/status", _server.AdminToken);
+        Assert.Equal("created", (await status.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        using var unknown = await SendAsync(HttpMethod.Post, "/api/v1/sessions/nope/start", _server.AdminToken);
+        await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "no session 'nope'");
+    }
+
+    [Fact]
+    public async Task An_admin_mints_client_tokens_that_connect_that_client_only()
+    {
+        using var minted = await SendJsonAsync("/api/v1/tokens", new { role = "client", clientId = "site-3", days = 2 });
+        var token = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        using var connect = await SendAsync(HttpMethod.Post, "/api/v1/clients/connect", token);
+        using var invalid = await SendJsonAsync("/api/v1/tokens", new { role = "client", clientId = "../etc" });
+
+        var accessToken = (await connect.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        Assert.Equal("site-3", JsonDocument.Parse(Base64Url(accessToken.Split('.')[1])).RootElement.GetProperty("sub").GetString());
+        await AssertProblemAsync(invalid, HttpStatusCode.BadRequest, "invalid client id");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_every_resource_and_unknown_routes_are_problems()
+    {
+        var document = await _http.GetFromJsonAsync<JsonElement>("/api/v1/openapi.json");
+        var paths = document.GetProperty("paths").EnumerateObject().Select(path => path.Name).ToHashSet();
+        using var unknown = await SendAsync(HttpMethod.Get, "/api/v1/nothing-here", _server.AdminToken);
+
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        foreach (var expected in new[] { "/api/v1/models", "/api/v1/models/{id}/trail", "/api/v1/sessions", "/api/v1/sessions/{id}/start", "/api/v1/sessions/{id}/rounds/{round}", "/api/v1/sessions/{id}/validations", "/api/v1/clients", "/api/v1/clients/connect", "/api/v1/events", "/api/v1/tokens" })
+        {
+            Assert.Contains(expected, paths);
+        }
+
+        await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "openapi.json");
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detailContains)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.Contains(detailContains, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await _http.SendAsync(request);
+    }
+
+    private Task<HttpResponseMessage> SendJsonAsync(string path, object body) => SendAsync(HttpMethod.Post, path, _server.AdminToken, JsonContent.Create(body));
+
+    private Task<HttpResponseMessage> UploadAsync(string id, byte[] model) =>
+        SendAsync(HttpMethod.Post, $"/api/v1/models?id={id}", _server.AdminToken, new ByteArrayContent(model) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } });
+
+    private static async Task<byte[]> ModelAsync()
+    {
+        var header = SafetensorsHeader.Create([new TensorDeclaration("w", DType.F32, [4])]);
+        var output = new MemoryStream();
+        await using (var writer = await SafetensorsWriter.CreateAsync(output, header, leaveOpen: true))
+        {
+            await writer.WriteAsync(new byte[16]);
+            await writer.CompleteAsync();
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Base64Url(string text) => Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/').PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '='));
+}
