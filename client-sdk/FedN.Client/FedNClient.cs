@@ -222,7 +222,8 @@ public sealed class FedNClient : IAsyncDisposable
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(left);
-        var folder = Path.Combine(_options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "fedn-client"), SafeName(task.TaskId));
+        // Task ids are unique per client only: clients sharing a machine get their own folders.
+        var folder = Path.Combine(_options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "fedn-client"), SafeName(ClientId ?? "client"), SafeName(task.TaskId));
         Directory.CreateDirectory(folder);
         try
         {
