@@ -1,4 +1,5 @@
 using System.Globalization;
+using FedN.Core.Messaging;
 using FedN.Core.Storage;
 
 namespace FedN.Reducer;
@@ -18,6 +19,9 @@ public sealed record RoundLayout(string SessionId, int Round, int Attempt)
 
     /// <summary>The plan: clients per shard (JSON).</summary>
     public string Plan => Path("plan.json");
+
+    /// <summary>The dispatch request of <paramref name="kind"/> tasks, kept so reconnecting clients get theirs again.</summary>
+    public string Dispatch(ClientTaskKind kind) => Path($"dispatch-{kind.ToString().ToLowerInvariant()}.json");
 
     /// <summary>The update client <paramref name="clientId"/> uploads (safetensors).</summary>
     public string Update(string clientId) => Path($"updates/{clientId}.safetensors");

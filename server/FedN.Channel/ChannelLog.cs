@@ -5,8 +5,8 @@ namespace FedN.Channel;
 /// <summary>The channel's log lines (source-generated: nothing is formatted when the level is off). Tokens are never logged.</summary>
 internal static partial class ChannelLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Client {ClientId} connected")]
-    public static partial void ClientConnected(this ILogger logger, string clientId);
+    [LoggerMessage(1, LogLevel.Information, "Client {ClientId} connected ({OpenTasks} open tasks sent again)")]
+    public static partial void ClientConnected(this ILogger logger, string clientId, int openTasks);
 
     [LoggerMessage(2, LogLevel.Information, "Client {ClientId} disconnected")]
     public static partial void ClientDisconnected(this ILogger logger, string clientId);

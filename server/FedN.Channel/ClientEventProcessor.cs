@@ -13,16 +13,22 @@ namespace FedN.Channel;
 /// hub and the Azure Web PubSub triggers both call. The client id is the authenticated connection's
 /// user id, never a field of the event, so a client can only report for itself.
 /// </summary>
-public sealed class ClientEventProcessor(ClientReportHandler reports, FederationMetadata metadata, ILogger<ClientEventProcessor>? logger = null, TimeProvider? timeProvider = null)
+public sealed class ClientEventProcessor(ClientReportHandler reports, OpenTasks openTasks, FederationMetadata metadata, ILogger<ClientEventProcessor>? logger = null, TimeProvider? timeProvider = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<ClientEventProcessor>.Instance;
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
-    /// <summary>Client <paramref name="clientId"/> opened a connection: it is online (and registered on its first).</summary>
-    public async Task ConnectedAsync(string clientId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Client <paramref name="clientId"/> opened a connection: it is online (and registered on its
+    /// first). Returns the messages to send on the new connection: the client's open tasks, which it
+    /// may have missed while it was away.
+    /// </summary>
+    public async Task<IReadOnlyList<ServerMessage>> ConnectedAsync(string clientId, CancellationToken cancellationToken = default)
     {
         await metadata.Clients.RecordConnectedAsync(clientId, _time.GetUtcNow(), cancellationToken: cancellationToken);
-        _logger.ClientConnected(clientId);
+        var tasks = await openTasks.ForClientAsync(clientId, cancellationToken);
+        _logger.ClientConnected(clientId, tasks.Count);
+        return [.. tasks.Select(ServerMessage.ForTask)];
     }
 
     /// <summary>Client <paramref name="clientId"/>'s last connection closed: it is offline.</summary>

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using FedN.Channel;
@@ -234,28 +232,13 @@ public sealed class HubConformanceTests : IAsyncLifetime
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    private async Task<Uri> NegotiateAsync(string clientId)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.BaseUri, "/api/v1/clients/connect"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _server.ClientToken(clientId));
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return new Uri(body.GetProperty("url").GetString()!);
-    }
+    private Task<Uri> NegotiateAsync(string clientId) => RawHubClient.NegotiateAsync(_server, clientId);
 
     private Uri HubUrl(string token) => new(_server.BaseUri.ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "client/hubs/fedn?access_token=" + Uri.EscapeDataString(token));
 
-    private async Task<RawHubClient> ConnectedAsync(string clientId) => await ConnectedAsync(await NegotiateAsync(clientId));
+    private Task<RawHubClient> ConnectedAsync(string clientId) => RawHubClient.ConnectedAsync(_server, clientId);
 
-    private static async Task<RawHubClient> ConnectedAsync(Uri url)
-    {
-        var client = await RawHubClient.ConnectAsync(url);
-        var connected = (await client.ReceiveAsync())!.Value;
-        Assert.Equal("connected", connected.GetProperty("event").GetString());
-        return client;
-    }
+    private static Task<RawHubClient> ConnectedAsync(Uri url) => RawHubClient.ConnectedAsync(url);
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {

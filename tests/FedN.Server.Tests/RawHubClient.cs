@@ -1,7 +1,10 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using FedN.Testing;
 
 namespace FedN.Server.Tests;
 
@@ -13,6 +16,28 @@ internal sealed class RawHubClient : IAsyncDisposable
     private RawHubClient(ClientWebSocket socket) => _socket = socket;
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    /// <summary>The WebSocket URL that <c>POST /api/v1/clients/connect</c> gives client <paramref name="clientId"/>.</summary>
+    public static async Task<Uri> NegotiateAsync(RunningServer server, string clientId)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUri, "/api/v1/clients/connect"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", server.ClientToken(clientId));
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return new Uri((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!);
+    }
+
+    /// <summary>Negotiates and connects as <paramref name="clientId"/>, and checks the <c>connected</c> message.</summary>
+    public static async Task<RawHubClient> ConnectedAsync(RunningServer server, string clientId) => await ConnectedAsync(await NegotiateAsync(server, clientId));
+
+    /// <summary>Connects to <paramref name="url"/> and checks the <c>connected</c> message.</summary>
+    public static async Task<RawHubClient> ConnectedAsync(Uri url)
+    {
+        var client = await ConnectAsync(url);
+        Assert.Equal("connected", (await client.ReceiveAsync())!.Value.GetProperty("event").GetString());
+        return client;
+    }
 
     public static async Task<RawHubClient> ConnectAsync(Uri url, string? subprotocol = "json.webpubsub.azure.v1")
     {

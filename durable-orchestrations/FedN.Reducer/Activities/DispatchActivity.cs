@@ -1,13 +1,14 @@
-using System.Globalization;
 using FedN.Core.Federation;
 using FedN.Core.Messaging;
+using FedN.Core.Storage;
 
 namespace FedN.Reducer.Activities;
 
 /// <summary>
 /// Sends every planned client its task: the model's read URL and, for training, a create-only URL
 /// for its own update, both expiring with the round. Resending on retry is harmless: task ids are
-/// stable, so a client does the work once.
+/// stable, so a client does the work once. The request is kept beside the plan, so a client that
+/// (re)connects during the round gets its task again (<see cref="Intake.OpenTasks"/>).
 /// </summary>
 internal sealed class DispatchActivity(ReducerStores stores, ReducerOptions options)
 {
@@ -16,28 +17,11 @@ internal sealed class DispatchActivity(ReducerStores stores, ReducerOptions opti
         var layout = new RoundLayout(request.SessionId, request.Round, request.Attempt);
         var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken)
             ?? throw new InvalidOperationException($"round {request.Round} (attempt {request.Attempt}) of session '{request.SessionId}' has no plan");
-        var lifetime = request.Deadline - options.TimeProvider.GetUtcNow() + options.UrlSlack;
-        var modelUrl = await stores.Blobs.CreateDownloadUrlAsync(request.ModelPath, lifetime, cancellationToken);
+        await BlobJson.WriteAsync(stores.Blobs, layout.Dispatch(request.Kind), request, BlobWriteMode.Overwrite, cancellationToken);
+        var modelUrl = await TaskUrls.ModelAsync(stores.Blobs, request, options, cancellationToken);
         var assignments = plan.Shards.SelectMany((clients, shard) => clients.Select(client => (Client: client, Shard: shard)));
         await Parallel.ForEachAsync(assignments, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (assignment, ct) =>
-        {
-            var uploadUrl = request.Kind == ClientTaskKind.Train
-                ? await stores.Blobs.CreateUploadUrlAsync(layout.Update(assignment.Client), lifetime, ct)
-                : null;
-            await stores.Channel.SendTaskAsync(assignment.Client, new ClientTask
-            {
-                TaskId = string.Create(CultureInfo.InvariantCulture, $"{request.SessionId}/{request.Round}/{request.Attempt}/{request.Kind.ToString().ToLowerInvariant()}"),
-                Kind = request.Kind,
-                SessionId = request.SessionId,
-                Round = request.Round,
-                Attempt = request.Attempt,
-                Shard = assignment.Shard,
-                ModelId = request.ModelId,
-                ModelUrl = modelUrl,
-                UploadUrl = uploadUrl,
-                Deadline = request.Deadline,
-            }, ct);
-        });
+            await stores.Channel.SendTaskAsync(assignment.Client, await TaskUrls.TaskAsync(stores.Blobs, request, assignment.Client, assignment.Shard, modelUrl, options, ct), ct));
 
         if (request.Kind == ClientTaskKind.Validate)
         {

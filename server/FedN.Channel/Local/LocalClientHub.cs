@@ -143,7 +143,13 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
         try
         {
             await connection.SendAsync(HubFrames.Connected(identity.UserId, connection.ConnectionId));
-            await NotifyAsync(() => _events.ConnectedAsync(identity.UserId, context.RequestAborted), "connected", identity.UserId);
+            await NotifyAsync(async () =>
+            {
+                foreach (var message in await _events.ConnectedAsync(identity.UserId, context.RequestAborted))
+                {
+                    await connection.SendAsync(HubFrames.FromServer(message), context.RequestAborted);
+                }
+            }, "connected", identity.UserId);
             await ReceiveAsync(connection, socket, context.RequestAborted);
         }
         finally
