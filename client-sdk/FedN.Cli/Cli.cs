@@ -11,6 +11,9 @@ internal static class Cli
         var root = new RootCommand("FedN: federated learning on Azure serverless. Models are safetensors files.");
         root.Subcommands.Add(ModelCommands.Create());
         root.Subcommands.Add(TokenCommands.Create());
+        root.Subcommands.Add(SessionCommands.Create());
+        root.Subcommands.Add(ClientCommands.Create());
+        root.Subcommands.Add(ServerCommand.Create());
         return root;
     }
 }

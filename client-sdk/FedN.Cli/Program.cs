@@ -1,3 +1,5 @@
+using System.CommandLine;
 using FedN.Cli;
 
-return await Cli.Build().Parse(args).InvokeAsync();
+// Ctrl-C and SIGTERM cancel the command; a stopping server gets time to hand its sessions over cleanly.
+return await Cli.Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) });

@@ -390,8 +390,14 @@ public sealed class FedNClient : IAsyncDisposable
         Raise(new ClientProgressEventArgs(ClientStage.TaskSkipped, task.TaskId, task.Round, message: why));
     }
 
-    private Progress<long> Bytes(ClientStage stage, ClientTask task, long? total = null) =>
+    private BytesProgress Bytes(ClientStage stage, ClientTask task, long? total = null) =>
         new(bytes => Raise(new ClientProgressEventArgs(stage, task.TaskId, task.Round, bytes, total)));
+
+    /// <summary>Reports on the caller's thread (<see cref="Progress{T}"/> would post to the thread pool, out of order with the stages).</summary>
+    private sealed class BytesProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
 
     private void Raise(ClientProgressEventArgs progress) => Progress?.Invoke(this, progress);
 

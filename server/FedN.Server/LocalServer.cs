@@ -28,7 +28,7 @@ namespace FedN.Server;
 public static class LocalServer
 {
     /// <summary>
-    /// Builds the server. Storage comes from configuration (<c>FedN:Storage:*</c>, <c>FedN:Cosmos:*</c>;
+    /// Builds the server; the caller starts and stops it (it handles no signals itself). Storage comes from configuration (<c>FedN:Storage:*</c>, <c>FedN:Cosmos:*</c>;
     /// embedded in <see cref="LocalServerOptions.DataDirectory"/> when unset); the signing key from
     /// <c>FedN:Auth:SigningKey</c> or the data directory.
     /// </summary>
@@ -83,6 +83,8 @@ public static class LocalServer
             services.AddSingleton<IOrchestrationClient>(provider => provider.GetRequiredService<LocalOrchestrationRunner>());
             services.AddSingleton(provider => new SessionControl(metadata, provider.GetRequiredService<IOrchestrationClient>()));
             services.AddHostedService<ReducerService>();
+            services.AddHostedService<HubShutdownService>();
+            services.AddSingleton<IHostLifetime, CallerLifetime>();
             services.AddControlPlaneApi();
 
             var app = builder.Build();
@@ -95,7 +97,6 @@ public static class LocalServer
 
             app.MapControlPlaneApi(options.Api);
             app.MapGet("/healthz", () => "ok").ExcludeFromDescription();
-            app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<LocalClientHub>().DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5)));
             app.Lifetime.ApplicationStopped.Register(stores.Dispose);
             app.Logger.LocalServerReady(stores.Description);
             return app;

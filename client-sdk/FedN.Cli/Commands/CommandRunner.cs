@@ -12,7 +12,7 @@ internal static class CommandRunner
             await body();
             return 0;
         }
-        catch (Exception e) when (e is CliFailure or SafetensorsFormatException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+        catch (Exception e) when (e is CliFailure or Client.FedNApiException or SafetensorsFormatException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
         {
             await Console.Error.WriteLineAsync($"fedn: {e.Message.ReplaceLineEndings(" ")}");
             return 1;

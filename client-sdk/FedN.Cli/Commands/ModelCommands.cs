@@ -7,10 +7,15 @@ internal static class ModelCommands
 {
     public static Command Create()
     {
-        var model = new Command("model", "Inspect, aggregate and generate safetensors model files.");
+        var model = new Command("model", "Inspect, aggregate and generate safetensors model files; upload, list and download a server's models.");
         model.Subcommands.Add(InspectCommand.Create());
         model.Subcommands.Add(AggregateCommand.Create());
         model.Subcommands.Add(RandomModelCommand.Create());
+        foreach (var command in ModelServerCommands.Create())
+        {
+            model.Subcommands.Add(command);
+        }
+
         return model;
     }
 }

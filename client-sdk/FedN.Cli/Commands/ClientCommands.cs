@@ -1,0 +1,90 @@
+using System.CommandLine;
+using FedN.Client;
+using Microsoft.Extensions.Logging;
+
+namespace FedN.Cli.Commands;
+
+/// <summary><c>fedn client run|list</c>.</summary>
+internal static class ClientCommands
+{
+    public static Command Create() => new("client", "Run a federated client, or list a server's clients.") { Run(), List() };
+
+    private static Command Run()
+    {
+        var server = new ServerOptions();
+        var trainer = new Option<string>("--trainer") { Description = "The trainer program, run as '<program> [args] train in.safetensors out.safetensors' and '<program> [args] validate model.safetensors metrics.json'.", Required = true };
+        var trainerArgs = new Option<string[]>("--trainer-arg") { Description = "An argument before the entry point (repeat it), for example the script: --trainer python3 --trainer-arg train.py.", AllowMultipleArgumentsPerToken = false };
+        var work = new Option<string?>("--work-dir") { Description = "Where models are downloaded and trained (the temp directory when absent)." };
+        var verbose = new Option<bool>("--verbose") { Description = "Log every step." };
+        var command = server.AddTo(new Command("run", "Join the federation as the client of --token (a client token) and train with an external program until Ctrl-C.") { trainer, trainerArgs, work, verbose }, json: false);
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var logging = LoggerFactory.Create(builder => builder
+                .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; })
+                .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information));
+            var logger = logging.CreateLogger("fedn.client");
+            await using var client = new FedNClient(new FedNClientOptions
+            {
+                ServerUri = server.ServerUri(parse),
+                Token = server.TokenOf(parse),
+                WorkDirectory = parse.GetValue(work),
+                Logger = logger,
+            }, new ProcessTrainer(parse.GetValue(trainer)!, parse.GetValue(trainerArgs) ?? [], Environment.CurrentDirectory));
+            var bars = new Dictionary<ClientStage, ProgressBar>();
+            client.Progress += (_, progress) =>
+            {
+                // Events come from the connection and from the task worker.
+                lock (bars)
+                {
+                    Show(bars, progress);
+                }
+            };
+            try
+            {
+                await client.RunAsync(ct);
+            }
+            catch (FedNApiException refused)
+            {
+                throw new CliFailure(refused.Message);
+            }
+        }));
+        return command;
+    }
+
+    /// <summary>A progress bar per transfer, ended when the next stage begins.</summary>
+    private static void Show(Dictionary<ClientStage, ProgressBar> bars, ClientProgressEventArgs progress)
+    {
+        if (progress.Stage is ClientStage.Downloading or ClientStage.Uploading && progress.Bytes is { } bytes)
+        {
+            if (!bars.TryGetValue(progress.Stage, out var bar))
+            {
+                bars[progress.Stage] = bar = new ProgressBar($"{progress.Stage.ToString().ToLowerInvariant()} round {progress.Round}", progress.TotalBytes);
+            }
+
+            bar.Report(bytes);
+            return;
+        }
+
+        foreach (var bar in bars.Values)
+        {
+            bar.Complete();
+        }
+
+        bars.Clear();
+    }
+
+    private static Command List()
+    {
+        var server = new ServerOptions();
+        var online = new Option<bool?>("--online") { Description = "Only online (true) or offline (false) clients." };
+        var command = server.AddTo(new Command("list", "List clients: online or not, and when each was last seen.") { online });
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var api = server.Api(parse);
+            var clients = await Pages.AllAsync(token => api.ListClientsAsync(parse.GetValue(online), continuationToken: token, cancellationToken: ct));
+            await server.PrintAsync(parse, clients, all => Table.Render(["id", "online", "last seen", "first seen"],
+                all.Select(c => new[] { c.Id, c.Online ? "yes" : "no", Table.Time(c.LastSeen), Table.Time(c.FirstSeen) })));
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using FedN.Server;
+using Microsoft.Extensions.Configuration;
+
+namespace FedN.Cli.Commands;
+
+/// <summary><c>fedn server</c>: the local server in the foreground until Ctrl-C.</summary>
+internal static class ServerCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "The data directory (created if missing): embedded stores and signing keys.", DefaultValueFactory = _ => TokenCommands.DefaultDataDirectory };
+        var port = new Option<int>("--port") { Description = "The port.", DefaultValueFactory = _ => LocalServerOptions.DefaultPort };
+        var host = new Option<string>("--host") { Description = "The address to listen on; 127.0.0.1 keeps the server on this machine, 0.0.0.0 opens it to the network.", DefaultValueFactory = _ => "127.0.0.1" };
+        var publicUrl = new Option<string?>("--public-url") { Description = "The address clients reach the server at, for model transfer URLs (when listening on 0.0.0.0 or behind a proxy)." };
+        var storage = new Option<string>("--storage") { Description = "embedded (default) or azure: Azure Storage and Cosmos DB from FedN__Storage__ConnectionString and FedN__Cosmos__ConnectionString (Azurite and the Cosmos emulator work).", DefaultValueFactory = _ => "embedded" };
+        storage.AcceptOnlyFromAmong("embedded", "azure");
+        var command = new Command("server", "Run the local FedN server: API, client hub, reducer and stores, until Ctrl-C. Restarting it on the same data resumes running sessions.") { data, port, host, publicUrl, storage };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+            var azure = parse.GetValue(storage) == "azure";
+            if (azure && (string.IsNullOrWhiteSpace(configuration["FedN:Storage:ConnectionString"]) || string.IsNullOrWhiteSpace(configuration["FedN:Cosmos:ConnectionString"])))
+            {
+                throw new CliFailure("--storage azure needs FedN__Storage__ConnectionString and FedN__Cosmos__ConnectionString (for Azurite: UseDevelopmentStorage=true)");
+            }
+
+            if (!azure)
+            {
+                configuration["FedN:Storage:ConnectionString"] = null;
+                configuration["FedN:Cosmos:ConnectionString"] = null;
+            }
+
+            var listen = new Uri($"http://{parse.GetValue(host)}:{parse.GetValue(port)}/");
+            var options = new LocalServerOptions
+            {
+                ListenUri = listen,
+                PublicUri = parse.GetValue(publicUrl) is { } url ? new Uri(url) : null,
+                DataDirectory = parse.GetValue(data)!,
+            };
+            await using var app = await LocalServer.BuildAsync(options, configuration, cancellationToken: ct);
+            await app.StartAsync(ct);
+            await Console.Error.WriteLineAsync($"fedn: serving on {listen} (API {listen}api/v1, OpenAPI {listen}api/v1/openapi.json, hub {listen.ToString().Replace("http", "ws", StringComparison.Ordinal)}client/hubs/fedn); Ctrl-C stops");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync("fedn: stopping (running sessions resume when the server starts again)");
+            }
+
+            await app.StopAsync(CancellationToken.None);
+        }));
+        return command;
+    }
+}

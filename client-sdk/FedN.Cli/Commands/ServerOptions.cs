@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Text.Json;
+using FedN.Client;
+using FedN.Core;
+using FedN.Server;
+
+namespace FedN.Cli.Commands;
+
+/// <summary>
+/// <c>--server URL</c> and <c>--token T</c> (or <c>FEDN_SERVER</c>, <c>FEDN_TOKEN</c>) and <c>--json</c>, shared by
+/// every command that talks to a server.
+/// </summary>
+internal sealed class ServerOptions
+{
+    public const string ServerVariable = "FEDN_SERVER";
+    public const string TokenVariable = "FEDN_TOKEN";
+
+    private static readonly JsonSerializerOptions IndentedJson = new(FedNJson.Options) { WriteIndented = true };
+
+    public Option<string> Server { get; } = new("--server")
+    {
+        Description = $"The FedN server (or ${ServerVariable}).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ServerVariable) ?? $"http://127.0.0.1:{LocalServerOptions.DefaultPort}",
+    };
+
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = $"The access token (or ${TokenVariable}); mint one with 'fedn token create'.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(TokenVariable),
+    };
+
+    public Option<bool> Json { get; } = new("--json") { Description = "Print JSON (for scripts) instead of a table." };
+
+    /// <summary>Adds the options to <paramref name="command"/>; <paramref name="json"/> adds <c>--json</c> too.</summary>
+    public Command AddTo(Command command, bool json = true)
+    {
+        command.Options.Add(Server);
+        command.Options.Add(Token);
+        if (json)
+        {
+            command.Options.Add(Json);
+        }
+
+        return command;
+    }
+
+    public Uri ServerUri(ParseResult parse)
+    {
+        var text = parse.GetValue(Server)!;
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new CliFailure($"--server '{text}' is not an http(s) URL");
+    }
+
+    public string TokenOf(ParseResult parse) => parse.GetValue(Token) is { Length: > 0 } token
+        ? token
+        : throw new CliFailure($"no token: pass --token or set {TokenVariable} (mint one with 'fedn token create --role admin')");
+
+    public FedNApiClient Api(ParseResult parse) => new(ServerUri(parse), TokenOf(parse));
+
+    /// <summary>Prints <paramref name="value"/> as JSON with --json, else <paramref name="table"/>.</summary>
+    public async Task PrintAsync<T>(ParseResult parse, T value, Func<T, string> table)
+    {
+        await Console.Out.WriteAsync(parse.GetValue(Json) ? JsonSerializer.Serialize(value, IndentedJson) + Environment.NewLine : table(value));
+    }
+}

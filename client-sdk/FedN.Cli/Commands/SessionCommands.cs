@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using FedN.Core;
+using FedN.Core.Api;
+using FedN.Core.Federation;
+
+namespace FedN.Cli.Commands;
+
+/// <summary><c>fedn session start|list|show|stop</c>.</summary>
+internal static class SessionCommands
+{
+    public static Command Create() => new("session", "Start, follow and stop training sessions on a server.") { Start(), List(), Show(), Stop() };
+
+    private static Command Start()
+    {
+        var server = new ServerOptions();
+        var id = new Option<string?>("--id") { Description = "The session id (made up when absent)." };
+        var name = new Option<string?>("--name") { Description = "A display name." };
+        var seed = new Option<string?>("--seed") { Description = "The model to start from (the newest model when absent)." };
+        var config = new Option<string?>("--config") { Description = "A JSON file with the session configuration (rounds, roundTimeout, minClients, aggregator, shards, ...); the options below override it." };
+        var rounds = new Option<int?>("--rounds") { Description = "Rounds to run." };
+        var timeout = new Option<double?>("--round-timeout") { Description = "Seconds a round waits for updates." };
+        var minClients = new Option<int?>("--min-clients") { Description = "Clients that must be online for a round to start, and updates it needs." };
+        var perRound = new Option<int?>("--clients-per-round") { Description = "Clients chosen at random each round (all online clients when absent)." };
+        var aggregator = new Option<string?>("--aggregator") { Description = "fedavg, fedavgm, fedadam, fedyogi or fedadagrad." };
+        var shards = new Option<int?>("--shards") { Description = "Combiners aggregating in parallel." };
+        var noValidate = new Option<bool>("--no-validate") { Description = "Skip the validation step of each round." };
+        var wait = new Option<bool>("--wait") { Description = "Follow the session until it ends, with a progress bar over rounds." };
+        var command = server.AddTo(new Command("start", "Create a session and start it.") { id, name, seed, config, rounds, timeout, minClients, perRound, aggregator, shards, noValidate, wait });
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            var settings = parse.GetValue(config) is { } file ? await ReadConfigAsync(file, ct) : new SessionConfig();
+            settings = settings with
+            {
+                Rounds = parse.GetValue(rounds) ?? settings.Rounds,
+                RoundTimeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : settings.RoundTimeout,
+                MinClients = parse.GetValue(minClients) ?? settings.MinClients,
+                ClientsPerRound = parse.GetValue(perRound) ?? settings.ClientsPerRound,
+                Aggregator = parse.GetValue(aggregator) ?? settings.Aggregator,
+                Shards = parse.GetValue(shards) ?? settings.Shards,
+                Validate = !parse.GetValue(noValidate) && settings.Validate,
+            };
+            settings.Check();
+            using var api = server.Api(parse);
+            var session = await api.CreateSessionAsync(new CreateSessionRequest { Id = parse.GetValue(id), Name = parse.GetValue(name), SeedModelId = parse.GetValue(seed), Config = settings, Start = true }, ct);
+            if (parse.GetValue(wait))
+            {
+                session = await FollowAsync(api, session, ct);
+            }
+
+            await server.PrintAsync(parse, session, s => $"{s.Id} {Lower(s.Status)}{(s.Message is null ? "" : $": {s.Message}")}" + Environment.NewLine);
+            if (session.Status is SessionStatus.Failed)
+            {
+                throw new CliFailure($"session {session.Id} failed: {session.Message}");
+            }
+        }));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var server = new ServerOptions();
+        var command = server.AddTo(new Command("list", "List sessions, newest first."));
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var api = server.Api(parse);
+            var sessions = await Pages.AllAsync(token => api.ListSessionsAsync(continuationToken: token, cancellationToken: ct));
+            await server.PrintAsync(parse, sessions, all => Table.Render(["id", "status", "rounds", "aggregator", "model", "created"],
+                all.Select(s => new[] { s.Id, Lower(s.Status), $"{s.CompletedRounds}/{s.Config.Rounds}", s.Config.Aggregator, s.CurrentModelId ?? s.SeedModelId, Table.Time(s.CreatedAt) })));
+        }));
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var server = new ServerOptions();
+        var id = new Argument<string>("id") { Description = "The session id." };
+        var command = server.AddTo(new Command("show", "Show a session and its rounds.") { id });
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var api = server.Api(parse);
+            var session = await api.GetSessionAsync(parse.GetValue(id)!, ct);
+            var status = await api.GetSessionStatusAsync(session.Id, ct);
+            var rounds = await Pages.AllAsync(token => api.ListRoundsAsync(session.Id, continuationToken: token, cancellationToken: ct));
+            await server.PrintAsync(parse, new { session, status, rounds }, _ =>
+                $"{session.Id}: {Lower(session.Status)}, {session.CompletedRounds}/{session.Config.Rounds} rounds, aggregator {session.Config.Aggregator}, {session.Config.Shards} shard(s)" + Environment.NewLine
+                + (status.Phase is null ? "" : $"now: round {status.Round} (attempt {status.Attempt}), {status.Phase}" + Environment.NewLine)
+                + (session.Message is null ? "" : $"message: {session.Message}" + Environment.NewLine)
+                + Table.Render(["round", "status", "clients", "aggregated", "rejected", "loss", "accuracy", "seconds"], rounds.Select(r => new[]
+                {
+                    r.Round.ToString(CultureInfo.InvariantCulture),
+                    Lower(r.Status),
+                    r.AssignedClients.ToString(CultureInfo.InvariantCulture),
+                    r.UpdatesAggregated.ToString(CultureInfo.InvariantCulture),
+                    r.UpdatesRejected.ToString(CultureInfo.InvariantCulture),
+                    Table.Number(r.TrainingMetrics?.GetValueOrDefault("loss")),
+                    Table.Number(r.ValidationMetrics?.GetValueOrDefault("accuracy")),
+                    r.EndedAt is { } end ? (end - r.StartedAt).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : null,
+                })));
+        }));
+        return command;
+    }
+
+    private static Command Stop()
+    {
+        var server = new ServerOptions();
+        var id = new Argument<string>("id") { Description = "The session id." };
+        var command = server.AddTo(new Command("stop", "Stop a session: the round in progress ends without committing.") { id }, json: false);
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var api = server.Api(parse);
+            await api.StopSessionAsync(parse.GetValue(id)!, ct);
+            await Console.Out.WriteLineAsync($"{parse.GetValue(id)} stopping");
+        }));
+        return command;
+    }
+
+    /// <summary>Polls the session until it ends, drawing rounds done as a bar.</summary>
+    private static async Task<SessionRecord> FollowAsync(Client.FedNApiClient api, SessionRecord session, CancellationToken cancellationToken)
+    {
+        var bar = new ProgressBar($"session {session.Id}", session.Config.Rounds, rounds => $"{rounds} rounds");
+        while (session.Status is SessionStatus.Created or SessionStatus.Running or SessionStatus.Stopping)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            session = await api.GetSessionAsync(session.Id, cancellationToken);
+            bar.Report(session.CompletedRounds);
+        }
+
+        bar.Complete();
+        return session;
+    }
+
+    private static async Task<SessionConfig> ReadConfigAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var file = File.OpenRead(path);
+            return await JsonSerializer.DeserializeAsync<SessionConfig>(file, FedNJson.Options, cancellationToken) ?? new SessionConfig();
+        }
+        catch (JsonException error)
+        {
+            throw new CliFailure($"{path}: not a session configuration: {error.Message}");
+        }
+    }
+
+    private static string Lower<TEnum>(TEnum value)
+        where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using FedN.Testing;
+
+namespace FedN.Cli.Tests;
+
+/// <summary>The commands that talk to a server, in-process against a real local server.</summary>
+[Collection(CliRun.Collection)]
+public sealed class ServerCommandTests : IAsyncLifetime
+{
+    private readonly string _files = Directory.CreateTempSubdirectory("fedn-cli-server-").FullName;
+    private RunningServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await RunningServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_files, recursive: true);
+    }
+
+    [Fact]
+    public async Task Models_go_up_and_come_back_down_byte_for_byte_and_are_listed()
+    {
+        var seed = Path.Combine(_files, "seed.safetensors");
+        var copy = Path.Combine(_files, "copy.safetensors");
+        await CliRun.Run(0, "model", "random", "--out", seed, "--seed", "3");
+
+        var (_, uploaded, _) = await CliRun.Run(0, [.. Admin("model", "upload", seed, "--id", "seed-3", "--json")]);
+        await CliRun.Run(0, [.. Admin("model", "download", "seed-3", "--out", copy)]);
+        var (_, table, _) = await CliRun.Run(0, [.. Admin("model", "list")]);
+
+        Assert.Equal("seed-3", JsonDocument.Parse(uploaded).RootElement.GetProperty("id").GetString());
+        Assert.Equal(await File.ReadAllBytesAsync(seed), await File.ReadAllBytesAsync(copy));
+        Assert.Contains("seed-3", table, StringComparison.Ordinal);
+        Assert.StartsWith("id", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sessions_start_list_show_and_stop()
+    {
+        var seed = Path.Combine(_files, "seed.safetensors");
+        await CliRun.Run(0, "model", "random", "--out", seed);
+        await CliRun.Run(0, [.. Admin("model", "upload", seed, "--id", "seed")]);
+
+        var (_, started, _) = await CliRun.Run(0, [.. Admin("session", "start", "--id", "s1", "--rounds", "3", "--min-clients", "2", "--aggregator", "fedadam", "--json")]);
+        var (_, list, _) = await CliRun.Run(0, [.. Admin("session", "list", "--json")]);
+        var (_, shown, _) = await CliRun.Run(0, [.. Admin("session", "show", "s1")]);
+        await CliRun.Run(0, [.. Admin("session", "stop", "s1")]);
+
+        var session = JsonDocument.Parse(started).RootElement;
+        Assert.Equal("s1", session.GetProperty("id").GetString());
+        Assert.Equal("seed", session.GetProperty("seedModelId").GetString());
+        Assert.Equal("fedadam", session.GetProperty("config").GetProperty("aggregator").GetString());
+        Assert.Equal("s1", JsonDocument.Parse(list).RootElement[0].GetProperty("id").GetString());
+        Assert.Contains("s1: ", shown, StringComparison.Ordinal);
+        Assert.Contains("aggregator fedadam", shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Commands_say_what_is_missing_or_refused()
+    {
+        var (_, _, noToken) = await CliRun.Run(1, "session", "list", "--server", _server.BaseUri.ToString(), "--token", "");
+        var (_, _, clientToken) = await CliRun.Run(1, "client", "list", "--server", _server.BaseUri.ToString(), "--token", _server.ClientToken("x"));
+        var (_, _, badRounds) = await CliRun.Run(1, [.. Admin("session", "start", "--rounds", "0")]);
+        var (_, _, unreachable) = await CliRun.Run(1, "session", "list", "--server", "http://127.0.0.1:9/", "--token", "t");
+
+        Assert.Contains("no token", noToken, StringComparison.Ordinal);
+        Assert.Contains("needs an admin token", clientToken, StringComparison.Ordinal);
+        Assert.Contains("rounds", badRounds, StringComparison.Ordinal);
+        Assert.Contains("cannot reach the FedN server", unreachable, StringComparison.Ordinal);
+    }
+
+    private IEnumerable<string> Admin(params string[] args) => [.. args, "--server", _server.BaseUri.ToString(), "--token", _server.AdminToken];
+}
