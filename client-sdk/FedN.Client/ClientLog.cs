@@ -29,6 +29,9 @@ internal static partial class ClientLog
     [LoggerMessage(8, LogLevel.Information, "Task {TaskId}: the update was already uploaded (before a reconnect)")]
     public static partial void UpdateAlreadyUploaded(this ILogger logger, string taskId);
 
+    [LoggerMessage(10, LogLevel.Warning, "Model transfer failed: {Reason}; retrying")]
+    public static partial void TransferRetry(this ILogger logger, string reason);
+
     [LoggerMessage(9, LogLevel.Information, "Task {TaskId}: {Event} {Outcome}")]
     public static partial void Reported(this ILogger logger, string taskId, string @event, string outcome);
 }

@@ -104,8 +104,10 @@ public sealed class FedNClient : IAsyncDisposable
                 _logger.TokenRefused(refused.Message);
                 throw;
             }
-            catch (Exception error) when (error is FedNApiException or WebSocketException or HttpRequestException or TimeoutException || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception error) when (!cancellationToken.IsCancellationRequested)
             {
+                // Whatever went wrong with this connection (the server went away mid-response, a frame
+                // that is not JSON, a timeout), the client stays in the federation and tries again.
                 _logger.ConnectFailed(error.Message);
                 Raise(new ClientProgressEventArgs(ClientStage.Disconnected, message: error.Message));
             }
@@ -201,6 +203,8 @@ public sealed class FedNClient : IAsyncDisposable
             }
             catch (Exception error)
             {
+                // Forgotten, so the copy the server sends when the client reconnects is tried again.
+                _seenTasks.TryRemove(task.TaskId, out _);
                 _logger.TaskFailed(task.TaskId, error.Message);
                 Raise(new ClientProgressEventArgs(ClientStage.TaskFailed, task.TaskId, task.Round, message: error.Message));
             }
@@ -228,7 +232,7 @@ public sealed class FedNClient : IAsyncDisposable
         try
         {
             var model = Path.Combine(folder, "model.safetensors");
-            await Transfers.DownloadAsync(_http, task.ModelUrl, model, Bytes(ClientStage.Downloading, task), deadline.Token);
+            await RetryTransferAsync(token => Transfers.DownloadAsync(_http, task.ModelUrl, model, Bytes(ClientStage.Downloading, task), token), deadline.Token);
             if (task.Kind == ClientTaskKind.Train)
             {
                 await TrainAsync(task, model, Path.Combine(folder, "update.safetensors"), deadline.Token);
@@ -267,7 +271,7 @@ public sealed class FedNClient : IAsyncDisposable
             throw new TrainerException($"the trainer reported {result.NumExamples} training examples; the update's weight must be positive");
         }
 
-        if (!await Transfers.UploadAsync(_http, uploadUrl, update, Bytes(ClientStage.Uploading, task, new FileInfo(update).Length), cancellationToken))
+        if (!await RetryTransferAsync(token => Transfers.UploadAsync(_http, uploadUrl, update, Bytes(ClientStage.Uploading, task, new FileInfo(update).Length), token), cancellationToken))
         {
             _logger.UpdateAlreadyUploaded(task.TaskId);
         }
@@ -355,6 +359,30 @@ public sealed class FedNClient : IAsyncDisposable
         finally
         {
             _receipts.TryRemove((eventName, task.TaskId), out _);
+        }
+    }
+
+    /// <summary>
+    /// Runs a model transfer, again with backoff while the failure is the network's or the server's
+    /// (no connection, 5xx) until the task's deadline cancels it; a refusal (4xx: an expired or foreign
+    /// URL) fails at once.
+    /// </summary>
+    private async Task RetryTransferAsync(Func<CancellationToken, Task> transfer, CancellationToken cancellationToken) =>
+        await RetryTransferAsync(async token => { await transfer(token); return true; }, cancellationToken);
+
+    private async Task<T> RetryTransferAsync<T>(Func<CancellationToken, Task<T>> transfer, CancellationToken cancellationToken)
+    {
+        for (var failures = 0; ; failures++)
+        {
+            try
+            {
+                return await transfer(cancellationToken);
+            }
+            catch (Exception error) when (error is IOException || (error is HttpRequestException http && (http.StatusCode is null || (int)http.StatusCode >= 500)))
+            {
+                _logger.TransferRetry(error.Message);
+                await Task.Delay(Backoff(failures), cancellationToken);
+            }
         }
     }
 

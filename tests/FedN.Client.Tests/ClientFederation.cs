@@ -58,6 +58,11 @@ internal sealed class ClientFederation(RunningServer server) : IAsyncDisposable
         {
             using var admin = Admin();
             session = await admin.GetSessionAsync(sessionId);
+            if (_clients.FirstOrDefault(c => c.Run.IsFaulted) is { Run.Exception: { } crash })
+            {
+                throw new InvalidOperationException($"a client stopped: {crash.InnerException}");
+            }
+
             return session.Status is SessionStatus.Completed or SessionStatus.Failed or SessionStatus.Stopped;
         }, timeout, $"session {sessionId} to end");
         return session!;

@@ -103,20 +103,26 @@ public sealed class ClientSessionTests
         {
             await using var federation = new ClientFederation(server);
             ConcurrentBag<ClientProgressEventArgs> progress = [];
-            federation.Start("a", new ShiftTrainer(1, 100), progress.Add);
-            federation.Start("b", new ShiftTrainer(3, 100), progress.Add);
+            federation.Start("a", new ShiftTrainer(1, 100, TimeSpan.FromMilliseconds(500)), progress.Add);
+            federation.Start("b", new ShiftTrainer(3, 100, TimeSpan.FromMilliseconds(500)), progress.Add);
             await federation.WaitForOnlineAsync(2);
             var seed = await ShiftTrainer.SeedAsync();
             await federation.StartSessionAsync("r", TwoRounds with { Rounds = 3, MinClients = 2, Validate = false }, seed);
-            await ClientFederation.WaitUntilAsync(async () => (await server.Metadata.Sessions.GetAsync("r"))!.Value.CompletedRounds >= 1, TimeSpan.FromSeconds(60), "round 1");
+            // Restart while the clients train round 2: their uploads and reports must reach the next server.
+            await ClientFederation.WaitUntilAsync(async () => await server.Metadata.Rounds.GetAsync("r", 2) is { Value.Status: RoundStatus.Training }, TimeSpan.FromSeconds(60), "round 2");
 
+            var stopping = System.Diagnostics.Stopwatch.StartNew();
             await server.StopAsync();
+            var stopped = stopping.Elapsed;
             server = await RunningServer.StartAsync(dataDirectory: directory, port: port);
             federation.Server = server;
             var session = await federation.WaitForSessionAsync("r", TimeSpan.FromSeconds(120));
+            Assert.True(stopped < TimeSpan.FromSeconds(20), $"the server took {stopped} to stop: it waited for connections instead of closing them");
 
-            Assert.True(session.Status == SessionStatus.Completed, session.Message);
+            var events = await server.Metadata.Events.ListAsync("r", new Core.Metadata.PageRequest(1000));
+            Assert.True(session.Status == SessionStatus.Completed, session.Message + "\n" + string.Join("\n", progress.Select(e => $"{e.Stage} {e.TaskId} {e.Message}")) + "\n" + string.Join("\n", events.Items.Select(e => $"{e.Value.Time:HH:mm:ss.fff} {e.Value.Kind} {e.Value.Message}")));
             Assert.Equal(3, session.CompletedRounds);
+            Assert.All((await server.Metadata.Rounds.ListAsync("r", new Core.Metadata.PageRequest())).Items, round => Assert.Equal(2, round.Value.UpdatesAggregated));
             Assert.True(progress.Count(e => e.Stage == ClientStage.Connected) >= 4, "both clients reconnected");
             var end = await ShiftTrainer.ReadAsync(await File.ReadAllBytesAsync(Path.Combine(directory, "blobs", "models", "r-round-3.safetensors")));
             var start = await ShiftTrainer.ReadAsync(seed);

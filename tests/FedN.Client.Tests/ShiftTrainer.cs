@@ -5,14 +5,15 @@ namespace FedN.Client.Tests;
 
 /// <summary>
 /// A .NET trainer whose result is known exactly: training adds <c>shift</c> to every parameter and
-/// reports <c>examples</c> examples; validation reports accuracy <c>shift / 10</c>.
+/// reports <c>examples</c> examples (after <c>delay</c>, as if it worked); validation reports accuracy <c>shift / 10</c>.
 /// </summary>
-internal sealed class ShiftTrainer(float shift, long examples) : ITrainer
+internal sealed class ShiftTrainer(float shift, long examples, TimeSpan delay = default) : ITrainer
 {
     public int Trained { get; private set; }
 
     public async Task<TrainingResult> TrainAsync(TrainingRequest request, CancellationToken cancellationToken)
     {
+        await Task.Delay(delay, cancellationToken);
         await using var reader = await SafetensorsReader.OpenAsync(File.OpenRead(request.InputModelPath), cancellationToken: cancellationToken);
         await using var output = File.Create(request.OutputModelPath);
         await using var writer = await SafetensorsWriter.CreateAsync(output, reader.Header, cancellationToken: cancellationToken);

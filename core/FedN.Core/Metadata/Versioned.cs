@@ -10,6 +10,12 @@ public sealed record Versioned<T>(T Value, string ETag);
 /// <param name="ContinuationToken">The previous page's token; <see langword="null"/> for the first page.</param>
 public readonly record struct PageRequest(int PageSize = 100, string? ContinuationToken = null)
 {
+    /// <summary>The first page, of the default size (without this, <c>new PageRequest()</c> would ask for 0 records).</summary>
+    public PageRequest()
+        : this(100)
+    {
+    }
+
     /// <summary>The first page, of the default size.</summary>
     public static PageRequest First => new(100);
 }

@@ -30,6 +30,7 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, HubConnection>> _byGroup = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _userGroups = new(StringComparer.Ordinal);
     private readonly object _membership = new();
+    private volatile bool _closing;
 
     /// <summary>Creates the hub.</summary>
     public LocalClientHub(HubAccessTokens tokens, ClientEventProcessor events, LocalHubOptions? options = null, ILogger<LocalClientHub>? logger = null, TimeProvider? timeProvider = null)
@@ -110,6 +111,12 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
     public async Task AcceptAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (_closing)
+        {
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "the server is shutting down; reconnect later");
+            return;
+        }
+
         var hub = context.GetRouteValue("hub") as string ?? context.Request.Path.Value?.Split('/').LastOrDefault();
         if (!string.Equals(hub, Hub, StringComparison.Ordinal))
         {
@@ -161,9 +168,12 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
         }
     }
 
-    /// <summary>Closes every connection, telling clients the hub is going away.</summary>
-    public async ValueTask DisposeAsync() =>
+    /// <summary>Refuses new connections and closes every open one, telling clients the hub is going away.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _closing = true;
         await Task.WhenAll(_connections.Values.Select(connection => connection.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the server is shutting down; reconnect later")));
+    }
 
     private async Task ReceiveAsync(HubConnection connection, WebSocket socket, CancellationToken aborted)
     {
