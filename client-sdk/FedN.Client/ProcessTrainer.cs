@@ -18,7 +18,8 @@ namespace FedN.Client;
 /// <param name="command">The program, for example <c>python3</c>.</param>
 /// <param name="arguments">Arguments before the entry point, for example the script's path.</param>
 /// <param name="workingDirectory">Where the program runs; the current directory when null.</param>
-public sealed class ProcessTrainer(string command, IReadOnlyList<string>? arguments = null, string? workingDirectory = null) : ITrainer
+/// <param name="environment">Environment variables to set for the program (for example where its data is).</param>
+public sealed class ProcessTrainer(string command, IReadOnlyList<string>? arguments = null, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null) : ITrainer
 {
     private const int StderrLinesKept = 20;
 
@@ -59,6 +60,11 @@ public sealed class ProcessTrainer(string command, IReadOnlyList<string>? argume
         foreach (var argument in (arguments ?? []).Concat(entryPoint))
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = new Process { StartInfo = start };

@@ -94,6 +94,39 @@ public sealed class ClientSessionTests
     }
 
     [Fact]
+    public async Task The_python_example_trainer_federates_towards_the_weighted_mean_of_the_clients_data()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await using var federation = new ClientFederation(server);
+        var script = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../examples/python/trainer.py"));
+        string[][] data = [["1", "2", "3"], ["10"]];
+        for (var i = 0; i < data.Length; i++)
+        {
+            var file = Path.Combine(server.Options.DataDirectory, $"data-{i}.txt");
+            await File.WriteAllLinesAsync(file, data[i]);
+            federation.Start($"py-{i}", new ProcessTrainer("python3", [script], environment: new Dictionary<string, string> { ["FEDN_DATA"] = file }));
+        }
+
+        await federation.WaitForOnlineAsync(2);
+        var seed = await ShiftTrainer.SeedAsync();
+        await federation.StartSessionAsync("py", TwoRounds with { MinClients = 2 }, seed);
+        var session = await federation.WaitForSessionAsync("py", TimeSpan.FromSeconds(90));
+
+        Assert.True(session.Status == SessionStatus.Completed, session.Message);
+        using var admin = federation.Admin();
+        var model = new MemoryStream();
+        await admin.DownloadModelAsync(session.CurrentModelId!, model);
+        var start = await ShiftTrainer.ReadAsync(seed);
+        var end = await ShiftTrainer.ReadAsync(model.ToArray());
+        // Each round a client moves every weight 7/8 of the way to its data's mean; FedAvg weighs clients by examples (3 and 1).
+        const double target = ((3 * 2.0) + 10) / 4;
+        Assert.All(Enumerable.Range(0, start.Length), i => Assert.Equal(target + ((start[i] - target) / 64), end[i], 4));
+        var validations = (await admin.ListValidationsAsync("py")).Items;
+        Assert.Equal(4, validations.Count);
+        Assert.All(validations, validation => Assert.True(validation.Metrics.ContainsKey("meanAbsoluteError")));
+    }
+
+    [Fact]
     public async Task Clients_ride_out_a_server_restart_and_the_session_finishes()
     {
         var port = FreePort.Next();
