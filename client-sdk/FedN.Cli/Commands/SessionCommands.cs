@@ -87,16 +87,16 @@ internal static class SessionCommands
                 $"{session.Id}: {Lower(session.Status)}, {session.CompletedRounds}/{session.Config.Rounds} rounds, aggregator {session.Config.Aggregator}, {session.Config.Shards} shard(s)" + Environment.NewLine
                 + (status.Phase is null ? "" : $"now: round {status.Round} (attempt {status.Attempt}), {status.Phase}" + Environment.NewLine)
                 + (session.Message is null ? "" : $"message: {session.Message}" + Environment.NewLine)
-                + Table.Render(["round", "status", "clients", "aggregated", "rejected", "loss", "accuracy", "seconds"], rounds.Select(r => new[]
+                + Table.Render(["round", "status", "clients", "aggregated", "rejected", "seconds", "training", "validation"], rounds.Select(r => new[]
                 {
                     r.Round.ToString(CultureInfo.InvariantCulture),
                     Lower(r.Status),
                     r.AssignedClients.ToString(CultureInfo.InvariantCulture),
                     r.UpdatesAggregated.ToString(CultureInfo.InvariantCulture),
                     r.UpdatesRejected.ToString(CultureInfo.InvariantCulture),
-                    Table.Number(r.TrainingMetrics?.GetValueOrDefault("loss")),
-                    Table.Number(r.ValidationMetrics?.GetValueOrDefault("accuracy")),
                     r.EndedAt is { } end ? (end - r.StartedAt).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : null,
+                    Table.Metrics(r.TrainingMetrics),
+                    Table.Metrics(r.ValidationMetrics),
                 })));
         }));
         return command;

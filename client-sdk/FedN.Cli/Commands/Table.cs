@@ -24,5 +24,8 @@ internal static class Table
 
     public static string Time(DateTimeOffset? time) => time?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
 
-    public static string Number(double? value) => value?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-";
+    /// <summary>Metrics as <c>name=value</c> pairs by name, or null when there are none.</summary>
+    public static string? Metrics(IReadOnlyDictionary<string, double>? metrics) => metrics is { Count: > 0 }
+        ? string.Join(' ', metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value.ToString("0.####", CultureInfo.InvariantCulture)}"))
+        : null;
 }
