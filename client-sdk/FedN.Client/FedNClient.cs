@@ -330,7 +330,7 @@ public sealed class FedNClient : IAsyncDisposable
 
                 if (!ack.Success)
                 {
-                    if (ack.Error is "Forbidden" or "BadRequest")
+                    if (ack.Error is WebPubSubProtocol.ForbiddenError or WebPubSubProtocol.BadRequestError)
                     {
                         throw new InvalidOperationException($"the server refused the '{eventName}' event: {ack.Error}: {ack.Message}");
                     }

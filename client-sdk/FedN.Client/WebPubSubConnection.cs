@@ -22,8 +22,6 @@ internal sealed record Ack(bool Success, string? Error = null, string? Message =
 /// </summary>
 internal sealed class WebPubSubConnection : IAsyncDisposable
 {
-    public const string Subprotocol = "json.webpubsub.azure.v1";
-
     private readonly ClientWebSocket _socket;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Ack>> _pendingAcks = new();
@@ -53,7 +51,7 @@ internal sealed class WebPubSubConnection : IAsyncDisposable
     public static async Task<WebPubSubConnection> ConnectAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol(Subprotocol);
+        socket.Options.AddSubProtocol(WebPubSubProtocol.Subprotocol);
         socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(15);
         socket.Options.CollectHttpResponseDetails = true;
         var connection = new WebPubSubConnection(socket);
@@ -188,7 +186,7 @@ internal sealed class WebPubSubConnection : IAsyncDisposable
 
                 if (_pendingAcks.TryGetValue(ackId, out var pending))
                 {
-                    pending.TrySetResult(success || name == "Duplicate" ? new Ack(true, name, message) : new Ack(false, name, message));
+                    pending.TrySetResult(success || name == WebPubSubProtocol.DuplicateError ? new Ack(true, name, message) : new Ack(false, name, message));
                 }
 
                 break;

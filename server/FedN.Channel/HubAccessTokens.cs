@@ -1,6 +1,6 @@
-using System.Security.Claims;
+using FedN.Core.Messaging;
+using FedN.Security;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace FedN.Channel;
 
@@ -11,22 +11,10 @@ namespace FedN.Channel;
 /// </summary>
 public sealed class HubAccessTokens
 {
-    private readonly SymmetricSecurityKey _key;
-    private readonly TimeProvider _time;
-    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly SignedTokens _tokens;
 
     /// <summary>Creates the service with the hub's access key (Azure: the UTF-8 bytes of the AccessKey).</summary>
-    public HubAccessTokens(byte[] accessKey, TimeProvider? timeProvider = null)
-    {
-        ArgumentNullException.ThrowIfNull(accessKey);
-        if (accessKey.Length < 32)
-        {
-            throw new ArgumentException($"the hub's access key has {accessKey.Length} bytes; HS256 needs at least 32", nameof(accessKey));
-        }
-
-        _key = new SymmetricSecurityKey(accessKey);
-        _time = timeProvider ?? TimeProvider.System;
-    }
+    public HubAccessTokens(byte[] accessKey, TimeProvider? timeProvider = null) => _tokens = new SignedTokens(accessKey, timeProvider);
 
     /// <summary>The <c>aud</c> of tokens for <paramref name="hub"/> served at <paramref name="serviceBaseUri"/>: http(s), never ws(s).</summary>
     public static string Audience(Uri serviceBaseUri, string hub)
@@ -39,9 +27,6 @@ public sealed class HubAccessTokens
     /// <summary>Mints a token for <paramref name="userId"/>.</summary>
     public string Create(string audience, string userId, TimeSpan lifetime, IEnumerable<string>? roles = null, IEnumerable<string>? groups = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(audience);
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
         var claims = new Dictionary<string, object>(StringComparer.Ordinal);
         if (roles?.ToArray() is { Length: > 0 } roleList)
         {
@@ -53,55 +38,23 @@ public sealed class HubAccessTokens
             claims[WebPubSubProtocol.GroupClaim] = groupList;
         }
 
-        var now = _time.GetUtcNow().UtcDateTime;
-        return _handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Audience = audience,
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, userId)]),
-            Claims = claims,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now + lifetime,
-            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
-        });
+        return _tokens.Create(issuer: null, audience, userId, lifetime, claims);
     }
 
     /// <summary>Checks the token's signature, audience (<paramref name="audience"/>), lifetime and subject.</summary>
-    /// <exception cref="HubAccessDeniedException">The token is not valid for this hub; the message says why.</exception>
+    /// <exception cref="AccessTokenRejectedException">The token is not valid for this hub; the message says why.</exception>
     public async Task<HubIdentity> ValidateAsync(string? token, string audience)
     {
         if (string.IsNullOrWhiteSpace(token))
         {
-            throw new HubAccessDeniedException($"no access token: pass it as ?{WebPubSubProtocol.AccessTokenParameter}= or an Authorization: Bearer header (get one from POST /api/v1/clients/connect)");
+            throw new AccessTokenRejectedException($"no access token: pass it as ?{WebPubSubProtocol.AccessTokenParameter}= or an Authorization: Bearer header (get one from POST /api/v1/clients/connect)");
         }
 
-        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            ValidateIssuer = false,
-            ValidAudience = audience,
-            IssuerSigningKey = _key,
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            RequireExpirationTime = true,
-            ClockSkew = TimeSpan.FromSeconds(30),
-        });
-        if (!result.IsValid)
-        {
-            throw new HubAccessDeniedException(result.Exception switch
-            {
-                SecurityTokenExpiredException expired => $"the access token expired at {expired.Expires:u}; negotiate a new one",
-                SecurityTokenNotYetValidException => "the access token is not valid yet",
-                SecurityTokenInvalidAudienceException => $"the access token is not for this hub ({audience})",
-                SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "the access token's signature does not match this hub's key",
-                SecurityTokenMalformedException or ArgumentException => "the access token is not a well-formed JWT",
-                var error => $"the access token is not valid: {error?.Message}",
-            });
-        }
-
-        var identity = result.ClaimsIdentity;
+        var identity = await _tokens.ValidateAsync(token, audience);
         var userId = identity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
         if (string.IsNullOrEmpty(userId))
         {
-            throw new HubAccessDeniedException("the access token has no 'sub' (user id)");
+            throw new AccessTokenRejectedException("the access token has no 'sub' (user id)");
         }
 
         return new HubIdentity(
@@ -125,6 +78,3 @@ public sealed record HubIdentity(string UserId, IReadOnlySet<string> Roles, IRea
 
     private bool Has(string role, string group) => Roles.Contains(role) || Roles.Contains($"{role}.{group}");
 }
-
-/// <summary>A connection was refused; the message says why, without echoing the token.</summary>
-public sealed class HubAccessDeniedException(string message) : Exception(message);

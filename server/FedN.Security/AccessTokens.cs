@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace FedN.Security;
 
@@ -25,24 +23,12 @@ public sealed class AccessTokens
     public const int MaxClientIdLength = 128;
 
     private static readonly SearchValues<char> ClientIdCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
-    private readonly SymmetricSecurityKey _key;
-    private readonly TimeProvider _time;
-    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly SignedTokens _tokens;
 
     /// <summary>Creates the service with the deployment's signing key.</summary>
     /// <param name="signingKey">At least 32 bytes (<see cref="SecretKeyFile"/>).</param>
     /// <param name="timeProvider">The clock tokens are minted with.</param>
-    public AccessTokens(byte[] signingKey, TimeProvider? timeProvider = null)
-    {
-        ArgumentNullException.ThrowIfNull(signingKey);
-        if (signingKey.Length < SecretKeyFile.MinimumBytes)
-        {
-            throw new ArgumentException($"the signing key has {signingKey.Length} bytes; HS256 needs at least {SecretKeyFile.MinimumBytes}", nameof(signingKey));
-        }
-
-        _key = new SymmetricSecurityKey(signingKey);
-        _time = timeProvider ?? TimeProvider.System;
-    }
+    public AccessTokens(byte[] signingKey, TimeProvider? timeProvider = null) => _tokens = new SignedTokens(signingKey, timeProvider);
 
     /// <summary>Mints a token.</summary>
     /// <param name="role"><see cref="AccessTokenRoles.Admin"/> or <see cref="AccessTokenRoles.Client"/>.</param>
@@ -58,49 +44,16 @@ public sealed class AccessTokens
             AccessTokenRoles.Client => ValidateClientId(clientId ?? throw new ArgumentException("a client token needs the client's id", nameof(clientId))),
             _ => throw new ArgumentException($"unknown role '{role}'; use '{AccessTokenRoles.Admin}' or '{AccessTokenRoles.Client}'", nameof(role)),
         };
-        if (lifetime <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"lifetime {lifetime} must be positive", nameof(lifetime));
-        }
-
-        var now = _time.GetUtcNow().UtcDateTime;
-        return _handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = Issuer,
-            Audience = Audience,
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, subject), new Claim("role", role)]),
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now + lifetime,
-            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
-        });
+        return _tokens.Create(Issuer, Audience, subject, lifetime, new Dictionary<string, object> { ["role"] = role });
     }
 
     /// <summary>Checks a token's signature, issuer, audience, lifetime and claims.</summary>
     /// <exception cref="AccessTokenRejectedException">The token is not valid; the message says why.</exception>
     public async Task<AccessTokenIdentity> ValidateAsync(string token)
     {
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            throw new AccessTokenRejectedException("no access token was given");
-        }
-
-        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            ValidIssuer = Issuer,
-            ValidAudience = Audience,
-            IssuerSigningKey = _key,
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            RequireExpirationTime = true,
-            ClockSkew = TimeSpan.FromSeconds(30),
-        });
-        if (!result.IsValid)
-        {
-            throw new AccessTokenRejectedException(Reason(result.Exception));
-        }
-
-        var role = result.Claims.TryGetValue("role", out var r) ? r as string : null;
-        var subject = result.Claims.TryGetValue(JwtRegisteredClaimNames.Sub, out var s) ? s as string : null;
+        var identity = await _tokens.ValidateAsync(token, Audience, Issuer);
+        var role = identity.FindFirst("role")?.Value;
+        var subject = identity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
         return (role, subject) switch
         {
             (AccessTokenRoles.Admin, AdminSubject) => new AccessTokenIdentity(AccessTokenRoles.Admin, null),
@@ -116,17 +69,6 @@ public sealed class AccessTokens
 
     private static bool IsValidClientId(string? clientId) =>
         clientId is { Length: > 0 and <= MaxClientIdLength } && clientId.AsSpan().IndexOfAnyExcept(ClientIdCharacters) < 0 && clientId is not ("." or "..");
-
-    private static string Reason(Exception? error) => error switch
-    {
-        SecurityTokenExpiredException expired => $"the access token expired at {expired.Expires:u}; ask for a new one",
-        SecurityTokenNotYetValidException early => $"the access token is not valid before {early.NotBefore:u}",
-        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "the access token's signature does not match this deployment's key",
-        SecurityTokenInvalidAudienceException => $"the access token is not for '{Audience}'",
-        SecurityTokenInvalidIssuerException => $"the access token was not issued by '{Issuer}'",
-        SecurityTokenMalformedException or ArgumentException => "the access token is not a well-formed JWT",
-        _ => $"the access token is not valid: {error?.Message}",
-    };
 }
 
 /// <summary>Who a valid token speaks for.</summary>

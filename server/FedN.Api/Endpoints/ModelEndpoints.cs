@@ -18,8 +18,8 @@ internal static class ModelEndpoints
     {
         var models = api.MapGroup("/models").WithTags("Models");
         models.MapGet("/", ListAsync).WithSummary("Models, oldest first (or ?newestFirst=true), optionally one session's");
-        models.MapPost("/", (HttpContext context, FederationMetadata metadata, IBlobStore blobs, string? id, string? description, CancellationToken cancellationToken) =>
-                UploadAsync(context, metadata, blobs, options, id, description, cancellationToken))
+        models.MapPost("/", (HttpContext context, FederationMetadata metadata, IBlobStore blobs, TimeProvider time, string? id, string? description, CancellationToken cancellationToken) =>
+                UploadAsync(context, metadata, blobs, options, time.GetUtcNow(), id, description, cancellationToken))
             .Accepts<Stream>("application/octet-stream")
             .WithSummary("Uploads a model (safetensors body) to the trail, as a seed for sessions");
         models.MapGet("/{id}", GetAsync).WithSummary("One model");
@@ -49,9 +49,9 @@ internal static class ModelEndpoints
     private static async Task<IReadOnlyList<ModelRecord>> TrailAsync(FederationMetadata metadata, string id, int? limit, CancellationToken cancellationToken) =>
         await metadata.Models.GetTrailAsync(id, limit ?? ModelRepository.DefaultTrailLimit, cancellationToken);
 
-    private static async Task<IResult> UploadAsync(HttpContext context, FederationMetadata metadata, IBlobStore blobs, ControlPlaneOptions options, string? id, string? description, CancellationToken cancellationToken)
+    private static async Task<IResult> UploadAsync(HttpContext context, FederationMetadata metadata, IBlobStore blobs, ControlPlaneOptions options, DateTimeOffset now, string? id, string? description, CancellationToken cancellationToken)
     {
-        id ??= $"model-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        id ??= $"model-{now:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
         MetadataPath.ValidateKeyPart(id, "model id");
         if (await metadata.Models.GetAsync(id, cancellationToken) is not null)
         {
@@ -81,7 +81,7 @@ internal static class ModelEndpoints
             BlobPath = stored.Path,
             SizeBytes = stored.Length,
             Description = description,
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = now,
         }, cancellationToken);
         return TypedResults.Created($"/api/v1/models/{id}", model.Value);
     }

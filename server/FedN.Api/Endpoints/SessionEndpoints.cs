@@ -30,9 +30,10 @@ internal static class SessionEndpoints
             .WithSummary("Validation results of the session, optionally of one ?round= or ?clientId=");
     }
 
-    private static async Task<IResult> CreateAsync(CreateSessionRequest request, FederationMetadata metadata, SessionControl control, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(CreateSessionRequest request, FederationMetadata metadata, SessionControl control, TimeProvider time, CancellationToken cancellationToken)
     {
-        var id = request.Id ?? $"session-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        var now = time.GetUtcNow();
+        var id = request.Id ?? $"session-{now:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
         var seedId = request.SeedModelId;
         if (seedId is null)
         {
@@ -51,7 +52,7 @@ internal static class SessionEndpoints
             Name = request.Name,
             Config = request.Config ?? new SessionConfig(),
             SeedModelId = seedId,
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = now,
         }, cancellationToken);
         if (request.Start)
         {

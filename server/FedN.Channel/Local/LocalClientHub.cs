@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using FedN.Core.Messaging;
+using FedN.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
@@ -137,7 +138,7 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
             var audience = HubAccessTokens.Audience(new Uri($"{request.Scheme}://{request.Host}"), Hub);
             identity = await _tokens.ValidateAsync(AccessToken(request), audience);
         }
-        catch (HubAccessDeniedException denied)
+        catch (AccessTokenRejectedException denied)
         {
             _logger.ConnectionRefused(context.Connection.RemoteIpAddress?.ToString(), denied.Message);
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, denied.Message);

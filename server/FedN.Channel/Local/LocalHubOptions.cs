@@ -1,3 +1,5 @@
+using FedN.Core.Messaging;
+
 namespace FedN.Channel.Local;
 
 /// <summary>Limits and names of the local hub.</summary>

@@ -1,6 +1,6 @@
-namespace FedN.Channel;
+namespace FedN.Core.Messaging;
 
-/// <summary>Names from the Azure Web PubSub client protocol (subprotocol <see cref="Subprotocol"/>) that FedN uses.</summary>
+/// <summary>Names from the Azure Web PubSub client protocol (subprotocol <see cref="Subprotocol"/>) that FedN's hub and clients use (docs/protocol.md).</summary>
 public static class WebPubSubProtocol
 {
     /// <summary>The WebSocket subprotocol: JSON frames with joinGroup, leaveGroup, sendToGroup, event, ack and message.</summary>
