@@ -11,6 +11,7 @@ internal sealed class HubConnection(string connectionId, HubIdentity identity, W
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _closed = new();
+    private readonly TaskCompletionSource _connectedSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string ConnectionId { get; } = connectionId;
 
@@ -21,13 +22,28 @@ internal sealed class HubConnection(string connectionId, HubIdentity identity, W
     /// <summary>Cancelled when the connection is being closed for any reason.</summary>
     public CancellationToken Closed => _closed.Token;
 
-    /// <summary>Sends one text frame. A send that fails or takes longer than the timeout aborts the connection and returns false.</summary>
-    public async Task<bool> SendAsync(byte[] frame, CancellationToken cancellationToken = default)
+    /// <summary>Sends the <c>connected</c> system message: the first frame; other sends wait for it.</summary>
+    public async Task<bool> SendConnectedAsync()
+    {
+        var sent = await SendFrameAsync(HubFrames.Connected(UserId, ConnectionId), CancellationToken.None);
+        _connectedSent.TrySetResult();
+        return sent;
+    }
+
+    /// <summary>Sends one text frame, after <c>connected</c>. A send that fails or takes longer than the timeout aborts the connection and returns false.</summary>
+    public Task<bool> SendAsync(byte[] frame, CancellationToken cancellationToken = default) => SendFrameAsync(frame, cancellationToken, afterConnected: true);
+
+    private async Task<bool> SendFrameAsync(byte[] frame, CancellationToken cancellationToken, bool afterConnected = false)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
         timeout.CancelAfter(sendTimeout);
         try
         {
+            if (afterConnected)
+            {
+                await _connectedSent.Task.WaitAsync(timeout.Token);
+            }
+
             await _sendLock.WaitAsync(timeout.Token);
             try
             {
@@ -49,7 +65,7 @@ internal sealed class HubConnection(string connectionId, HubIdentity identity, W
     /// <summary>Tells the client why, then closes with <paramref name="status"/>.</summary>
     public async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {
-        await SendAsync(HubFrames.Disconnected(reason));
+        await SendFrameAsync(HubFrames.Disconnected(reason), CancellationToken.None);
         try
         {
             using var timeout = new CancellationTokenSource(sendTimeout);

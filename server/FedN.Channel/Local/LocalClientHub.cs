@@ -147,17 +147,19 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(WebPubSubProtocol.Subprotocol);
         var connection = new HubConnection(Guid.NewGuid().ToString("N"), identity, socket, _options.SendTimeout);
+        // Registered first, so nothing sent to the client is lost; its frames wait for "connected",
+        // which goes out once the client is recorded online, followed by its open tasks.
         Register(connection);
         try
         {
-            await connection.SendAsync(HubFrames.Connected(identity.UserId, connection.ConnectionId));
-            await NotifyAsync(async () =>
+            IReadOnlyList<ServerMessage> openTasks = [];
+            await NotifyAsync(async () => openTasks = await _events.ConnectedAsync(identity.UserId, context.RequestAborted), "connected", identity.UserId);
+            await connection.SendConnectedAsync();
+            foreach (var message in openTasks)
             {
-                foreach (var message in await _events.ConnectedAsync(identity.UserId, context.RequestAborted))
-                {
-                    await connection.SendAsync(HubFrames.FromServer(message), context.RequestAborted);
-                }
-            }, "connected", identity.UserId);
+                await connection.SendAsync(HubFrames.FromServer(message), context.RequestAborted);
+            }
+
             await ReceiveAsync(connection, socket, context.RequestAborted);
         }
         finally

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using FedN.Core.Federation;
+using FedN.Core.Safetensors;
+using FedN.Core.Storage;
+using FedN.Reducer;
+using FedN.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FedN.Server.Tests;
+
+/// <summary>Sessions for tests that play the client with raw frames.</summary>
+internal static class SessionSetup
+{
+    /// <summary>Stores a small seed model and starts session "s" on it.</summary>
+    public static async Task StartAsync(RunningServer server, SessionConfig config)
+    {
+        var header = SafetensorsHeader.Create([new TensorDeclaration("w", DType.F32, [4])]);
+        var model = new MemoryStream();
+        await using (var writer = await SafetensorsWriter.CreateAsync(model, header, leaveOpen: true))
+        {
+            await writer.WriteAsync(new byte[16]);
+            await writer.CompleteAsync();
+        }
+
+        model.Position = 0;
+        var blobs = server.App.Services.GetRequiredService<IBlobStore>();
+        var seed = await blobs.UploadAsync(RoundLayout.Model("seed"), model, BlobWriteMode.CreateOnly);
+        await server.Metadata.Models.CreateAsync(new ModelRecord { Id = "seed", BlobPath = seed.Path, SizeBytes = seed.Length });
+        await server.Metadata.Sessions.CreateAsync(new SessionRecord { Id = "s", SeedModelId = "seed", Config = config });
+        await server.App.Services.GetRequiredService<SessionControl>().StartAsync("s");
+    }
+
+    /// <summary>The data of the next task message.</summary>
+    public static async Task<JsonElement> NextTaskAsync(RawHubClient client)
+    {
+        var message = await client.ReceiveUntilAsync(frame => frame.GetProperty("type").GetString() == "message", TimeSpan.FromSeconds(20));
+        Assert.Equal("task", message.GetProperty("data").GetProperty("kind").GetString());
+        return message.GetProperty("data").GetProperty("task");
+    }
+}
