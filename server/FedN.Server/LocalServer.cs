@@ -88,7 +88,8 @@ public static class LocalServer
             services.AddControlPlaneApi();
 
             var app = builder.Build();
-            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+            // Pings every 15 s; a peer that stops answering for 30 s (a dropped network, not a close) is disconnected and marked offline.
+            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(30) });
             app.MapClientHub(app.Services.GetRequiredService<LocalClientHub>());
             if (stores.Blobs is FileSystemBlobStore files)
             {
