@@ -14,6 +14,7 @@ internal static class Cli
         root.Subcommands.Add(SessionCommands.Create());
         root.Subcommands.Add(ClientCommands.Create());
         root.Subcommands.Add(ServerCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 }

@@ -10,6 +10,14 @@ public sealed record LocalServerOptions
     /// <summary>The port FedN's local server listens on unless told otherwise (the Functions host's default, so URLs match <c>func start</c>).</summary>
     public const int DefaultPort = 7071;
 
+    /// <summary>A loopback address on a port that nothing listens on now (for demos and tests that run their own server).</summary>
+    public static Uri FreeLoopbackUri()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/");
+    }
+
     /// <summary>Where to listen; loopback only by default.</summary>
     public Uri ListenUri { get; init; } = new($"http://127.0.0.1:{DefaultPort}/");
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using FedN.Core.Federation;
+using FedN.Server;
 using FedN.Testing;
 
 namespace FedN.Client.Tests;
@@ -129,9 +130,9 @@ public sealed class ClientSessionTests
     [Fact]
     public async Task Clients_ride_out_a_server_restart_and_the_session_finishes()
     {
-        var port = FreePort.Next();
+        var address = LocalServerOptions.FreeLoopbackUri();
         var directory = Directory.CreateTempSubdirectory("fedn-restart-").FullName;
-        var server = await RunningServer.StartAsync(dataDirectory: directory, port: port);
+        var server = await RunningServer.StartAsync(dataDirectory: directory, listenUri: address);
         try
         {
             await using var federation = new ClientFederation(server);
@@ -147,7 +148,7 @@ public sealed class ClientSessionTests
             var stopping = System.Diagnostics.Stopwatch.StartNew();
             await server.StopAsync();
             var stopped = stopping.Elapsed;
-            server = await RunningServer.StartAsync(dataDirectory: directory, port: port);
+            server = await RunningServer.StartAsync(dataDirectory: directory, listenUri: address);
             federation.Server = server;
             var session = await federation.WaitForSessionAsync("r", TimeSpan.FromSeconds(120));
             Assert.True(stopped < TimeSpan.FromSeconds(20), $"the server took {stopped} to stop: it waited for connections instead of closing them");

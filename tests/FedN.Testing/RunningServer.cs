@@ -52,11 +52,11 @@ public sealed class RunningServer : IAsyncDisposable
     private AccessTokens Tokens => App.Services.GetRequiredService<AccessTokens>();
 
     /// <summary>Starts a server; <paramref name="configure"/> may change the options (the data directory and port are set).</summary>
-    public static async Task<RunningServer> StartAsync(Func<LocalServerOptions, LocalServerOptions>? configure = null, string? dataDirectory = null, int? port = null)
+    public static async Task<RunningServer> StartAsync(Func<LocalServerOptions, LocalServerOptions>? configure = null, string? dataDirectory = null, Uri? listenUri = null)
     {
         var options = new LocalServerOptions
         {
-            ListenUri = new Uri($"http://127.0.0.1:{port ?? FreePort.Next()}/"),
+            ListenUri = listenUri ?? LocalServerOptions.FreeLoopbackUri(),
             DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("fedn-server-").FullName,
             Reducer = FastReducer,
         };

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using FedN.Core;
+using FedN.Examples.Mnist;
+
+namespace FedN.Cli.Commands;
+
+/// <summary><c>fedn demo</c>: the main job, a real federation on MNIST.</summary>
+internal static class DemoCommand
+{
+    private static readonly JsonSerializerOptions IndentedJson = new(FedNJson.Options) { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var clients = new Option<int>("--clients") { Description = "Clients, each with its own share of the digits.", DefaultValueFactory = _ => 5 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds.", DefaultValueFactory = _ => 5 };
+        var aggregator = new Option<string>("--aggregator") { Description = "fedavg, fedavgm, fedadam, fedyogi or fedadagrad.", DefaultValueFactory = _ => "fedavg" };
+        var alpha = new Option<double>("--alpha") { Description = "Dirichlet concentration of the split: 0.1 is very skewed, 100 is nearly even.", DefaultValueFactory = _ => 0.5 };
+        var shards = new Option<int>("--shards") { Description = "Combiners aggregating in parallel.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seeds the split, the initial model and the training.", DefaultValueFactory = _ => 1 };
+        var epochs = new Option<int>("--epochs") { Description = "Local epochs per round.", DefaultValueFactory = _ => new MnistTrainingOptions().Epochs };
+        var json = new Option<string?>("--json") { Description = "Also write a JSON summary to this file." };
+        var server = new Option<string?>("--server") { Description = "Run the clients and the session against this server instead of starting one (needs --token)." };
+        var token = new Option<string?>("--token") { Description = $"The server's admin token (or ${ServerOptions.TokenVariable}).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ServerOptions.TokenVariable) };
+        var data = new Option<string>("--data") { Description = "The MNIST file.", DefaultValueFactory = _ => MnistDataset.DefaultPath };
+        var command = new Command("demo", "Federated learning on real MNIST digits: a local server, clients with non-IID shares training a small MLP, FedAvg rounds with validation.")
+        {
+            clients, rounds, aggregator, alpha, shards, seed, epochs, json, server, token, data,
+        };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            var options = new MnistDemoOptions
+            {
+                DataPath = parse.GetValue(data)!,
+                Clients = parse.GetValue(clients),
+                Rounds = parse.GetValue(rounds),
+                Aggregator = parse.GetValue(aggregator)!,
+                Alpha = parse.GetValue(alpha),
+                Shards = parse.GetValue(shards),
+                Seed = parse.GetValue(seed),
+                Training = new MnistTrainingOptions { Epochs = parse.GetValue(epochs) },
+                Server = parse.GetValue(server) is { } url ? new Uri(url) : null,
+                AdminToken = parse.GetValue(token),
+            };
+            await Console.Out.WriteLineAsync($"MNIST: {options.Clients} clients (Dirichlet alpha {Number(options.Alpha)}), {options.Rounds} rounds of {options.Aggregator}, {options.Shards} combiner(s), {(options.Server is null ? "local server" : options.Server.ToString())}");
+            await Console.Out.WriteLineAsync("round  clients  train loss  val accuracy  seconds");
+            var summary = await MnistDemo.RunAsync(options, round => Console.Out.WriteLine(
+                $"{round.Round,5}  {round.Clients,7}  {Number(round.Loss),10}  {Number(round.Accuracy),12}  {round.Seconds.ToString("0.0", CultureInfo.InvariantCulture),7}"), cancellationToken: ct);
+            if (parse.GetValue(json) is { } file)
+            {
+                await File.WriteAllTextAsync(file, JsonSerializer.Serialize(summary, IndentedJson), ct);
+            }
+
+            if (summary.Status != Core.Federation.SessionStatus.Completed)
+            {
+                throw new CliFailure($"session {summary.SessionId} {summary.Status.ToString().ToLowerInvariant()}: {summary.Message}");
+            }
+
+            await Console.Out.WriteLineAsync($"final accuracy {Number(summary.FinalAccuracy)} after {summary.Rounds.Count} rounds in {summary.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s (session {summary.SessionId})");
+        }));
+        return command;
+    }
+
+    private static string Number(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+}
