@@ -5,7 +5,8 @@ namespace FedN.Core.Tests;
 
 public class ServerOptimizerTests
 {
-    private static readonly List<TensorDeclaration> Layout = [new("w", DType.F64, [300]), new("b", DType.F32, [40])];
+    // "big" spans three of the aggregator's chunks, so the state file's layout is exercised across chunk boundaries.
+    private static readonly List<TensorDeclaration> Layout = [new("w", DType.F64, [300]), new("b", DType.F32, [40]), new("big", DType.F64, [70_000])];
 
     [Theory]
     [InlineData("fedavg")]
@@ -50,6 +51,7 @@ public class ServerOptimizerTests
             await using var reader = SafetensorsReader.OpenFile(nextPath);
             var actual = await TestModels.ReadAllAsync(reader);
             Assert.True(MaxAbs(reference.X["w"], actual["w"]) < 1e-9, $"round {round} F64: {MaxAbs(reference.X["w"], actual["w"])}");
+            Assert.True(MaxAbs(reference.X["big"], actual["big"]) < 1e-9, $"round {round} F64 over several chunks: {MaxAbs(reference.X["big"], actual["big"])}");
             Assert.True(MaxAbs(reference.X["b"], actual["b"]) < 1e-5, $"round {round} F32: {MaxAbs(reference.X["b"], actual["b"])}");
             Assert.Equal(method, reader.Header.Metadata["fedn.aggregator"]);
 

@@ -111,47 +111,78 @@ public sealed class FedOptAggregator(ServerOptimizer optimizer) : IAggregator
             : null;
 
         var buffers = new ChunkBuffers(Optimizer.StateSlots.Count);
-        foreach (var tensor in schema.Tensors)
+
+        // The state file holds each tensor's slots one after the other (all of m, then all of v), but a
+        // chunk yields a piece of every slot: slots after the first wait in temporary files until the
+        // tensor is done, so memory stays one chunk whatever the model's size.
+        var spills = state is null ? [] : Enumerable.Range(1, buffers.Slots.Length - 1).Select(_ => SpillFile()).ToArray();
+        try
         {
-            var isDouble = WeightedSumAccumulator.AccumulatorDType(tensor) == DType.F64;
-            for (long start = 0; start < tensor.ElementCount; start += ChunkElements)
+            foreach (var tensor in schema.Tensors)
             {
-                var count = (int)Math.Min(ChunkElements, tensor.ElementCount - start);
-                var elementBytes = isDouble ? sizeof(double) : sizeof(float);
-                if (global is not null)
+                foreach (var spill in spills)
                 {
-                    await global.ReadAsync(tensor, start * tensor.DType.SizeInBytes(), buffers.Raw.AsMemory(0, count * tensor.DType.SizeInBytes()), cancellationToken);
+                    spill.SetLength(0);
                 }
 
-                for (var slot = 0; slot < buffers.Slots.Length; slot++)
+                var isDouble = WeightedSumAccumulator.AccumulatorDType(tensor) == DType.F64;
+                for (long start = 0; start < tensor.ElementCount; start += ChunkElements)
                 {
-                    if (stateIn is not null && stateIn.Header.TryGetTensor(OptimizerStateMetadata.TensorName(Optimizer.StateSlots[slot], tensor.Name), out var slotTensor))
+                    var count = (int)Math.Min(ChunkElements, tensor.ElementCount - start);
+                    var elementBytes = isDouble ? sizeof(double) : sizeof(float);
+                    if (global is not null)
                     {
-                        await stateIn.ReadAsync(slotTensor, start * elementBytes, buffers.Slots[slot].AsMemory(0, count * elementBytes), cancellationToken);
+                        await global.ReadAsync(tensor, start * tensor.DType.SizeInBytes(), buffers.Raw.AsMemory(0, count * tensor.DType.SizeInBytes()), cancellationToken);
+                    }
+
+                    for (var slot = 0; slot < buffers.Slots.Length; slot++)
+                    {
+                        if (stateIn is not null && stateIn.Header.TryGetTensor(OptimizerStateMetadata.TensorName(Optimizer.StateSlots[slot], tensor.Name), out var slotTensor))
+                        {
+                            await stateIn.ReadAsync(slotTensor, start * elementBytes, buffers.Slots[slot].AsMemory(0, count * elementBytes), cancellationToken);
+                        }
+                        else
+                        {
+                            buffers.FillInitial(slot, isDouble, count, Optimizer.InitialValue(slot));
+                        }
+                    }
+
+                    if (isDouble)
+                    {
+                        ComputeChunk<double>(sum, tensor, start, count, global is not null, buffers);
                     }
                     else
                     {
-                        buffers.FillInitial(slot, isDouble, count, Optimizer.InitialValue(slot));
+                        ComputeChunk<float>(sum, tensor, start, count, global is not null, buffers);
                     }
-                }
 
-                if (isDouble)
-                {
-                    ComputeChunk<double>(sum, tensor, start, count, global is not null, buffers);
-                }
-                else
-                {
-                    ComputeChunk<float>(sum, tensor, start, count, global is not null, buffers);
-                }
-
-                await model.WriteAsync(buffers.Raw.AsMemory(0, count * tensor.DType.SizeInBytes()), cancellationToken);
-                if (state is not null)
-                {
-                    foreach (var slotBuffer in buffers.Slots)
+                    await model.WriteAsync(buffers.Raw.AsMemory(0, count * tensor.DType.SizeInBytes()), cancellationToken);
+                    if (state is not null)
                     {
-                        await state.WriteAsync(slotBuffer.AsMemory(0, count * elementBytes), cancellationToken);
+                        await state.WriteAsync(buffers.Slots[0].AsMemory(0, count * elementBytes), cancellationToken);
+                        for (var slot = 1; slot < buffers.Slots.Length; slot++)
+                        {
+                            await spills[slot - 1].WriteAsync(buffers.Slots[slot].AsMemory(0, count * elementBytes), cancellationToken);
+                        }
                     }
                 }
+
+                foreach (var spill in spills)
+                {
+                    spill.Position = 0;
+                    int read;
+                    while ((read = await spill.ReadAsync(buffers.Raw, cancellationToken)) > 0)
+                    {
+                        await state!.WriteAsync(buffers.Raw.AsMemory(0, read), cancellationToken);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var spill in spills)
+            {
+                await spill.DisposeAsync();
             }
         }
 
@@ -189,6 +220,9 @@ public sealed class FedOptAggregator(ServerOptimizer optimizer) : IAggregator
     }
 
     /// <summary>Per-chunk buffers, allocated once per reduce.</summary>
+    private static FileStream SpillFile() => new(
+        Path.Combine(Path.GetTempPath(), $"fedn-state-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+
     private sealed class ChunkBuffers(int slots)
     {
         private readonly byte[][] _scratch = [new byte[ChunkElements * 8], new byte[ChunkElements * 8], new byte[ChunkElements * 8]];
