@@ -32,6 +32,9 @@ internal static partial class ClientLog
     [LoggerMessage(10, LogLevel.Warning, "Model transfer failed: {Reason}; retrying")]
     public static partial void TransferRetry(this ILogger logger, string reason);
 
+    [LoggerMessage(11, LogLevel.Warning, "Task {TaskId}: metric {Metric} is {Value}, not a finite number; it is left out of the report")]
+    public static partial void MetricDropped(this ILogger logger, string taskId, string metric, double value);
+
     [LoggerMessage(9, LogLevel.Information, "Task {TaskId}: {Event} {Outcome}")]
     public static partial void Reported(this ILogger logger, string taskId, string @event, string outcome);
 }

@@ -284,7 +284,7 @@ public sealed class FedNClient : IAsyncDisposable
             Attempt = task.Attempt,
             Shard = task.Shard,
             NumExamples = result.NumExamples,
-            Metrics = result.Metrics,
+            Metrics = Finite(task, result.Metrics),
         }, cancellationToken);
     }
 
@@ -299,8 +299,24 @@ public sealed class FedNClient : IAsyncDisposable
             Round = task.Round,
             ModelId = task.ModelId,
             NumExamples = result.NumExamples,
-            Metrics = result.Metrics,
+            Metrics = Finite(task, result.Metrics)!,
         }, cancellationToken);
+    }
+
+    /// <summary>The metrics without NaN or infinite values (JSON cannot carry them), each one dropped with a warning.</summary>
+    private Dictionary<string, double>? Finite(ClientTask task, IReadOnlyDictionary<string, double>? metrics)
+    {
+        if (metrics is null)
+        {
+            return null;
+        }
+
+        foreach (var (name, value) in metrics.Where(metric => !double.IsFinite(metric.Value)))
+        {
+            _logger.MetricDropped(task.TaskId, name, value);
+        }
+
+        return metrics.Where(metric => double.IsFinite(metric.Value)).ToDictionary(metric => metric.Key, metric => metric.Value);
     }
 
     /// <summary>

