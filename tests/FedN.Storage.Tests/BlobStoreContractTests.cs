@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using FedN.Core.Storage;
+using FedN.Server;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
+using FedN.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,7 +19,7 @@ public sealed class FileSystemBlobStoreContractTests : BlobStoreContract, IAsync
 {
     private readonly string _root = Directory.CreateTempSubdirectory("fedn-blobs-").FullName;
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
-    private readonly Uri _address = new($"http://127.0.0.1:{Loopback.FreePort()}/");
+    private readonly Uri _address = LocalServerOptions.FreeLoopbackUri();
     private WebApplication? _server;
     private FileSystemBlobStore? _store;
 

@@ -2,6 +2,7 @@ using FedN.Core.Federation;
 using FedN.Core.Metadata;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
+using FedN.Testing;
 using Microsoft.Azure.Cosmos;
 
 namespace FedN.Storage.Tests;

@@ -1,6 +1,7 @@
 using FedN.Core.Storage;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
+using FedN.Testing;
 
 namespace FedN.Storage.Tests;
 

@@ -4,6 +4,7 @@ using FedN.Core.Storage;
 using FedN.Hosting;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
+using FedN.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace FedN.Storage.Tests;

@@ -4,6 +4,7 @@ using FedN.Reducer;
 using FedN.Security;
 using FedN.Server;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -51,8 +52,11 @@ public sealed class RunningServer : IAsyncDisposable
 
     private AccessTokens Tokens => App.Services.GetRequiredService<AccessTokens>();
 
-    /// <summary>Starts a server; <paramref name="configure"/> may change the options (the data directory and port are set).</summary>
-    public static async Task<RunningServer> StartAsync(Func<LocalServerOptions, LocalServerOptions>? configure = null, string? dataDirectory = null, Uri? listenUri = null)
+    /// <summary>
+    /// Starts a server; <paramref name="configure"/> may change the options (the data directory and port
+    /// are set), and <paramref name="configuration"/> gives <c>FedN:*</c> settings (for example Azure storage).
+    /// </summary>
+    public static async Task<RunningServer> StartAsync(Func<LocalServerOptions, LocalServerOptions>? configure = null, string? dataDirectory = null, Uri? listenUri = null, IReadOnlyDictionary<string, string?>? configuration = null)
     {
         var options = new LocalServerOptions
         {
@@ -61,7 +65,8 @@ public sealed class RunningServer : IAsyncDisposable
             Reducer = FastReducer,
         };
         options = configure?.Invoke(options) ?? options;
-        var app = await LocalServer.BuildAsync(options, logging: logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var settings = configuration is null ? null : new ConfigurationBuilder().AddInMemoryCollection(configuration).Build();
+        var app = await LocalServer.BuildAsync(options, settings, logging: logging => logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         return new RunningServer(app, options, ownsDirectory: dataDirectory is null);
     }

@@ -1,4 +1,7 @@
-namespace FedN.Storage.Tests;
+using FedN.Server;
+using Xunit;
+
+namespace FedN.Testing;
 
 /// <summary>
 /// Azurite (npm, pinned in the repository's package.json) on free 127.0.0.1 ports with a fresh
@@ -16,7 +19,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var (blobPort, queuePort, tablePort) = (Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort());
+        var (blobPort, queuePort, tablePort) = (LocalServerOptions.FreeLoopbackUri().Port, LocalServerOptions.FreeLoopbackUri().Port, LocalServerOptions.FreeLoopbackUri().Port);
         _azurite = await EmulatorProcess.StartAsync("azurite",
         [
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",

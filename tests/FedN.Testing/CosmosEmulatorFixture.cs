@@ -1,4 +1,7 @@
-namespace FedN.Storage.Tests;
+using FedN.Server;
+using Xunit;
+
+namespace FedN.Testing;
 
 /// <summary>
 /// The Cosmos DB emulator <c>@vercel/cosmosdb-server</c> (npm, pinned in the repository's
@@ -16,7 +19,7 @@ public sealed class CosmosEmulatorFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var port = Loopback.FreePort();
+        var port = LocalServerOptions.FreeLoopbackUri().Port;
         _emulator = await EmulatorProcess.StartAsync("cosmosdb-server", ["-p", $"{port}", "--host", "127.0.0.1"], port);
         ConnectionString = $"AccountEndpoint=https://127.0.0.1:{port}/;AccountKey={AccountKey};";
     }

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace FedN.Storage.Tests;
+namespace FedN.Testing;
 
 /// <summary>An emulator installed by npm (the repository's package.json), started on 127.0.0.1 and killed on dispose.</summary>
-internal sealed class EmulatorProcess : IDisposable
+public sealed class EmulatorProcess : IDisposable
 {
     private readonly Process _process;
     private readonly string _name;
@@ -89,21 +89,10 @@ internal sealed class EmulatorProcess : IDisposable
     }
 }
 
-/// <summary>Ports on 127.0.0.1 for servers that tests start.</summary>
-internal static class Loopback
-{
-    /// <summary>A port that was free a moment ago (the OS picks it).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
 /// <summary>Finds the repository root (the directory holding FedN.sln) from the test's directory.</summary>
-internal static class RepositoryRoot
+public static class RepositoryRoot
 {
+    /// <summary>The directory.</summary>
     public static string Path { get; } = Find();
 
     private static string Find()

@@ -1,0 +1,38 @@
+using FedN.Core.Federation;
+using FedN.Examples.Mnist;
+using FedN.Testing;
+
+namespace FedN.Examples.Tests;
+
+/// <summary>The demo against a local server on Azure's storage: blobs and queues in Azurite, metadata in the Cosmos DB emulator.</summary>
+public sealed class AzureStorageDemoTests(AzuriteFixture azurite, CosmosEmulatorFixture cosmos) : IClassFixture<AzuriteFixture>, IClassFixture<CosmosEmulatorFixture>
+{
+    [Fact]
+    public async Task A_short_demo_runs_on_azurite_and_the_cosmos_emulator()
+    {
+        var name = $"fedn{Guid.NewGuid():N}"[..20];
+        await using var server = await RunningServer.StartAsync(configuration: new Dictionary<string, string?>
+        {
+            ["FedN:Storage:ConnectionString"] = azurite.ConnectionString,
+            ["FedN:Storage:Container"] = name,
+            ["FedN:Cosmos:ConnectionString"] = cosmos.ConnectionString,
+            ["FedN:Cosmos:Emulator"] = "true",
+            ["FedN:Cosmos:DatabaseName"] = name,
+        });
+
+        var summary = await MnistDemo.RunAsync(new MnistDemoOptions
+        {
+            DataPath = MnistDataset.DefaultPath,
+            Clients = 3,
+            Rounds = 2,
+            Server = server.BaseUri,
+            AdminToken = server.AdminToken,
+        });
+
+        Assert.True(summary.Status == SessionStatus.Completed, summary.Message);
+        Assert.All(summary.Rounds, round => Assert.Equal(3, round.Clients));
+        Assert.True(summary.Rounds[1].Accuracy > summary.Rounds[0].Accuracy, $"accuracy {summary.Rounds[0].Accuracy} then {summary.Rounds[1].Accuracy}");
+        var trail = await server.Metadata.Models.GetTrailAsync(summary.Rounds[^1].ModelId);
+        Assert.Equal(3, trail.Count);
+    }
+}
