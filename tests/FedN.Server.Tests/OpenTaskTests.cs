@@ -1,10 +1,5 @@
-using System.Text.Json;
 using FedN.Core.Federation;
-using FedN.Core.Safetensors;
-using FedN.Core.Storage;
-using FedN.Reducer;
 using FedN.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FedN.Server.Tests;
 
