@@ -191,7 +191,7 @@ internal sealed class WebPubSubConnection : IAsyncDisposable
 
                 break;
             case "message" when root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object:
-                if (data.Deserialize<ServerMessage>(FedNJson.Options) is { } serverMessage)
+                if (Read(data) is { } serverMessage)
                 {
                     _messages.Writer.TryWrite(serverMessage);
                 }
@@ -200,6 +200,19 @@ internal sealed class WebPubSubConnection : IAsyncDisposable
             case "system" when root.TryGetProperty("event", out var systemEvent) && systemEvent.GetString() == "disconnected":
                 CloseReason = root.TryGetProperty("message", out var reason) ? reason.GetString() : "the server disconnected the client";
                 break;
+        }
+    }
+
+    /// <summary>A server message, or null for one of a kind (or shape) this client does not know: newer servers may send more kinds.</summary>
+    private static ServerMessage? Read(JsonElement data)
+    {
+        try
+        {
+            return data.Deserialize<ServerMessage>(FedNJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
