@@ -23,6 +23,9 @@ public sealed record RoundLayout(string SessionId, int Round, int Attempt)
     /// <summary>The dispatch request of <paramref name="kind"/> tasks, kept so reconnecting clients get theirs again.</summary>
     public string Dispatch(ClientTaskKind kind) => Path($"dispatch-{kind.ToString().ToLowerInvariant()}.json");
 
+    /// <summary>The record that client <paramref name="clientId"/>'s update report was taken, so a repeat is not queued again.</summary>
+    public string Report(string clientId) => Path($"reports/{clientId}.json");
+
     /// <summary>The update client <paramref name="clientId"/> uploads (safetensors).</summary>
     public string Update(string clientId) => Path($"updates/{clientId}.safetensors");
 

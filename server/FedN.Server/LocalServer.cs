@@ -70,7 +70,7 @@ public static class LocalServer
             services.AddSingleton(time);
             services.AddSingleton(new AccessTokens(key, time));
             services.AddSingleton(new HubAccessTokens(key, time));
-            services.AddSingleton(provider => new ClientReportHandler(stores.Queues, metadata, time));
+            services.AddSingleton(provider => new ClientReportHandler(stores.Queues, stores.Blobs, metadata, time));
             services.AddSingleton(provider => new ClientEventProcessor(provider.GetRequiredService<ClientReportHandler>(), new OpenTasks(stores.Blobs, metadata, options.Reducer), metadata, provider.GetRequiredService<ILogger<ClientEventProcessor>>(), time));
             services.AddSingleton(provider => new LocalClientHub(provider.GetRequiredService<HubAccessTokens>(), provider.GetRequiredService<ClientEventProcessor>(), options.Hub, provider.GetRequiredService<ILogger<LocalClientHub>>(), time));
             services.AddSingleton<IClientHub>(provider => provider.GetRequiredService<LocalClientHub>());

@@ -10,7 +10,7 @@ namespace FedN.Server.Tests;
 public sealed class ReportIdentityTests
 {
     [Fact]
-    public async Task A_report_copied_from_another_clients_task_counts_for_the_sender_and_is_rejected()
+    public async Task A_report_copied_from_another_clients_task_counts_for_the_sender_and_a_repeated_report_counts_once()
     {
         await using var server = await RunningServer.StartAsync();
         await using var site = await RawHubClient.ConnectedAsync(server, "site");
@@ -30,10 +30,18 @@ public sealed class ReportIdentityTests
         await site.SendAsync(Report(task, ackId: 1, examples: 10));
         await site.AckAsync(1);
 
+        // The site lost its connection before the receipt and reports again on a new one: taken as the first time.
+        await using var again = await RawHubClient.ConnectedAsync(server, "site");
+        await again.SendAsync(Report(task, ackId: 1, examples: 10));
+        await again.AckAsync(1);
+        var receipt = (await again.ReceiveUntilAsync(frame => frame.GetProperty("type").GetString() == "message" && frame.GetProperty("data").GetProperty("kind").GetString() == "receipt")).GetProperty("data").GetProperty("receipt");
+        Assert.True(receipt.GetProperty("accepted").GetBoolean());
+
         var round = await WaitForRoundAsync(server, "s", 1);
         Assert.Equal(RoundStatus.Committed, round.Status);
         Assert.Equal(1, round.UpdatesAggregated);
         Assert.Equal(1, round.UpdatesRejected);
+        Assert.Equal(2, round.UpdatesReceived);
         var events = await server.Metadata.Events.ListAsync("s", new PageRequest(1000));
         var rejection = Assert.Single(events.Items, e => e.Value.Kind == "update.rejected").Value;
         Assert.Equal("intruder", rejection.ClientId);

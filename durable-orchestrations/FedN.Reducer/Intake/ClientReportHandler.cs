@@ -14,11 +14,15 @@ namespace FedN.Reducer.Intake;
 /// clients adds nothing to orchestration history. The combiner checks again what only it can
 /// (assignment, duplicates, the update itself).
 /// </summary>
-public sealed class ClientReportHandler(IQueueStore queues, FederationMetadata metadata, TimeProvider? timeProvider = null)
+public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, FederationMetadata metadata, TimeProvider? timeProvider = null)
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
-    /// <summary>Accepts client <paramref name="clientId"/>'s report that its update is uploaded.</summary>
+    /// <summary>
+    /// Accepts client <paramref name="clientId"/>'s report that its update is uploaded. Idempotent: a
+    /// client that sends its report again (it lost the ack in a reconnect) is answered as the first
+    /// time, and its update still goes to the combiner once.
+    /// </summary>
     /// <exception cref="ClientReportRejectedException">The report is late, for another round or attempt, or malformed.</exception>
     public async Task SubmitUpdateAsync(string clientId, UpdateReport report, CancellationToken cancellationToken = default)
     {
@@ -46,8 +50,26 @@ public sealed class ClientReportHandler(IQueueStore queues, FederationMetadata m
             throw new ClientReportRejectedException($"shard {report.Shard} is not a shard of this round");
         }
 
+        // The receipt is written after the message is queued: a crash in between can let one repeat
+        // through, and the combiner drops that as a duplicate.
+        var receipt = layout.Report(clientId);
+        if (await blobs.GetPropertiesAsync(receipt, cancellationToken) is not null)
+        {
+            return;
+        }
+
         var message = new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics);
         await queues.EnqueueAsync(layout.IntakeQueue(report.Shard), JsonSerializer.Serialize(message, FedNJson.Options), cancellationToken);
+        try
+        {
+            await BlobJson.WriteAsync(blobs, receipt, message, BlobWriteMode.CreateOnly, cancellationToken);
+        }
+        catch (BlobAlreadyExistsException)
+        {
+            // The same report, sent twice at once: the combiner drops the second message.
+            return;
+        }
+
         await metadata.Rounds.CountUpdatesAsync(report.SessionId, report.Round, received: 1, cancellationToken: cancellationToken);
     }
 
