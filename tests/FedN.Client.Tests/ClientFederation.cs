@@ -68,27 +68,9 @@ internal sealed class ClientFederation(RunningServer server) : IAsyncDisposable
         return session!;
     }
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (FedNApiException) when (DateTime.UtcNow < deadline)
-            {
-                // The server may be restarting.
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100);
-        }
-    }
+    /// <summary>Polls until <paramref name="condition"/> holds; API errors count as "not yet" (the server may be restarting).</summary>
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Poll.UntilAsync(condition, timeout, what, transient: error => error is FedNApiException);
 
     public async ValueTask DisposeAsync()
     {

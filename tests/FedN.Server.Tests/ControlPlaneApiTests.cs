@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using FedN.Core.Safetensors;
 using FedN.Testing;
 
 namespace FedN.Server.Tests;
@@ -60,8 +59,8 @@ public sealed class ControlPlaneApiTests : IAsyncLifetime, IDisposable
     public async Task A_model_upload_is_checked_before_it_is_stored_and_never_overwrites()
     {
         using var bad = await UploadAsync("bad-seed", Encoding.UTF8.GetBytes("not a model"));
-        using var good = await UploadAsync("seed", await ModelAsync());
-        using var again = await UploadAsync("seed", await ModelAsync());
+        using var good = await UploadAsync("seed", await SessionSetup.TinyModelAsync());
+        using var again = await UploadAsync("seed", await SessionSetup.TinyModelAsync());
         using var missing = await SendAsync(HttpMethod.Get, "/api/v1/models/bad-seed", _server.AdminToken);
         using var download = await SendAsync(HttpMethod.Get, "/api/v1/models/seed/content", _server.AdminToken);
 
@@ -69,13 +68,13 @@ public sealed class ControlPlaneApiTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.Created, good.StatusCode);
         await AssertProblemAsync(again, HttpStatusCode.Conflict, "never overwritten");
         await AssertProblemAsync(missing, HttpStatusCode.NotFound, "no model 'bad-seed'");
-        Assert.Equal(await ModelAsync(), await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal(await SessionSetup.TinyModelAsync(), await download.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]
     public async Task Sessions_are_created_with_checked_configuration_and_listed_a_page_at_a_time()
     {
-        using (await UploadAsync("seed", await ModelAsync()))
+        using (await UploadAsync("seed", await SessionSetup.TinyModelAsync()))
         {
         }
 
@@ -167,19 +166,6 @@ public sealed class ControlPlaneApiTests : IAsyncLifetime, IDisposable
 
     private Task<HttpResponseMessage> UploadAsync(string id, byte[] model) =>
         SendAsync(HttpMethod.Post, $"/api/v1/models?id={id}", _server.AdminToken, new ByteArrayContent(model) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } });
-
-    private static async Task<byte[]> ModelAsync()
-    {
-        var header = SafetensorsHeader.Create([new TensorDeclaration("w", DType.F32, [4])]);
-        var output = new MemoryStream();
-        await using (var writer = await SafetensorsWriter.CreateAsync(output, header, leaveOpen: true))
-        {
-            await writer.WriteAsync(new byte[16]);
-            await writer.CompleteAsync();
-        }
-
-        return output.ToArray();
-    }
 
     private static byte[] Base64Url(string text) => Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/').PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '='));
 }

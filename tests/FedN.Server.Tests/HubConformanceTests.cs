@@ -45,7 +45,7 @@ public sealed class HubConformanceTests : IAsyncLifetime
         await client.ReceiveAsync();
         await client.DisposeAsync();
 
-        await WaitUntilAsync(async () => (await _server.Metadata.Clients.GetAsync("beta"))!.Value.Online == false);
+        await Poll.UntilAsync(async () => (await _server.Metadata.Clients.GetAsync("beta"))!.Value.Online == false, TimeSpan.FromSeconds(10), "client beta offline", interval: TimeSpan.FromMilliseconds(50));
     }
 
     [Fact]
@@ -239,14 +239,4 @@ public sealed class HubConformanceTests : IAsyncLifetime
     private Task<RawHubClient> ConnectedAsync(string clientId) => RawHubClient.ConnectedAsync(_server, clientId);
 
     private static Task<RawHubClient> ConnectedAsync(Uri url) => RawHubClient.ConnectedAsync(url);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 10 s");
-            await Task.Delay(50);
-        }
-    }
 }

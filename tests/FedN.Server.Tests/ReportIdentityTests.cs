@@ -67,16 +67,8 @@ public sealed class ReportIdentityTests
 
     private static async Task<RoundRecord> WaitForRoundAsync(RunningServer server, string sessionId, int number)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            if (await server.Metadata.Rounds.GetAsync(sessionId, number) is { Value: { EndedAt: not null } round })
-            {
-                return round;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"round {number} did not end");
-            await Task.Delay(100);
-        }
+        RoundRecord? ended = null;
+        await Poll.UntilAsync(async () => (ended = (await server.Metadata.Rounds.GetAsync(sessionId, number))?.Value) is { EndedAt: not null }, TimeSpan.FromSeconds(60), $"round {number} to end");
+        return ended!;
     }
 }

@@ -14,20 +14,25 @@ internal static class SessionSetup
     /// <summary>Stores a small seed model and starts session "s" on it.</summary>
     public static async Task StartAsync(RunningServer server, SessionConfig config)
     {
+        var blobs = server.App.Services.GetRequiredService<IBlobStore>();
+        var seed = await blobs.UploadAsync(RoundLayout.Model("seed"), new MemoryStream(await TinyModelAsync()), BlobWriteMode.CreateOnly);
+        await server.Metadata.Models.CreateAsync(new ModelRecord { Id = "seed", BlobPath = seed.Path, SizeBytes = seed.Length });
+        await server.Metadata.Sessions.CreateAsync(new SessionRecord { Id = "s", SeedModelId = "seed", Config = config });
+        await server.App.Services.GetRequiredService<SessionControl>().StartAsync("s");
+    }
+
+    /// <summary>A valid safetensors model of one F32 tensor of four zeros.</summary>
+    public static async Task<byte[]> TinyModelAsync()
+    {
         var header = SafetensorsHeader.Create([new TensorDeclaration("w", DType.F32, [4])]);
-        var model = new MemoryStream();
-        await using (var writer = await SafetensorsWriter.CreateAsync(model, header, leaveOpen: true))
+        var output = new MemoryStream();
+        await using (var writer = await SafetensorsWriter.CreateAsync(output, header, leaveOpen: true))
         {
             await writer.WriteAsync(new byte[16]);
             await writer.CompleteAsync();
         }
 
-        model.Position = 0;
-        var blobs = server.App.Services.GetRequiredService<IBlobStore>();
-        var seed = await blobs.UploadAsync(RoundLayout.Model("seed"), model, BlobWriteMode.CreateOnly);
-        await server.Metadata.Models.CreateAsync(new ModelRecord { Id = "seed", BlobPath = seed.Path, SizeBytes = seed.Length });
-        await server.Metadata.Sessions.CreateAsync(new SessionRecord { Id = "s", SeedModelId = "seed", Config = config });
-        await server.App.Services.GetRequiredService<SessionControl>().StartAsync("s");
+        return output.ToArray();
     }
 
     /// <summary>The data of the next task message.</summary>
