@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FedN.Orchestration.Local;
+using FedN.Testing.Shared;
 
 namespace FedN.Orchestration.Tests;
 
@@ -32,30 +33,18 @@ public sealed class CrashRecoveryTests
         await using var stores = await LocalStores.OpenAsync();
         var executions = new ConcurrentDictionary<string, int>();
         var catalog = Workflow(executions);
-        var writes = 0;
-        var killed = new TaskCompletionSource();
         await using var first = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
-        first.JournalWritten = async (_, _) =>
-        {
-            if (Interlocked.Increment(ref writes) == killAfterWrite)
-            {
-                killed.TrySetResult();
-                _ = first.StopAsync();
-                throw new OperationCanceledException("killed");
-            }
-
-            await Task.Yield();
-        };
+        var crash = JournalCrash.Arm(first, killAfterWrite);
 
         await first.RaiseEventAsync("flow", "approval", "approved");
         await first.StartAsync("workflow", "flow", 3);
         if (killAfterWrite is null)
         {
             var done = await LocalRunnerTests.Wait(first, "flow");
-            return (Describe(done), writes, executions);
+            return (Describe(done), crash.Writes, executions);
         }
 
-        await killed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await crash.Killed.WaitAsync(TimeSpan.FromSeconds(30));
         await first.StopAsync();
         Assert.Equal(OrchestrationStatus.Running, (await first.GetInstanceAsync("flow"))!.Status);
         await using var second = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
@@ -64,7 +53,7 @@ public sealed class CrashRecoveryTests
         var finished = await LocalRunnerTests.Wait(second, "flow");
         await stop.CancelAsync();
         await resuming;
-        return (Describe(finished), writes, executions);
+        return (Describe(finished), crash.Writes, executions);
     }
 
     private static string Describe(OrchestrationInstance instance) =>

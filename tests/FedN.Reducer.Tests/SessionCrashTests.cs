@@ -2,6 +2,7 @@ using FedN.Core.Federation;
 using FedN.Core.Metadata;
 using FedN.Orchestration;
 using FedN.Orchestration.Local;
+using FedN.Testing.Shared;
 using Xunit.Abstractions;
 
 namespace FedN.Reducer.Tests;
@@ -45,20 +46,8 @@ public sealed class SessionCrashTests(ITestOutputHelper output)
         var options = LocalFederation.FastOptions with { IntakeVisibilityTimeout = TimeSpan.FromSeconds(1) };
         await using var federation = await LocalFederation.StartAsync(options: options);
         await federation.CreateSessionAsync("s", Config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.Normal));
-        var writes = 0;
-        var killed = new TaskCompletionSource();
         await using var first = federation.NewRunner();
-        first.JournalWritten = async (_, _) =>
-        {
-            if (Interlocked.Increment(ref writes) == killAfterWrite)
-            {
-                killed.TrySetResult();
-                _ = first.StopAsync();
-                throw new OperationCanceledException("killed");
-            }
-
-            await Task.Yield();
-        };
+        var crash = JournalCrash.Arm(first, killAfterWrite);
 
         var instanceId = await new SessionControl(federation.Metadata, first).StartAsync("s");
         OrchestrationInstance finished;
@@ -68,7 +57,7 @@ public sealed class SessionCrashTests(ITestOutputHelper output)
         }
         else
         {
-            await killed.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await crash.Killed.WaitAsync(TimeSpan.FromSeconds(60));
             await first.StopAsync();
             await using var second = federation.NewRunner();
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
@@ -82,7 +71,7 @@ public sealed class SessionCrashTests(ITestOutputHelper output)
         var trail = outcome.ModelId.Length == 0 ? [] : (await federation.Metadata.Models.GetTrailAsync(outcome.ModelId)).Select(model => model.Id).ToList();
         var rounds = (await federation.Metadata.Rounds.ListAsync("s", PageRequest.First)).Items.Select(item => item.Value.UpdatesAggregated).ToList();
         var model = outcome.ModelId.Length == 0 ? [] : await federation.ReadModelAsync(outcome.ModelId);
-        return new SessionRun(outcome, writes, trail, rounds, model);
+        return new SessionRun(outcome, crash.Writes, trail, rounds, model);
     }
 
     private sealed record SessionRun(SessionOutcome Outcome, int Writes, List<string> Trail, List<long> Aggregated, float[] Model);
