@@ -3,6 +3,7 @@ using System.Net;
 using FedN.Core.Federation;
 using FedN.Server;
 using FedN.Testing;
+using FedN.Testing.Shared;
 
 namespace FedN.Client.Tests;
 
@@ -52,8 +53,8 @@ public sealed class ClientSessionTests
 
         var final = new MemoryStream();
         await admin.DownloadModelAsync(session.CurrentModelId!, final);
-        var start = await ShiftTrainer.ReadAsync(seed);
-        var end = await ShiftTrainer.ReadAsync(final.ToArray());
+        var start = await F32Models.ReadAsync(seed);
+        var end = await F32Models.ReadAsync(final.ToArray());
         var expected = 2 * ((100.0 * 1) + (200 * 2) + (300 * 3)) / 600;
         Assert.All(Enumerable.Range(0, start.Length), i => Assert.Equal(expected, end[i] - start[i], 4));
         Assert.Equal(12, progress.Count(e => e.Stage == ClientStage.Reported && e.Message == "accepted"));
@@ -89,8 +90,8 @@ public sealed class ClientSessionTests
         Assert.Equal(0.75, round.ValidationMetrics!["accuracy"]);
         var model = new MemoryStream();
         await admin.DownloadModelAsync(session.CurrentModelId!, model);
-        var start = await ShiftTrainer.ReadAsync(seed);
-        var end = await ShiftTrainer.ReadAsync(model.ToArray());
+        var start = await F32Models.ReadAsync(seed);
+        var end = await F32Models.ReadAsync(model.ToArray());
         Assert.All(Enumerable.Range(0, start.Length), i => Assert.Equal(start[i], end[i], 5));
     }
 
@@ -117,8 +118,8 @@ public sealed class ClientSessionTests
         using var admin = federation.Admin();
         var model = new MemoryStream();
         await admin.DownloadModelAsync(session.CurrentModelId!, model);
-        var start = await ShiftTrainer.ReadAsync(seed);
-        var end = await ShiftTrainer.ReadAsync(model.ToArray());
+        var start = await F32Models.ReadAsync(seed);
+        var end = await F32Models.ReadAsync(model.ToArray());
         // Each round a client moves every weight 7/8 of the way to its data's mean; FedAvg weighs clients by examples (3 and 1).
         const double target = ((3 * 2.0) + 10) / 4;
         Assert.All(Enumerable.Range(0, start.Length), i => Assert.Equal(target + ((start[i] - target) / 64), end[i], 4));
@@ -158,8 +159,8 @@ public sealed class ClientSessionTests
             Assert.Equal(3, session.CompletedRounds);
             Assert.All((await server.Metadata.Rounds.ListAsync("r", new Core.Metadata.PageRequest())).Items, round => Assert.Equal(2, round.Value.UpdatesAggregated));
             Assert.True(progress.Count(e => e.Stage == ClientStage.Connected) >= 4, "both clients reconnected");
-            var end = await ShiftTrainer.ReadAsync(await File.ReadAllBytesAsync(Path.Combine(directory, "blobs", "models", "r-round-3.safetensors")));
-            var start = await ShiftTrainer.ReadAsync(seed);
+            var end = await F32Models.ReadAsync(await File.ReadAllBytesAsync(Path.Combine(directory, "blobs", "models", "r-round-3.safetensors")));
+            var start = await F32Models.ReadAsync(seed);
             Assert.Equal(6.0, end[0] - start[0], 4);
         }
         finally

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using FedN.Core.Federation;
 using FedN.Core.Metadata;
@@ -10,6 +9,7 @@ using FedN.Orchestration;
 using FedN.Orchestration.Local;
 using FedN.Reducer.Intake;
 using FedN.Storage.Embedded;
+using FedN.Testing.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -119,16 +119,7 @@ internal sealed class LocalFederation : IAsyncDisposable
         await using var stream = await FileBlobs.OpenReadAsync(record.BlobPath);
         var bytes = new MemoryStream();
         await stream.CopyToAsync(bytes);
-        await using var reader = await SafetensorsReader.OpenAsync(new MemoryStream(bytes.ToArray()));
-        List<float> values = [];
-        foreach (var tensor in reader.Header.Tensors.OrderBy(t => t.Name, StringComparer.Ordinal))
-        {
-            var data = new byte[tensor.ByteLength];
-            await reader.ReadAsync(tensor, 0, data);
-            values.AddRange(MemoryMarshal.Cast<byte, float>(data).ToArray());
-        }
-
-        return [.. values];
+        return await F32Models.ReadAsync(bytes.ToArray());
     }
 
     /// <summary>Checks that every parameter of model <paramref name="modelId"/> is the seed's plus <paramref name="shift"/> (within float32 rounding).</summary>
@@ -143,23 +134,8 @@ internal sealed class LocalFederation : IAsyncDisposable
     }
 
     /// <summary>Two small F32 tensors with varied values.</summary>
-    public static async Task<byte[]> SeedModelAsync()
-    {
-        var header = SafetensorsHeader.Create([new TensorDeclaration("b", DType.F32, [32]), new TensorDeclaration("w", DType.F32, [64, 32])]);
-        var output = new MemoryStream();
-        await using (var writer = await SafetensorsWriter.CreateAsync(output, header, leaveOpen: true))
-        {
-            foreach (var tensor in header.Tensors)
-            {
-                var values = Enumerable.Range(0, (int)tensor.ElementCount).Select(i => MathF.Sin(i * 0.37f)).ToArray();
-                await writer.WriteAsync(MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
-            }
-
-            await writer.CompleteAsync();
-        }
-
-        return output.ToArray();
-    }
+    public static Task<byte[]> SeedModelAsync() =>
+        F32Models.CreateAsync([new TensorDeclaration("b", DType.F32, [32]), new TensorDeclaration("w", DType.F32, [64, 32])], i => MathF.Sin(i * 0.37f));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Runtime.InteropServices;
 using FedN.Core.Messaging;
-using FedN.Core.Safetensors;
 using FedN.Reducer.Intake;
+using FedN.Testing.Shared;
 
 namespace FedN.Reducer.Tests;
 
@@ -103,7 +102,7 @@ internal sealed class SimulatedClients : IClientChannel
             return;
         }
 
-        var update = await TrainAsync(model, behaviour == ClientBehaviour.NaN ? float.NaN : Delta(client, task.Round));
+        var update = await F32Models.ShiftAsync(model, behaviour == ClientBehaviour.NaN ? float.NaN : Delta(client, task.Round));
         using var content = new ByteArrayContent(update);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using var put = new HttpRequestMessage(HttpMethod.Put, task.UploadUrl) { Content = content };
@@ -125,32 +124,6 @@ internal sealed class SimulatedClients : IClientChannel
         }
     }
 
-    /// <summary>Adds <paramref name="delta"/> to every F32 parameter.</summary>
-    internal static async Task<byte[]> TrainAsync(byte[] model, float delta)
-    {
-        await using var reader = await SafetensorsReader.OpenAsync(new MemoryStream(model));
-        var output = new MemoryStream();
-        var header = SafetensorsHeader.Create(reader.Header.Tensors.Select(t => new TensorDeclaration(t.Name, t.DType, t.Shape)));
-        await using (var writer = await SafetensorsWriter.CreateAsync(output, header, leaveOpen: true))
-        {
-            foreach (var tensor in header.Tensors)
-            {
-                var bytes = new byte[tensor.ByteLength];
-                await reader.ReadAsync(reader.Header.Tensors.Single(t => t.Name == tensor.Name), 0, bytes);
-                var values = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] += delta;
-                }
-
-                await writer.WriteAsync(bytes);
-            }
-
-            await writer.CompleteAsync();
-        }
-
-        return output.ToArray();
-    }
 
     /// <summary>Waits for the answers started so far.</summary>
     public async Task DrainAsync()
