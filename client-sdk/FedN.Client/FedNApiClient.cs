@@ -67,7 +67,7 @@ public sealed class FedNApiClient : IDisposable
 
     /// <summary>One page of models, oldest first unless <paramref name="newestFirst"/>.</summary>
     public Task<Page<ModelRecord>> ListModelsAsync(string? sessionId = null, bool newestFirst = false, int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
-        SendAsync<Page<ModelRecord>>(HttpMethod.Get, $"models{Query(("sessionId", sessionId), ("newestFirst", newestFirst ? "true" : null), ("pageSize", pageSize?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("continuationToken", continuationToken))}", null, cancellationToken);
+        SendAsync<Page<ModelRecord>>(HttpMethod.Get, $"models{Query(("sessionId", sessionId), ("newestFirst", newestFirst ? true : null), ("pageSize", pageSize), ("continuationToken", continuationToken))}", null, cancellationToken);
 
     /// <summary>The model and its ancestors, newest first.</summary>
     public Task<IReadOnlyList<ModelRecord>> GetModelTrailAsync(string id, CancellationToken cancellationToken = default) =>
@@ -79,7 +79,7 @@ public sealed class FedNApiClient : IDisposable
 
     /// <summary>One page of sessions, newest first.</summary>
     public Task<Page<SessionRecord>> ListSessionsAsync(SessionStatus? status = null, int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
-        SendAsync<Page<SessionRecord>>(HttpMethod.Get, $"sessions{Query(("status", status is { } s ? JsonSerializer.SerializeToElement(s, FedNJson.Options).GetString() : null), ("pageSize", pageSize?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("continuationToken", continuationToken))}", null, cancellationToken);
+        SendAsync<Page<SessionRecord>>(HttpMethod.Get, $"sessions{Query(("status", status), ("pageSize", pageSize), ("continuationToken", continuationToken))}", null, cancellationToken);
 
     /// <summary>One session.</summary>
     public Task<SessionRecord> GetSessionAsync(string id, CancellationToken cancellationToken = default) =>
@@ -99,15 +99,15 @@ public sealed class FedNApiClient : IDisposable
 
     /// <summary>One page of a session's rounds, first first.</summary>
     public Task<Page<RoundRecord>> ListRoundsAsync(string sessionId, int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
-        SendAsync<Page<RoundRecord>>(HttpMethod.Get, $"sessions/{Uri.EscapeDataString(sessionId)}/rounds{Query(("pageSize", pageSize?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("continuationToken", continuationToken))}", null, cancellationToken);
+        SendAsync<Page<RoundRecord>>(HttpMethod.Get, $"sessions/{Uri.EscapeDataString(sessionId)}/rounds{Query(("pageSize", pageSize), ("continuationToken", continuationToken))}", null, cancellationToken);
 
     /// <summary>One page of a session's validation results.</summary>
     public Task<Page<ValidationRecord>> ListValidationsAsync(string sessionId, int? round = null, string? clientId = null, int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
-        SendAsync<Page<ValidationRecord>>(HttpMethod.Get, $"sessions/{Uri.EscapeDataString(sessionId)}/validations{Query(("round", round?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("clientId", clientId), ("pageSize", pageSize?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("continuationToken", continuationToken))}", null, cancellationToken);
+        SendAsync<Page<ValidationRecord>>(HttpMethod.Get, $"sessions/{Uri.EscapeDataString(sessionId)}/validations{Query(("round", round), ("clientId", clientId), ("pageSize", pageSize), ("continuationToken", continuationToken))}", null, cancellationToken);
 
     /// <summary>One page of clients by id.</summary>
     public Task<Page<ClientRecord>> ListClientsAsync(bool? online = null, int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
-        SendAsync<Page<ClientRecord>>(HttpMethod.Get, $"clients{Query(("online", online is { } o ? (o ? "true" : "false") : null), ("pageSize", pageSize?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("continuationToken", continuationToken))}", null, cancellationToken);
+        SendAsync<Page<ClientRecord>>(HttpMethod.Get, $"clients{Query(("online", online), ("pageSize", pageSize), ("continuationToken", continuationToken))}", null, cancellationToken);
 
     /// <summary>Mints a token (admin only).</summary>
     public Task<TokenResponse> CreateTokenAsync(CreateTokenRequest request, CancellationToken cancellationToken = default) =>
@@ -175,9 +175,18 @@ public sealed class FedNApiClient : IDisposable
         }
     }
 
-    private static string Query(params (string Name, string? Value)[] parameters)
+    /// <summary>A query string of the parameters that have values, written as the API reads them: invariant numbers, lower-case Booleans, enums as FedN's JSON names them.</summary>
+    private static string Query(params (string Name, object? Value)[] parameters)
     {
-        var present = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToArray();
+        var present = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(Text(p.Value!))}").ToArray();
         return present.Length == 0 ? "" : "?" + string.Join('&', present);
     }
+
+    private static string Text(object value) => value switch
+    {
+        bool flag => flag ? "true" : "false",
+        Enum => JsonSerializer.SerializeToElement(value, value.GetType(), FedNJson.Options).GetString()!,
+        IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString()!,
+    };
 }

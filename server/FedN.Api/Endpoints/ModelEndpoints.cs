@@ -51,7 +51,7 @@ internal static class ModelEndpoints
 
     private static async Task<IResult> UploadAsync(HttpContext context, FederationMetadata metadata, IBlobStore blobs, ControlPlaneOptions options, DateTimeOffset now, string? id, string? description, CancellationToken cancellationToken)
     {
-        id ??= $"model-{now:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        id ??= GeneratedIds.New("model", now);
         MetadataPath.ValidateKeyPart(id, "model id");
         if (await metadata.Models.GetAsync(id, cancellationToken) is not null)
         {

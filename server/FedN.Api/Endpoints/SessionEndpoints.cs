@@ -33,7 +33,7 @@ internal static class SessionEndpoints
     private static async Task<IResult> CreateAsync(CreateSessionRequest request, FederationMetadata metadata, SessionControl control, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var id = request.Id ?? $"session-{now:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        var id = request.Id ?? GeneratedIds.New("session", now);
         var seedId = request.SeedModelId;
         if (seedId is null)
         {
