@@ -37,6 +37,7 @@ public static class ControlPlaneApi
             json.NumberHandling = FedNJson.Options.NumberHandling;
             json.Converters.Add(new JsonStringEnumConverter(FedNJson.Options.PropertyNamingPolicy, allowIntegerValues: false));
         });
+        services.AddRouting();
         services.AddProblemDetails();
         services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {

@@ -28,4 +28,7 @@ internal static partial class ChannelLog
 
     [LoggerMessage(8, LogLevel.Error, "Recording that client {ClientId} {What} failed")]
     public static partial void PresenceFailed(this ILogger logger, Exception error, string clientId, string what);
+
+    [LoggerMessage(9, LogLevel.Information, "Client {ClientId} is offline: not heard from since {LastSeen}")]
+    public static partial void ClientSilent(this ILogger logger, string clientId, DateTimeOffset? lastSeen);
 }

@@ -1,13 +1,9 @@
 using FedN.Api;
 using FedN.Channel;
 using FedN.Channel.Local;
-using FedN.Core.Metadata;
-using FedN.Core.Storage;
 using FedN.Hosting;
 using FedN.Orchestration;
 using FedN.Orchestration.Local;
-using FedN.Reducer;
-using FedN.Reducer.Intake;
 using FedN.Security;
 using FedN.Storage.Embedded;
 using Microsoft.AspNetCore.Builder;
@@ -61,31 +57,19 @@ public static class LocalServer
         try
         {
             var key = await AuthSigningKey.LoadAsync(builder.Configuration[AuthSigningKey.ConfigurationKey], settings.DataDirectory, cancellationToken);
-            var metadata = new FederationMetadata(stores.Metadata);
             var time = options.Reducer.TimeProvider;
             var services = builder.Services;
-            services.AddSingleton(stores);
-            services.AddSingleton(metadata);
-            services.AddSingleton(stores.Blobs);
-            services.AddSingleton(time);
-            services.AddSingleton(new AccessTokens(key, time));
+            services.AddFedN(stores, key, options.Reducer);
             services.AddSingleton(new HubAccessTokens(key, time));
-            services.AddSingleton(provider => new ClientReportHandler(stores.Queues, stores.Blobs, metadata, time));
-            services.AddSingleton(provider => new ClientEventProcessor(provider.GetRequiredService<ClientReportHandler>(), new OpenTasks(stores.Blobs, metadata, options.Reducer), metadata, provider.GetRequiredService<ILogger<ClientEventProcessor>>(), time));
             services.AddSingleton(provider => new LocalClientHub(provider.GetRequiredService<HubAccessTokens>(), provider.GetRequiredService<ClientEventProcessor>(), options.Hub, provider.GetRequiredService<ILogger<LocalClientHub>>(), time));
             services.AddSingleton<IClientHub>(provider => provider.GetRequiredService<LocalClientHub>());
-            services.AddSingleton(provider =>
-            {
-                var reducer = new ReducerStores(stores.Blobs, stores.Queues, metadata, new HubClientChannel(provider.GetRequiredService<IClientHub>()));
-                var catalog = new OrchestrationCatalog().AddReducer(reducer, options.Reducer);
-                return new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs, new LocalOrchestrationRunnerOptions { LeaseDuration = options.RunnerLease, TimeProvider = time });
-            });
+            services.AddSingleton(provider => new LocalOrchestrationRunner(
+                provider.GetRequiredService<OrchestrationCatalog>(), stores.Metadata, stores.Blobs, new LocalOrchestrationRunnerOptions { LeaseDuration = options.RunnerLease, TimeProvider = time }));
             services.AddSingleton<IOrchestrationClient>(provider => provider.GetRequiredService<LocalOrchestrationRunner>());
-            services.AddSingleton(provider => new SessionControl(metadata, provider.GetRequiredService<IOrchestrationClient>()));
             services.AddHostedService<ReducerService>();
             services.AddHostedService<HubShutdownService>();
+            services.AddHostedService<LivenessService>();
             services.AddSingleton<IHostLifetime, CallerLifetime>();
-            services.AddControlPlaneApi();
 
             var app = builder.Build();
             // Pings every 15 s; a peer that stops answering for 30 s (a dropped network, not a close) is disconnected and marked offline.

@@ -7,4 +7,7 @@ internal static partial class ServerLog
 {
     [LoggerMessage(1, LogLevel.Information, "FedN local server: {Stores}")]
     public static partial void LocalServerReady(this ILogger logger, string stores);
+
+    [LoggerMessage(2, LogLevel.Warning, "The liveness sweep failed; it runs again shortly")]
+    public static partial void LivenessSweepFailed(this ILogger logger, Exception error);
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using FedN.Testing.Shared;
 
 namespace FedN.Security.Tests;
 
@@ -73,9 +74,4 @@ public sealed class AccessTokenTests
     private static byte[] Base64UrlDecode(string text) => Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/').PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '='));
 
     private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

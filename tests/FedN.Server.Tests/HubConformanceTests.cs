@@ -7,6 +7,7 @@ using FedN.Core.Messaging;
 using FedN.Security;
 using FedN.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using FedN.Testing.Shared;
 
 namespace FedN.Server.Tests;
 
@@ -225,11 +226,6 @@ public sealed class HubConformanceTests : IAsyncLifetime
     {
         var key = await AuthSigningKey.LoadAsync(null, _server.Options.DataDirectory);
         return new HubAccessTokens(key, new FixedTime(DateTimeOffset.UtcNow.AddHours(-2))).Create(audience, "mu", TimeSpan.FromMinutes(5));
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 
     private Task<Uri> NegotiateAsync(string clientId) => RawHubClient.NegotiateAsync(_server, clientId);

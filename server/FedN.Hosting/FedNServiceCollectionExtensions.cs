@@ -1,0 +1,47 @@
+using FedN.Api;
+using FedN.Channel;
+using FedN.Core.Metadata;
+using FedN.Orchestration;
+using FedN.Reducer;
+using FedN.Reducer.Intake;
+using FedN.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FedN.Hosting;
+
+/// <summary>The registrations every FedN host shares, so the local server and the Functions app run the same services.</summary>
+public static class FedNServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the stores, the metadata repositories, API tokens, client-event handling, the
+    /// liveness sweep, the reducer's orchestrators and activities (<see cref="OrchestrationCatalog"/>),
+    /// session control and the control-plane API. The host adds what differs between hosts: its
+    /// <see cref="IClientHub"/> (the local hub or Azure Web PubSub) and its
+    /// <see cref="IOrchestrationClient"/> (the local runner or Durable Functions), which may be scoped.
+    /// </summary>
+    public static IServiceCollection AddFedN(this IServiceCollection services, FedNStores stores, byte[] signingKey, ReducerOptions reducer)
+    {
+        ArgumentNullException.ThrowIfNull(stores);
+        ArgumentNullException.ThrowIfNull(signingKey);
+        ArgumentNullException.ThrowIfNull(reducer);
+        var metadata = new FederationMetadata(stores.Metadata);
+        var time = reducer.TimeProvider;
+        services.AddSingleton(stores);
+        services.AddSingleton(metadata);
+        services.AddSingleton(stores.Blobs);
+        services.AddSingleton(reducer);
+        services.AddSingleton(time);
+        services.AddSingleton(new AccessTokens(signingKey, time));
+        services.AddSingleton(new ClientReportHandler(stores.Queues, stores.Blobs, metadata, time));
+        services.AddSingleton(provider => new ClientEventProcessor(
+            provider.GetRequiredService<ClientReportHandler>(), new OpenTasks(stores.Blobs, metadata, reducer), metadata, provider.GetRequiredService<ILogger<ClientEventProcessor>>(), time));
+        services.AddSingleton(provider => new ClientLiveness(metadata, provider.GetRequiredService<ILogger<ClientLiveness>>(), time));
+        services.AddSingleton(provider => new OrchestrationCatalog().AddReducer(
+            new ReducerStores(stores.Blobs, stores.Queues, metadata, new HubClientChannel(provider.GetRequiredService<IClientHub>())), reducer));
+        // Transient: on Azure the orchestration client is bound per request.
+        services.AddTransient(provider => new SessionControl(metadata, provider.GetRequiredService<IOrchestrationClient>()));
+        services.AddControlPlaneApi();
+        return services;
+    }
+}
