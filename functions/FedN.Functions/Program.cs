@@ -1,0 +1,30 @@
+using Azure.Messaging.WebPubSub;
+using FedN.Api;
+using FedN.Channel;
+using FedN.Channel.Azure;
+using FedN.Core.Messaging;
+using FedN.Functions.Durable;
+using FedN.Hosting;
+using FedN.Orchestration;
+using FedN.Reducer;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+// FedN on Azure Functions: the same services as the local server (AddFedN), with Azure Web PubSub as
+// the client hub and Durable Functions as the orchestration runtime.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+
+var settings = await AzureHostSettings.FromConfigurationAsync(builder.Configuration);
+// Azure Storage issues its own transfer URLs; the base URI only serves the embedded store.
+var stores = await FedNStores.OpenAsync(settings.Storage, new Uri("https://localhost/"));
+var services = builder.Services;
+services.AddFedN(stores, settings.SigningKey, new ReducerOptions());
+services.AddSingleton<IClientHub>(new AzureWebPubSubHub(new WebPubSubServiceClient(settings.WebPubSubConnectionString, WebPubSubProtocol.DefaultHub)));
+services.AddScoped<DurableClientBinding>();
+services.AddScoped<IOrchestrationClient>(provider => provider.GetRequiredService<DurableClientBinding>().OrchestrationClient);
+services.AddSingleton(provider => new ControlPlaneDispatcher(provider));
+
+using var host = builder.Build();
+await host.RunAsync();

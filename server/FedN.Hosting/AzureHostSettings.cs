@@ -1,0 +1,55 @@
+using FedN.Security;
+using Microsoft.Extensions.Configuration;
+
+namespace FedN.Hosting;
+
+/// <summary>
+/// What the Functions app needs from its app settings, read and checked once at start, so a
+/// deployment missing one fails with the name of the setting instead of at the first request.
+/// On Azure there is no data directory: storage, metadata and the signing key must all be configured.
+/// </summary>
+public sealed record AzureHostSettings
+{
+    /// <summary>The Web PubSub connection setting; the name is the Functions extension's default, so its triggers and FedN's sender share it.</summary>
+    public const string WebPubSubConnectionSetting = "WebPubSubConnectionString";
+
+    /// <summary>The Azure Storage connection setting (blobs and queues).</summary>
+    public const string StorageConnectionSetting = "FedN:Storage:ConnectionString";
+
+    /// <summary>The Cosmos DB connection setting (metadata).</summary>
+    public const string CosmosConnectionSetting = "FedN:Cosmos:ConnectionString";
+
+    /// <summary>Every setting the Functions app cannot start without.</summary>
+    public static IReadOnlyList<string> RequiredSettings { get; } = [StorageConnectionSetting, CosmosConnectionSetting, AuthSigningKey.ConfigurationKey, WebPubSubConnectionSetting];
+
+    /// <summary>Blobs and queues (Azure Storage) and metadata (Cosmos DB).</summary>
+    public required StorageSettings Storage { get; init; }
+
+    /// <summary>The key that signs API tokens.</summary>
+    public required byte[] SigningKey { get; init; }
+
+    /// <summary>The Web PubSub service's connection string.</summary>
+    public required string WebPubSubConnectionString { get; init; }
+
+    /// <summary>Reads and checks the settings.</summary>
+    /// <exception cref="ArgumentException">A setting is missing or unusable; the message names it and says what to set.</exception>
+    public static async Task<AzureHostSettings> FromConfigurationAsync(IConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var missing = RequiredSettings.Where(key => string.IsNullOrWhiteSpace(configuration[key])).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException(
+                $"the Functions app is missing the app setting(s) {string.Join(", ", missing.Select(key => key.Replace(":", "__", StringComparison.Ordinal)))}; " +
+                "see local.settings.sample.json (the Pulumi program sets them all on Azure)");
+        }
+
+        var storage = StorageSettings.FromConfiguration(configuration);
+        return new AzureHostSettings
+        {
+            Storage = storage,
+            SigningKey = await AuthSigningKey.LoadAsync(configuration[AuthSigningKey.ConfigurationKey], storage.DataDirectory, cancellationToken),
+            WebPubSubConnectionString = configuration[WebPubSubConnectionSetting]!,
+        };
+    }
+}
