@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using FedN.Hosting;
+using FedN.Security;
+using Microsoft.Extensions.Configuration;
+
+namespace FedN.Functions.Tests;
+
+/// <summary>host.json and local.settings.sample.json parse and hold what the app and Durable need; missing app settings are named.</summary>
+public sealed class HostSettingsTests
+{
+    [Fact]
+    public void Host_json_configures_Durable_on_Azure_Storage_with_a_valid_task_hub_and_a_timeout_for_long_combiners()
+    {
+        var host = HostFiles.Read("host.json");
+        var durable = host.GetProperty("extensions").GetProperty("durableTask");
+        var provider = durable.GetProperty("storageProvider");
+
+        Assert.Equal("2.0", host.GetProperty("version").GetString());
+        Assert.Matches("^[A-Za-z][A-Za-z0-9]{2,44}$", durable.GetProperty("hubName").GetString());
+        Assert.Equal("AzureStorage", provider.GetProperty("type").GetString());
+        Assert.InRange(provider.GetProperty("partitionCount").GetInt32(), 1, 16);
+        // A combiner runs until its round's deadline; the default 30 minutes would cut long rounds short.
+        Assert.True(TimeSpan.Parse(host.GetProperty("functionTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= TimeSpan.FromHours(1));
+        Assert.True(host.GetProperty("logging").GetProperty("applicationInsights").GetProperty("samplingSettings").GetProperty("isEnabled").GetBoolean());
+    }
+
+    [Fact]
+    public void The_sample_local_settings_name_every_setting_the_app_reads_and_run_on_Azurite()
+    {
+        var values = HostFiles.Read("local.settings.sample.json").GetProperty("Values");
+
+        Assert.Equal("UseDevelopmentStorage=true", values.GetProperty("AzureWebJobsStorage").GetString());
+        Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        Assert.All(AzureHostSettings.RequiredSettings, key =>
+            Assert.True(values.TryGetProperty(key.Replace(":", "__", StringComparison.Ordinal), out var value) && value.ValueKind == JsonValueKind.String, $"local.settings.sample.json lacks {key}"));
+    }
+
+    [Fact]
+    public async Task Missing_app_settings_are_named_in_the_error()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [AzureHostSettings.StorageConnectionSetting] = "UseDevelopmentStorage=true",
+        }).Build();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => AzureHostSettings.FromConfigurationAsync(configuration));
+
+        Assert.Contains("FedN__Cosmos__ConnectionString, FedN__Auth__SigningKey, WebPubSubConnectionString", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Complete_app_settings_are_read()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [AzureHostSettings.StorageConnectionSetting] = "UseDevelopmentStorage=true",
+            [AzureHostSettings.CosmosConnectionSetting] = "AccountEndpoint=https://127.0.0.1:8081/;AccountKey=a2V5",
+            [AuthSigningKey.ConfigurationKey] = Convert.ToBase64String(key),
+            [AzureHostSettings.WebPubSubConnectionSetting] = "Endpoint=https://fedn.webpubsub.azure.com;AccessKey=a2V5;Version=1.0;",
+        }).Build();
+
+        var settings = await AzureHostSettings.FromConfigurationAsync(configuration);
+
+        Assert.True(settings.Storage.UsesAzureStorage && settings.Storage.UsesCosmos);
+        Assert.Equal(key, settings.SigningKey);
+    }
+}
