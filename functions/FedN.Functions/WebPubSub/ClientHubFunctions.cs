@@ -68,7 +68,9 @@ public sealed class ClientHubFunctions(ClientEventProcessor events, IClientHub h
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var reply = await events.HandleEventAsync(request.ConnectionContext.UserId, eventName, request.Data.ToMemory(), context.CancellationToken);
+        // An event without data is answered by the processor with a refused receipt, as on the local hub.
+        var data = request.Data?.ToMemory() ?? ReadOnlyMemory<byte>.Empty;
+        var reply = await events.HandleEventAsync(request.ConnectionContext.UserId, eventName, data, context.CancellationToken);
         return reply is null
             ? new UserEventResponse()
             : new UserEventResponse(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(reply, FedNJson.Options)), WebPubSubDataType.Json);
