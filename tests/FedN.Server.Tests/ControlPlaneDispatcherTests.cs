@@ -58,17 +58,20 @@ public sealed class ControlPlaneDispatcherTests : IAsyncLifetime, IDisposable
     public void Dispose() => _http.Dispose();
 
     [Fact]
-    public async Task Roles_and_problem_details_are_those_of_the_local_server()
+    public async Task Roles_problem_details_and_the_OpenAPI_document_are_those_of_the_local_server()
     {
         using var anonymous = await SendAsync(HttpMethod.Get, "/api/v1/sessions", token: null);
         using var asClient = await SendAsync(HttpMethod.Get, "/api/v1/sessions", _server.ClientToken("c1"));
         using var unknown = await SendAsync(HttpMethod.Get, "/api/v1/nothing-here", _server.AdminToken);
+        using var openApi = await SendAsync(HttpMethod.Get, "/api/v1/openapi.json", token: null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.Forbidden, asClient.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("no API route '/api/v1/nothing-here'", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var document = await openApi.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/sessions/{id}/status", out _));
     }
 
     [Fact]
