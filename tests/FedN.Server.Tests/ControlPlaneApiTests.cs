@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -151,21 +150,13 @@ public sealed class ControlPlaneApiTests : IAsyncLifetime, IDisposable
         Assert.Contains(detailContains, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return await _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null) =>
+        _http.SendWithTokenAsync(method, path, token, content);
 
     private Task<HttpResponseMessage> SendJsonAsync(string path, object body) => SendAsync(HttpMethod.Post, path, _server.AdminToken, JsonContent.Create(body));
 
     private Task<HttpResponseMessage> UploadAsync(string id, byte[] model) =>
-        SendAsync(HttpMethod.Post, $"/api/v1/models?id={id}", _server.AdminToken, new ByteArrayContent(model) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } });
+        SendAsync(HttpMethod.Post, $"/api/v1/models?id={id}", _server.AdminToken, ApiRequests.ModelContent(model));
 
     private static byte[] Base64Url(string text) => Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/').PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '='));
 }

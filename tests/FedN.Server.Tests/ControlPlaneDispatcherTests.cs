@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FedN.Api;
@@ -77,7 +76,7 @@ public sealed class ControlPlaneDispatcherTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_session_created_and_started_through_the_dispatcher_runs_on_the_orchestration_client()
     {
-        using var upload = await SendAsync(HttpMethod.Post, "/api/v1/models?id=seed", _server.AdminToken, new ByteArrayContent(await SessionSetup.TinyModelAsync()) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } });
+        using var upload = await SendAsync(HttpMethod.Post, "/api/v1/models?id=seed", _server.AdminToken, ApiRequests.ModelContent(await SessionSetup.TinyModelAsync()));
         Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
         using var create = await SendAsync(HttpMethod.Post, "/api/v1/sessions", _server.AdminToken, JsonContent.Create(new
         {
@@ -110,14 +109,6 @@ public sealed class ControlPlaneDispatcherTests : IAsyncLifetime, IDisposable
         Assert.False(string.IsNullOrEmpty(body.GetProperty("accessToken").GetString()));
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return await _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null) =>
+        _http.SendWithTokenAsync(method, path, token, content);
 }
