@@ -13,14 +13,8 @@ public sealed record AzureHostSettings
     /// <summary>The Web PubSub connection setting; the name is the Functions extension's default, so its triggers and FedN's sender share it.</summary>
     public const string WebPubSubConnectionSetting = "WebPubSubConnectionString";
 
-    /// <summary>The Azure Storage connection setting (blobs and queues).</summary>
-    public const string StorageConnectionSetting = "FedN:Storage:ConnectionString";
-
-    /// <summary>The Cosmos DB connection setting (metadata).</summary>
-    public const string CosmosConnectionSetting = "FedN:Cosmos:ConnectionString";
-
     /// <summary>Every setting the Functions app cannot start without.</summary>
-    public static IReadOnlyList<string> RequiredSettings { get; } = [StorageConnectionSetting, CosmosConnectionSetting, AuthSigningKey.ConfigurationKey, WebPubSubConnectionSetting];
+    public static IReadOnlyList<string> RequiredSettings { get; } = [StorageSettings.StorageConnectionStringKey, StorageSettings.CosmosConnectionStringKey, AuthSigningKey.ConfigurationKey, WebPubSubConnectionSetting];
 
     /// <summary>Blobs and queues (Azure Storage) and metadata (Cosmos DB).</summary>
     public required StorageSettings Storage { get; init; }

@@ -10,6 +10,12 @@ namespace FedN.Hosting;
 /// </summary>
 public sealed record StorageSettings
 {
+    /// <summary>The key of <see cref="StorageConnectionString"/>.</summary>
+    public const string StorageConnectionStringKey = "FedN:Storage:ConnectionString";
+
+    /// <summary>The key of the Cosmos DB connection string (<see cref="CosmosMetadataStoreOptions.ConnectionString"/>).</summary>
+    public const string CosmosConnectionStringKey = CosmosMetadataStoreOptions.Section + ":ConnectionString";
+
     /// <summary>Azure Storage connection string for blobs and queues (<c>FedN:Storage:ConnectionString</c>); embedded when unset.</summary>
     public string? StorageConnectionString { get; init; }
 
@@ -36,7 +42,7 @@ public sealed record StorageSettings
         var cosmos = configuration.GetSection(CosmosMetadataStoreOptions.Section);
         var settings = new StorageSettings
         {
-            StorageConnectionString = configuration["FedN:Storage:ConnectionString"],
+            StorageConnectionString = configuration[StorageConnectionStringKey],
             BlobContainer = configuration["FedN:Storage:Container"] ?? "fedn",
             DataDirectory = configuration["FedN:Storage:DataDirectory"] ?? ".fedn/data",
             Cosmos = new CosmosMetadataStoreOptions

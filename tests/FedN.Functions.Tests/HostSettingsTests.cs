@@ -41,7 +41,7 @@ public sealed class HostSettingsTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [AzureHostSettings.StorageConnectionSetting] = "UseDevelopmentStorage=true",
+            [StorageSettings.StorageConnectionStringKey] = "UseDevelopmentStorage=true",
         }).Build();
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => AzureHostSettings.FromConfigurationAsync(configuration));
@@ -55,8 +55,8 @@ public sealed class HostSettingsTests
         var key = RandomNumberGenerator.GetBytes(32);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [AzureHostSettings.StorageConnectionSetting] = "UseDevelopmentStorage=true",
-            [AzureHostSettings.CosmosConnectionSetting] = "AccountEndpoint=https://127.0.0.1:8081/;AccountKey=a2V5",
+            [StorageSettings.StorageConnectionStringKey] = "UseDevelopmentStorage=true",
+            [StorageSettings.CosmosConnectionStringKey] = "AccountEndpoint=https://127.0.0.1:8081/;AccountKey=a2V5",
             [AuthSigningKey.ConfigurationKey] = Convert.ToBase64String(key),
             [AzureHostSettings.WebPubSubConnectionSetting] = "Endpoint=https://fedn.webpubsub.azure.com;AccessKey=a2V5;Version=1.0;",
         }).Build();

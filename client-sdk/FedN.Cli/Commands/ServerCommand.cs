@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FedN.Hosting;
 using FedN.Server;
 using Microsoft.Extensions.Configuration;
 
@@ -20,15 +21,15 @@ internal static class ServerCommand
         {
             var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
             var azure = parse.GetValue(storage) == "azure";
-            if (azure && (string.IsNullOrWhiteSpace(configuration["FedN:Storage:ConnectionString"]) || string.IsNullOrWhiteSpace(configuration["FedN:Cosmos:ConnectionString"])))
+            if (azure && (string.IsNullOrWhiteSpace(configuration[StorageSettings.StorageConnectionStringKey]) || string.IsNullOrWhiteSpace(configuration[StorageSettings.CosmosConnectionStringKey])))
             {
                 throw new CliFailure("--storage azure needs FedN__Storage__ConnectionString and FedN__Cosmos__ConnectionString (for Azurite: UseDevelopmentStorage=true)");
             }
 
             if (!azure)
             {
-                configuration["FedN:Storage:ConnectionString"] = null;
-                configuration["FedN:Cosmos:ConnectionString"] = null;
+                configuration[StorageSettings.StorageConnectionStringKey] = null;
+                configuration[StorageSettings.CosmosConnectionStringKey] = null;
             }
 
             var listen = new Uri($"http://{parse.GetValue(host)}:{parse.GetValue(port)}/");
