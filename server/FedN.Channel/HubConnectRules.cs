@@ -4,8 +4,9 @@ namespace FedN.Channel;
 
 /// <summary>
 /// What a client connection must bring beyond a valid access token: a user id (the client id) and
-/// FedN's subprotocol. The local hub checks them before the upgrade; on Azure, where the service checks
-/// the token, the Functions app's <c>connect</c> trigger applies them.
+/// FedN's subprotocol. On Azure, where the service checks the token, the Functions app's <c>connect</c>
+/// trigger applies them; the local hub enforces the same before the upgrade, in its subprotocol check
+/// (400) and its token check (<see cref="HubAccessTokens.ValidateAsync"/>, 401 without a <c>sub</c>).
 /// </summary>
 public static class HubConnectRules
 {

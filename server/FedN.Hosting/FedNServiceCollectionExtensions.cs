@@ -30,7 +30,6 @@ public static class FedNServiceCollectionExtensions
         services.AddSingleton(stores);
         services.AddSingleton(metadata);
         services.AddSingleton(stores.Blobs);
-        services.AddSingleton(reducer);
         services.AddSingleton(time);
         services.AddSingleton(new AccessTokens(signingKey, time));
         services.AddSingleton(new ClientReportHandler(stores.Queues, stores.Blobs, metadata, time));
