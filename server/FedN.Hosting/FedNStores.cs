@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Identity;
 using FedN.Core.Metadata;
 using FedN.Core.Storage;
 using FedN.Security;
@@ -14,6 +16,12 @@ public sealed class FedNStores : IDisposable
 
     /// <summary>The key that signs the embedded server's transfer URLs, under the data directory.</summary>
     public const string SigningKeyFileName = "transfer-signing.key";
+
+    /// <summary>
+    /// The identity the Azure stores act as when configured by endpoint rather than by key: on
+    /// Azure the app's managed identity, elsewhere whatever developer sign-in is at hand.
+    /// </summary>
+    private static readonly Lazy<TokenCredential> IdentityCredential = new(() => new DefaultAzureCredential());
 
     private readonly List<IDisposable> _owned;
 
@@ -54,7 +62,13 @@ public sealed class FedNStores : IDisposable
             IQueueStore queues;
             string where;
             var database = Path.Combine(Path.GetFullPath(settings.DataDirectory), DatabaseFileName);
-            if (settings.UsesAzureStorage)
+            if (settings.StorageUsesIdentity)
+            {
+                blobs = await AzureBlobStore.CreateAsync(settings.BlobServiceUri!, IdentityCredential.Value, settings.BlobContainer, cancellationToken: cancellationToken);
+                queues = AzureQueueStore.Create(settings.QueueServiceUri!, IdentityCredential.Value);
+                where = $"blobs and queues in Azure Storage at {settings.BlobServiceUri!.Host} (container '{settings.BlobContainer}', managed identity)";
+            }
+            else if (settings.UsesAzureStorage)
             {
                 blobs = await AzureBlobStore.CreateAsync(settings.StorageConnectionString!, settings.BlobContainer, cancellationToken: cancellationToken);
                 queues = AzureQueueStore.Create(settings.StorageConnectionString!);
@@ -77,7 +91,9 @@ public sealed class FedNStores : IDisposable
             IMetadataStore metadata;
             if (settings.UsesCosmos)
             {
-                var cosmos = await CosmosMetadataStore.CreateAsync(settings.Cosmos, cancellationToken);
+                var cosmos = settings.CosmosUsesIdentity
+                    ? await CosmosMetadataStore.CreateAsync(settings.Cosmos, IdentityCredential.Value, cancellationToken)
+                    : await CosmosMetadataStore.CreateAsync(settings.Cosmos, cancellationToken);
                 owned.Add(cosmos);
                 metadata = cosmos;
                 where += $", metadata in Cosmos DB (database '{settings.Cosmos.DatabaseName}'{(settings.Cosmos.Emulator ? ", emulator" : "")})";

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Azure;
+using Azure.Core;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -20,7 +21,7 @@ public sealed class AzureBlobStore : IBlobStore
     private readonly StorageTransferOptions _transfer;
     private UserDelegationKey? _delegationKey;
 
-    /// <summary>Wraps an existing container (see <see cref="CreateAsync"/> to create it).</summary>
+    /// <summary>Wraps an existing container (see the <c>CreateAsync</c> methods to create it).</summary>
     public AzureBlobStore(BlobContainerClient container, AzureBlobStoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(container);
@@ -35,9 +36,19 @@ public sealed class AzureBlobStore : IBlobStore
     }
 
     /// <summary>Connects with a connection string and creates the container if it does not exist.</summary>
-    public static async Task<AzureBlobStore> CreateAsync(string connectionString, string containerName, AzureBlobStoreOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<AzureBlobStore> CreateAsync(string connectionString, string containerName, AzureBlobStoreOptions? options = null, CancellationToken cancellationToken = default) =>
+        CreateAsync(new BlobContainerClient(connectionString, containerName), options, cancellationToken);
+
+    /// <summary>
+    /// Connects to the blob service at <paramref name="blobServiceUri"/> as <paramref name="credential"/>
+    /// (a managed identity on Azure) and creates the container if it does not exist. Transfer URLs
+    /// are then user delegation SAS, so the identity needs a blob data role that may issue them.
+    /// </summary>
+    public static Task<AzureBlobStore> CreateAsync(Uri blobServiceUri, TokenCredential credential, string containerName, AzureBlobStoreOptions? options = null, CancellationToken cancellationToken = default) =>
+        CreateAsync(new BlobServiceClient(blobServiceUri, credential).GetBlobContainerClient(containerName), options, cancellationToken);
+
+    private static async Task<AzureBlobStore> CreateAsync(BlobContainerClient container, AzureBlobStoreOptions? options, CancellationToken cancellationToken)
     {
-        var container = new BlobContainerClient(connectionString, containerName);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         return new AzureBlobStore(container, options);
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Azure;
+using Azure.Core;
 using Azure.Storage.Queues;
 using FedN.Core.Storage;
 
@@ -18,8 +19,12 @@ public sealed class AzureQueueStore : IQueueStore
     public AzureQueueStore(QueueServiceClient service) => _service = service ?? throw new ArgumentNullException(nameof(service));
 
     /// <summary>Connects with a storage connection string (key <c>FedN:Storage:ConnectionString</c>).</summary>
-    public static AzureQueueStore Create(string connectionString) =>
-        new(new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+    public static AzureQueueStore Create(string connectionString) => new(new QueueServiceClient(connectionString, ClientOptions()));
+
+    /// <summary>Connects to the queue service at <paramref name="queueServiceUri"/> as <paramref name="credential"/> (a managed identity on Azure).</summary>
+    public static AzureQueueStore Create(Uri queueServiceUri, TokenCredential credential) => new(new QueueServiceClient(queueServiceUri, credential, ClientOptions()));
+
+    private static QueueClientOptions ClientOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
 
     /// <inheritdoc />
     public async Task EnqueueAsync(string queue, string message, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Azure.Core;
 using FedN.Core;
 using FedN.Core.Metadata;
 using Microsoft.Azure.Cosmos;
@@ -61,6 +62,40 @@ public sealed class CosmosMetadataStore : IMetadataStore, IDisposable
                 await store.CreateContainersAsync(options.DatabaseThroughput, cancellationToken);
             }
 
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Connects to <see cref="CosmosMetadataStoreOptions.AccountEndpoint"/> as <paramref name="credential"/>
+    /// (a managed identity with the Cosmos DB data contributor role) and checks that the database
+    /// and every container exist, since that role cannot create them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options have no endpoint, or ask for the emulator.</exception>
+    /// <exception cref="InvalidOperationException">The database or a container is missing.</exception>
+    public static async Task<CosmosMetadataStore> CreateAsync(CosmosMetadataStoreOptions options, TokenCredential credential, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(credential);
+        if (options.AccountEndpoint is null)
+        {
+            throw new ArgumentException($"no Cosmos DB endpoint: set {CosmosMetadataStoreOptions.Section}:AccountEndpoint (https://<account>.documents.azure.com:443/)", nameof(options));
+        }
+
+        if (options.Emulator)
+        {
+            throw new ArgumentException($"{CosmosMetadataStoreOptions.Section}:Emulator works with the emulator's connection string only, not with {CosmosMetadataStoreOptions.Section}:AccountEndpoint", nameof(options));
+        }
+
+        var store = new CosmosMetadataStore(new CosmosClient(options.AccountEndpoint.AbsoluteUri, credential, CreateClientOptions(options)), options.DatabaseName, ownsClient: true);
+        try
+        {
+            await store.RequireContainersAsync(cancellationToken);
             return store;
         }
         catch
@@ -248,6 +283,23 @@ public sealed class CosmosMetadataStore : IMetadataStore, IDisposable
         foreach (var name in MetadataContainers.All)
         {
             await database.Database.CreateContainerIfNotExistsAsync(new ContainerProperties(name, PartitionKeyPath), cancellationToken: cancellationToken);
+        }
+    }
+
+    private async Task RequireContainersAsync(CancellationToken cancellationToken)
+    {
+        foreach (var name in MetadataContainers.All)
+        {
+            try
+            {
+                await _database.GetContainer(name).ReadContainerAsync(cancellationToken: cancellationToken);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new InvalidOperationException(
+                    $"Cosmos DB has no container '{name}' in database '{_database.Id}' at {_client.Endpoint}; " +
+                    "the infrastructure creates FedN's database and containers (run 'pulumi up' in infra/)", e);
+            }
         }
     }
 

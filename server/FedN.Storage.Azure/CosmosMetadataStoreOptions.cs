@@ -9,6 +9,14 @@ public sealed class CosmosMetadataStoreOptions
     /// <summary><c>AccountEndpoint=...;AccountKey=...;</c> of the account (key <c>FedN:Cosmos:ConnectionString</c>).</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// The account's endpoint (<c>https://&lt;account&gt;.documents.azure.com:443/</c>, key
+    /// <c>FedN:Cosmos:AccountEndpoint</c>), to connect with a token credential such as a managed
+    /// identity instead of a key. Data-plane roles cannot create databases or containers, so they
+    /// must exist already (the Pulumi program creates them); the store checks that they do.
+    /// </summary>
+    public Uri? AccountEndpoint { get; set; }
+
     /// <summary>The database holding FedN's containers.</summary>
     public string DatabaseName { get; set; } = "fedn";
 
@@ -19,7 +27,7 @@ public sealed class CosmosMetadataStoreOptions
     /// </summary>
     public bool Emulator { get; set; }
 
-    /// <summary>Create the database and containers when missing. Turn off where the identity has data-plane rights only (infrastructure creates them).</summary>
+    /// <summary>With a connection string, create the database and containers when missing. Never done with <see cref="AccountEndpoint"/>, whose data-plane role cannot.</summary>
     public bool CreateIfMissing { get; set; } = true;
 
     /// <summary>Provisioned throughput (RU/s) for a database created here; <see langword="null"/> for a serverless account.</summary>

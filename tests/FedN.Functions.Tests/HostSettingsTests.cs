@@ -32,7 +32,7 @@ public sealed class HostSettingsTests
 
         Assert.Equal("UseDevelopmentStorage=true", values.GetProperty("AzureWebJobsStorage").GetString());
         Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
-        Assert.All(AzureHostSettings.RequiredSettings, key =>
+        Assert.All(AzureHostSettings.RequiredSettings.Concat(AzureHostSettings.KeyDataSettings), key =>
             Assert.True(values.TryGetProperty(key.Replace(":", "__", StringComparison.Ordinal), out var value) && value.ValueKind == JsonValueKind.String, $"local.settings.sample.json lacks {key}"));
     }
 
@@ -46,7 +46,8 @@ public sealed class HostSettingsTests
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => AzureHostSettings.FromConfigurationAsync(configuration));
 
-        Assert.Contains("FedN__Cosmos__ConnectionString, FedN__Auth__SigningKey, WebPubSubConnectionString", error.Message, StringComparison.Ordinal);
+        Assert.Contains("FedN__Auth__SigningKey, WebPubSubConnectionString, FedN__Cosmos__ConnectionString (or FedN__Cosmos__AccountEndpoint for a managed identity)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("FedN__Storage__", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,6 +65,44 @@ public sealed class HostSettingsTests
         var settings = await AzureHostSettings.FromConfigurationAsync(configuration);
 
         Assert.True(settings.Storage.UsesAzureStorage && settings.Storage.UsesCosmos);
+        Assert.False(settings.Storage.StorageUsesIdentity || settings.Storage.CosmosUsesIdentity);
         Assert.Equal(key, settings.SigningKey);
+    }
+
+    [Fact]
+    public async Task Service_uris_and_the_Cosmos_endpoint_select_the_managed_identity()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [StorageSettings.BlobServiceUriKey] = "https://fednst.blob.core.windows.net/",
+            [StorageSettings.QueueServiceUriKey] = "https://fednst.queue.core.windows.net/",
+            [StorageSettings.CosmosAccountEndpointKey] = "https://fedn-cosmos.documents.azure.com:443/",
+            [AuthSigningKey.ConfigurationKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            [AzureHostSettings.WebPubSubConnectionSetting] = "Endpoint=https://fedn.webpubsub.azure.com;AccessKey=a2V5;Version=1.0;",
+        }).Build();
+
+        var settings = await AzureHostSettings.FromConfigurationAsync(configuration);
+
+        Assert.True(settings.Storage.StorageUsesIdentity && settings.Storage.CosmosUsesIdentity);
+        Assert.Equal("fednst.queue.core.windows.net", settings.Storage.QueueServiceUri!.Host);
+        Assert.Equal(new Uri("https://fedn-cosmos.documents.azure.com:443/"), settings.Storage.Cosmos.AccountEndpoint);
+    }
+
+    [Theory]
+    [InlineData(StorageSettings.BlobServiceUriKey, "https://a.blob.core.windows.net/", null, null, "FedN:Storage:QueueServiceUri is missing")]
+    [InlineData(StorageSettings.BlobServiceUriKey, "http://a.blob.core.windows.net/", StorageSettings.QueueServiceUriKey, "https://a.queue.core.windows.net/", "must be an absolute https URI")]
+    [InlineData(StorageSettings.StorageConnectionStringKey, "UseDevelopmentStorage=true", StorageSettings.BlobServiceUriKey, "https://a.blob.core.windows.net/", "not both")]
+    [InlineData(StorageSettings.CosmosConnectionStringKey, "AccountEndpoint=https://127.0.0.1:8081/;AccountKey=a2V5", StorageSettings.CosmosAccountEndpointKey, "https://a.documents.azure.com:443/", "not both")]
+    public void Mixed_or_partial_identity_settings_are_refused_with_the_key_to_fix(string key, string value, string? otherKey, string? otherValue, string expected)
+    {
+        var values = new Dictionary<string, string?> { [key] = value };
+        if (otherKey is not null)
+        {
+            values[otherKey] = otherValue;
+        }
+
+        var error = Assert.Throws<ArgumentException>(() => StorageSettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(values).Build()));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 }
