@@ -18,6 +18,14 @@ public static class AuthSigningKey
             return await SecretKeyFile.LoadOrCreateAsync(Path.Combine(dataDirectory, FileName), cancellationToken);
         }
 
+        return Parse(configured);
+    }
+
+    /// <summary>Decodes a configured key.</summary>
+    /// <exception cref="ArgumentException">The key is not base64 or is shorter than 32 bytes.</exception>
+    public static byte[] Parse(string configured)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
         byte[] key;
         try
         {

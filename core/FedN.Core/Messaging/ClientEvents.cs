@@ -14,6 +14,9 @@ public static class ClientEvents
 
     /// <summary>The client is alive; data is a <see cref="Heartbeat"/>.</summary>
     public const string Heartbeat = "heartbeat";
+
+    /// <summary>Every event a client sends: what the Web PubSub hub forwards to the Functions app.</summary>
+    public static IReadOnlyList<string> All { get; } = [Update, Validation, Heartbeat];
 }
 
 /// <summary>The data of a <c>heartbeat</c> event.</summary>
