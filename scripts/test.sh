@@ -15,8 +15,8 @@ if [ ! -d node_modules/azurite ] || [ package-lock.json -nt node_modules/.packag
   fi
 fi
 
-# FedNFacades=true: projects that use packages this machine cannot restore (Web PubSub, later the
-# Functions worker, Durable Task, Pulumi) compile against facades/ instead; see README "Facades".
+# FedNFacades=true: projects that use packages this machine cannot restore (Web PubSub, the
+# Functions worker, Durable Task, Pulumi and Azure Native) compile against facades/ instead; see README "Facades".
 if ! dotnet build FedN.sln -c Release -p:FedNFacades=true --nologo -v quiet -clp:"ErrorsOnly;NoSummary"; then
   echo "build failed"
   echo "0 passed, 1 failed"

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace FedN.Infrastructure;
 
 /// <summary>A built-in role the app's managed identity is given.</summary>
@@ -44,4 +47,19 @@ public enum RoleScope
 }
 
 /// <summary>One role assignment for the app's system-assigned identity.</summary>
-public sealed record RoleGrant(AzureRole Role, RoleScope Scope);
+public sealed record RoleGrant(AzureRole Role, RoleScope Scope)
+{
+    /// <summary>
+    /// The assignment's name, a GUID as Azure requires, derived from the app and the role (as
+    /// Bicep's <c>guid()</c> does): the same on every <c>pulumi up</c>, so an assignment is never
+    /// duplicated, and different for every app and role.
+    /// </summary>
+    public Guid AssignmentId(ResourceNames names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{names.ResourceGroup}/{names.FunctionApp}/{Role.DefinitionId}/{Scope}"));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5 (name-based, SHA)
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+}

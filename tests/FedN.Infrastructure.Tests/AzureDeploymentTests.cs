@@ -76,6 +76,19 @@ public sealed partial class AzureDeploymentTests
     }
 
     [Fact]
+    public void Role_assignment_ids_are_stable_per_app_and_distinct_per_role()
+    {
+        var deployment = Deployments.Describe();
+        var ids = deployment.RoleGrants.Select(g => g.AssignmentId(deployment.Names)).ToList();
+        var otherStack = Deployments.Describe(config => config[DeploymentSettings.Keys.Prefix] = "other");
+
+        Assert.Equal(ids, Deployments.Describe().RoleGrants.Select(g => g.AssignmentId(deployment.Names)));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Empty(ids.Intersect(otherStack.RoleGrants.Select(g => g.AssignmentId(otherStack.Names))));
+        Assert.All(ids, id => Assert.Equal('5', id.ToString()[14]));
+    }
+
+    [Fact]
     public void The_hub_denies_anonymous_clients_and_forwards_exactly_the_events_the_app_handles()
     {
         var hub = Deployments.Describe().Hub;
