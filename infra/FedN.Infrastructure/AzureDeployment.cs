@@ -114,6 +114,7 @@ public sealed record AzureDeployment
             $"FedN__Auth__SigningKey=\"$(pulumi config get fedn:{DeploymentSettings.Keys.SigningKey})\" ./fedn token create --role admin"),
         StackOutput.Fixed("nextStep", settings.AppDeployed
             ? "ready: export FEDN_SERVER=$(pulumi stack output serverUrl) FEDN_TOKEN=<the admin token>, then ./fedn clients list"
-            : $"deploy the app package (pulumi stack output deployAppPackage), then: pulumi config set fedn:{DeploymentSettings.Keys.AppDeployed} true && pulumi up (wires the Web PubSub hub to the app)"),
+            : "deploy the app package (pulumi stack output deployAppPackage), request <apiBaseUrl>/openapi.json once so the app starts and creates its Web PubSub key, " +
+              $"then: pulumi config set fedn:{DeploymentSettings.Keys.AppDeployed} true && pulumi up (wires the Web PubSub hub to the app)"),
     ];
 }
