@@ -156,14 +156,14 @@ public sealed partial class DeploymentSettings
         bool Flag(string key)
         {
             var text = Text(key);
-            if (text is null || bool.TryParse(text, out var value) && !value)
+            if (text is null)
             {
                 return false;
             }
 
-            if (value)
+            if (bool.TryParse(text, out var value))
             {
-                return true;
+                return value;
             }
 
             problems.Add($"fedn:{key} must be true or false, not '{text}'");
