@@ -128,7 +128,7 @@ public sealed partial class DeploymentSettings
         problems.AddRange(settings.Problems());
         return problems.Count == 0 ? settings : throw new DeploymentSettingsException(problems);
 
-        string? Text(string key) => string.IsNullOrWhiteSpace(get(key)) ? null : get(key)!.Trim();
+        string? Text(string key) => get(key) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
         string Missing(string key, string what)
         {

@@ -53,22 +53,10 @@ public sealed class CosmosMetadataStore : IMetadataStore, IDisposable
             RequireLoopback(options.ConnectionString);
         }
 
-        var client = new CosmosClient(options.ConnectionString, CreateClientOptions(options));
-        var store = new CosmosMetadataStore(client, options.DatabaseName, ownsClient: true);
-        try
-        {
-            if (options.CreateIfMissing)
-            {
-                await store.CreateContainersAsync(options.DatabaseThroughput, cancellationToken);
-            }
-
-            return store;
-        }
-        catch
-        {
-            store.Dispose();
-            throw;
-        }
+        return await OpenAsync(
+            new CosmosClient(options.ConnectionString, CreateClientOptions(options)),
+            options.DatabaseName,
+            store => options.CreateIfMissing ? store.CreateContainersAsync(options.DatabaseThroughput, cancellationToken) : Task.CompletedTask);
     }
 
     /// <summary>
@@ -92,17 +80,10 @@ public sealed class CosmosMetadataStore : IMetadataStore, IDisposable
             throw new ArgumentException($"{CosmosMetadataStoreOptions.Section}:Emulator works with the emulator's connection string only, not with {CosmosMetadataStoreOptions.Section}:AccountEndpoint", nameof(options));
         }
 
-        var store = new CosmosMetadataStore(new CosmosClient(options.AccountEndpoint.AbsoluteUri, credential, CreateClientOptions(options)), options.DatabaseName, ownsClient: true);
-        try
-        {
-            await store.RequireContainersAsync(cancellationToken);
-            return store;
-        }
-        catch
-        {
-            store.Dispose();
-            throw;
-        }
+        return await OpenAsync(
+            new CosmosClient(options.AccountEndpoint.AbsoluteUri, credential, CreateClientOptions(options)),
+            options.DatabaseName,
+            store => store.RequireContainersAsync(cancellationToken));
     }
 
     /// <summary>Whether the connection string's <c>AccountEndpoint</c> is on this machine (loopback or <c>localhost</c>): the only place an emulator may be.</summary>
@@ -283,6 +264,22 @@ public sealed class CosmosMetadataStore : IMetadataStore, IDisposable
         foreach (var name in MetadataContainers.All)
         {
             await database.Database.CreateContainerIfNotExistsAsync(new ContainerProperties(name, PartitionKeyPath), cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>A store owning <paramref name="client"/>, once <paramref name="prepare"/> has succeeded; the client is disposed if it fails.</summary>
+    private static async Task<CosmosMetadataStore> OpenAsync(CosmosClient client, string databaseName, Func<CosmosMetadataStore, Task> prepare)
+    {
+        var store = new CosmosMetadataStore(client, databaseName, ownsClient: true);
+        try
+        {
+            await prepare(store);
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
         }
     }
 

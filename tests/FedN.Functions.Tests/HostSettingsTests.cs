@@ -33,7 +33,7 @@ public sealed class HostSettingsTests
         Assert.Equal("UseDevelopmentStorage=true", values.GetProperty("AzureWebJobsStorage").GetString());
         Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
         Assert.All(AzureHostSettings.RequiredSettings.Concat(AzureHostSettings.KeyDataSettings), key =>
-            Assert.True(values.TryGetProperty(key.Replace(":", "__", StringComparison.Ordinal), out var value) && value.ValueKind == JsonValueKind.String, $"local.settings.sample.json lacks {key}"));
+            Assert.True(values.TryGetProperty(AzureHostSettings.AppSettingName(key), out var value) && value.ValueKind == JsonValueKind.String, $"local.settings.sample.json lacks {key}"));
     }
 
     [Fact]
