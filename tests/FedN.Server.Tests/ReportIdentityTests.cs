@@ -29,15 +29,17 @@ public sealed class ReportIdentityTests
         (await http.SendAsync(upload)).EnsureSuccessStatusCode();
         await site.SendAsync(Report(task, ackId: 1, examples: 10));
         await site.AckAsync(1);
+        AssertAccepted(await ReceiptAsync(site));
 
-        // The site lost its connection before the receipt and reports again on a new one: taken as the first time.
+        // The site's update closed the round, but the receipt was lost with the site's connection. It
+        // reports again on a new one, after the round has ended: answered as the first time.
+        var round = await WaitForRoundAsync(server, "s", 1);
         await using var again = await RawHubClient.ConnectedAsync(server, "site");
         await again.SendAsync(Report(task, ackId: 1, examples: 10));
         await again.AckAsync(1);
-        var receipt = (await again.ReceiveUntilAsync(frame => frame.GetProperty("type").GetString() == "message" && frame.GetProperty("data").GetProperty("kind").GetString() == "receipt")).GetProperty("data").GetProperty("receipt");
-        Assert.True(receipt.GetProperty("accepted").GetBoolean());
+        AssertAccepted(await ReceiptAsync(again));
 
-        var round = await WaitForRoundAsync(server, "s", 1);
+        round = (await server.Metadata.Rounds.GetAsync("s", 1))!.Value;
         Assert.Equal(RoundStatus.Committed, round.Status);
         Assert.Equal(1, round.UpdatesAggregated);
         Assert.Equal(1, round.UpdatesRejected);
@@ -47,6 +49,12 @@ public sealed class ReportIdentityTests
         Assert.Equal("intruder", rejection.ClientId);
         Assert.Contains("not assigned", rejection.Message, StringComparison.Ordinal);
     }
+
+    private static async Task<JsonElement> ReceiptAsync(RawHubClient connection) =>
+        (await connection.ReceiveUntilAsync(frame => frame.GetProperty("type").GetString() == "message" && frame.GetProperty("data").GetProperty("kind").GetString() == "receipt")).GetProperty("data").GetProperty("receipt");
+
+    private static void AssertAccepted(JsonElement receipt) =>
+        Assert.True(receipt.GetProperty("accepted").GetBoolean(), $"the report was refused: {receipt}");
 
     private static string Report(JsonElement task, ulong ackId, long examples) => JsonSerializer.Serialize(new
     {

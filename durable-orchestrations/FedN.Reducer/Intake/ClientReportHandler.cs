@@ -34,6 +34,17 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         }
 
         var round = await CurrentRoundAsync(report.SessionId, report.Round, cancellationToken);
+
+        // A repeat is answered before the round's state is checked: the first report may be what
+        // closed the round. The receipt is written after the message is queued: a crash in between
+        // can let one repeat through, and the combiner drops that as a duplicate.
+        var layout = new RoundLayout(report.SessionId, report.Round, report.Attempt);
+        var receipt = layout.Report(clientId);
+        if (await blobs.GetPropertiesAsync(receipt, cancellationToken) is not null)
+        {
+            return;
+        }
+
         if (round.Attempt != report.Attempt || round.Status != RoundStatus.Training)
         {
             throw new ClientReportRejectedException($"round {report.Round} (attempt {report.Attempt}) of session '{report.SessionId}' is not taking updates (it is at attempt {round.Attempt}, {round.Status.ToString().ToLowerInvariant()})");
@@ -44,18 +55,9 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
             throw new ClientReportRejectedException($"the update arrived after the round's deadline ({round.Deadline:u})");
         }
 
-        var layout = new RoundLayout(report.SessionId, report.Round, report.Attempt);
         if (report.Shard < 0 || report.Shard >= round.Shards.Count)
         {
             throw new ClientReportRejectedException($"shard {report.Shard} is not a shard of this round");
-        }
-
-        // The receipt is written after the message is queued: a crash in between can let one repeat
-        // through, and the combiner drops that as a duplicate.
-        var receipt = layout.Report(clientId);
-        if (await blobs.GetPropertiesAsync(receipt, cancellationToken) is not null)
-        {
-            return;
         }
 
         var message = new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics);
