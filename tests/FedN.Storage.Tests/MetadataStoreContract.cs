@@ -232,6 +232,7 @@ public abstract class MetadataStoreContract
         await Assert.ThrowsAsync<ArgumentException>(() => Metadata.Rounds.ListAsync("s", new PageRequest(0)));
         await Assert.ThrowsAsync<ArgumentException>(() => Metadata.Rounds.ListAsync("s", new PageRequest(10, "not a token")));
         await Assert.ThrowsAsync<ArgumentException>(() => Metadata.Sessions.GetAsync("a/b"));
+        Assert.Contains("no time", (await Assert.ThrowsAsync<ArgumentException>(() => Metadata.Events.AppendAsync(new StatusEvent { SessionId = "s", Kind = "round.planned", Message = "when?" }))).Message, StringComparison.Ordinal);
         Assert.Null(await Metadata.Sessions.GetAsync("s"));
     }
 

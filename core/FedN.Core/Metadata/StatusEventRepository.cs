@@ -16,6 +16,12 @@ public sealed class StatusEventRepository(IMetadataStore store) : MetadataReposi
     public async Task<StatusEvent> AppendAsync(StatusEvent statusEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statusEvent);
+        if (statusEvent.Time == default)
+        {
+            // The log is ordered by time: an event without one would sort before everything else.
+            throw new ArgumentException($"event '{statusEvent.Kind}' has no time", nameof(statusEvent));
+        }
+
         var withId = statusEvent.Id.Length > 0
             ? statusEvent
             : statusEvent with { Id = $"{statusEvent.Time.UtcTicks:D19}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}" };

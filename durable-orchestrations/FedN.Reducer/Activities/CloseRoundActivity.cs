@@ -39,6 +39,7 @@ internal sealed class CloseRoundActivity(ReducerStores stores, ReducerOptions op
         {
             Id = string.Create(CultureInfo.InvariantCulture, $"close-{request.Round}-{request.Attempt}"),
             SessionId = request.SessionId,
+            Time = now,
             Round = request.Round,
             Level = request.Status == RoundStatus.Failed ? StatusLevel.Error : StatusLevel.Info,
             Kind = request.Status == RoundStatus.Failed ? "round.failed" : "round.stopped",

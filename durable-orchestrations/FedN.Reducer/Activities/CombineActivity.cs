@@ -159,6 +159,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             {
                 Id = string.Create(CultureInfo.InvariantCulture, $"reject-{request.Round}-{request.Attempt}-{request.Shard.Shard}-{rejection.MessageId}"),
                 SessionId = request.SessionId,
+                Time = Time.GetUtcNow(),
                 Round = request.Round,
                 ClientId = rejection.ClientId,
                 Level = StatusLevel.Warning,

@@ -66,6 +66,7 @@ internal sealed class CommitActivity(ReducerStores stores, ReducerOptions option
         {
             Id = string.Create(CultureInfo.InvariantCulture, $"commit-{request.Round}"),
             SessionId = request.SessionId,
+            Time = now,
             Round = request.Round,
             Kind = "round.committed",
             Message = string.Create(CultureInfo.InvariantCulture, $"round {request.Round} committed model {request.ModelId}: {request.Reduced.Count} updates from {request.Shards.Count} shard(s)"),

@@ -51,6 +51,7 @@ internal sealed class PlanActivity(ReducerStores stores)
         {
             Id = $"plan-{request.Round}-{request.Attempt}",
             SessionId = request.SessionId,
+            Time = request.Deadline - request.Config.RoundTimeout,
             Round = request.Round,
             Kind = "round.planned",
             Message = $"round {request.Round} (attempt {request.Attempt}): {assigned} clients in {plan.Shards.Count} shard(s), deadline {request.Deadline:u}",

@@ -21,6 +21,7 @@ internal sealed class SetSessionStatusActivity(ReducerStores stores, ReducerOpti
         {
             Id = string.Create(CultureInfo.InvariantCulture, $"session-{request.Status.ToString().ToLowerInvariant()}"),
             SessionId = request.SessionId,
+            Time = now,
             Level = request.Status == SessionStatus.Failed ? StatusLevel.Error : StatusLevel.Info,
             Kind = $"session.{request.Status.ToString().ToLowerInvariant()}",
             Message = request.Message ?? $"session {request.Status.ToString().ToLowerInvariant()}",
