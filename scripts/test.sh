@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Runs every test of the solution, from a fresh clone: installs the emulators (npm ci), restores,
-# builds (Release) and tests.
+# Runs every test of the solution, from a fresh clone: installs the emulators and the dashboard's
+# toolchain (npm ci), builds the dashboard, installs Chromium when missing (as root, with apt-get),
+# restores, builds (Release) and tests.
 # Prints each project's result and, last, one line "N passed, N failed" summing them all.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# Emulators the storage tests start (Azurite), pinned in package.json / package-lock.json.
-if [ ! -d node_modules/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  if ! npm ci --no-audit --no-fund --loglevel=error; then
-    echo "npm ci failed: the storage tests need the emulators in package.json"
-    echo "0 passed, 1 failed"
-    exit 1
+# The emulators the storage tests start and the dashboard's toolchain (package.json), and the dashboard's build.
+if ! ./scripts/build-dashboard.sh; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+# The dashboard's browser tests drive Debian's Chromium (Playwright cannot download its own here).
+if [ -z "${FEDN_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian's chromium for the dashboard tests..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } >/dev/null \
+      || echo "apt-get could not install chromium: the dashboard tests will fail and say so"
+  else
+    echo "chromium is not installed (apt-get install chromium, or set FEDN_CHROMIUM): the dashboard tests will fail and say so"
   fi
 fi
 

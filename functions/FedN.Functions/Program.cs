@@ -3,6 +3,7 @@ using FedN.Api;
 using FedN.Channel;
 using FedN.Channel.Azure;
 using FedN.Core.Messaging;
+using FedN.Dashboard;
 using FedN.Functions.Durable;
 using FedN.Hosting;
 using FedN.Orchestration;
@@ -25,6 +26,7 @@ services.AddSingleton<IClientHub>(new AzureWebPubSubHub(new WebPubSubServiceClie
 services.AddScoped<DurableClientBinding>();
 services.AddScoped<IOrchestrationClient>(provider => provider.GetRequiredService<DurableClientBinding>().OrchestrationClient);
 services.AddSingleton(provider => new ControlPlaneDispatcher(provider));
+services.AddSingleton(DashboardFiles.Bundled());
 
 using var host = builder.Build();
 await host.RunAsync();

@@ -105,6 +105,7 @@ public sealed record AzureDeployment
         new("serverUrl", OutputSource.ServerUrl),
         new("apiBaseUrl", OutputSource.ApiBaseUrl),
         new("webPubSubEndpoint", OutputSource.WebPubSubEndpoint),
+        new("dashboardUrl", OutputSource.DashboardUrl),
         StackOutput.Fixed("resourceGroup", names.ResourceGroup),
         StackOutput.Fixed("functionApp", names.FunctionApp),
         StackOutput.Fixed("deployAppPackage",

@@ -24,4 +24,7 @@ public enum OutputSource
 
     /// <summary><c>https://&lt;Web PubSub host&gt;</c>.</summary>
     WebPubSubEndpoint,
+
+    /// <summary><c>https://&lt;app host&gt;/api/dashboard/</c>: the dashboard the app serves.</summary>
+    DashboardUrl,
 }

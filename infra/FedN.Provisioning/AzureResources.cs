@@ -324,6 +324,7 @@ internal sealed class AzureResources
             OutputSource.ServerUrl => app.DefaultHostName.Apply(host => $"https://{host}"),
             OutputSource.ApiBaseUrl => app.DefaultHostName.Apply(host => $"https://{host}/api/v1"),
             OutputSource.WebPubSubEndpoint => webPubSub.HostName.Apply(host => $"https://{host}"),
+            OutputSource.DashboardUrl => app.DefaultHostName.Apply(host => $"https://{host}/api/dashboard/"),
             _ => throw new InvalidOperationException($"output {output.Name} comes from {output.Source}, which the Pulumi program does not map"),
         }));
 }

@@ -42,7 +42,7 @@ public static class ControlPlaneApi
         services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "FedN control-plane API";
-            document.Info.Description = "Models, sessions, rounds, clients, validations and events of a FedN federation. Send 'Authorization: Bearer <token>': an admin token for everything but POST /api/v1/clients/connect, which takes the client's own token.";
+            document.Info.Description = "Models, sessions, rounds, clients, validations and events of a FedN federation, and a live stream of what changes. Send 'Authorization: Bearer <token>': an admin token for everything but POST /api/v1/clients/connect, which takes the client's own token.";
             return Task.CompletedTask;
         }));
         return services;
@@ -60,6 +60,7 @@ public static class ControlPlaneApi
         SessionEndpoints.Map(admin);
         ClientEndpoints.Map(admin, client, options);
         EventEndpoints.Map(admin);
+        LiveEndpoints.Map(admin, options);
         TokenEndpoints.Map(admin);
         endpoints.MapFallback(BasePath + "/{**path}", (string path) => ApiProblems.NotFound($"there is no API route '{BasePath}/{path}'; the routes are listed in {OpenApiPath}"))
             .ExcludeFromDescription();

@@ -8,4 +8,13 @@ public sealed record ControlPlaneOptions
 
     /// <summary>How long the access token in a negotiated WebSocket URL is valid; an open connection outlives it.</summary>
     public TimeSpan ConnectionTokenLifetime { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often a live stream (<c>/api/v1/live</c>) looks for changes.</summary>
+    public TimeSpan LivePollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>After how long without a change a live stream sends a keep-alive event.</summary>
+    public TimeSpan LiveKeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long one live stream lasts before the server ends it and the watcher reconnects (a serverless instance is not held forever).</summary>
+    public TimeSpan LiveStreamLifetime { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -1,6 +1,7 @@
 using FedN.Api;
 using FedN.Channel;
 using FedN.Channel.Local;
+using FedN.Dashboard;
 using FedN.Hosting;
 using FedN.Orchestration;
 using FedN.Orchestration.Local;
@@ -81,9 +82,19 @@ public static class LocalServer
             }
 
             app.MapControlPlaneApi(options.Api);
+            var dashboard = options.Dashboard ?? DashboardFiles.Bundled();
+            app.MapDashboard(dashboard);
             app.MapGet("/healthz", () => "ok").ExcludeFromDescription();
             app.Lifetime.ApplicationStopped.Register(stores.Dispose);
             app.Logger.LocalServerReady(stores.Description);
+            if (dashboard.IsBuilt)
+            {
+                app.Logger.DashboardReady(new Uri(options.PublicUri ?? options.ListenUri, DashboardEndpoints.BasePath + "/"));
+            }
+            else
+            {
+                app.Logger.DashboardNotBuilt(dashboard.NotBuiltMessage);
+            }
             return app;
         }
         catch

@@ -1,5 +1,6 @@
 using FedN.Api;
 using FedN.Channel.Local;
+using FedN.Dashboard;
 using FedN.Reducer;
 
 namespace FedN.Server;
@@ -35,6 +36,9 @@ public sealed record LocalServerOptions
 
     /// <summary>API limits.</summary>
     public ControlPlaneOptions Api { get; init; } = new();
+
+    /// <summary>The dashboard's files; the build bundled with the server (<see cref="DashboardFiles.Bundled"/>) when unset.</summary>
+    public DashboardFiles? Dashboard { get; init; }
 
     /// <summary>Lease of the local durable runner: how soon a standby takes over a dead server's sessions.</summary>
     public TimeSpan RunnerLease { get; init; } = TimeSpan.FromSeconds(15);

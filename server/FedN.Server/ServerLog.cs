@@ -8,6 +8,12 @@ internal static partial class ServerLog
     [LoggerMessage(1, LogLevel.Information, "FedN local server: {Stores}")]
     public static partial void LocalServerReady(this ILogger logger, string stores);
 
+    [LoggerMessage(3, LogLevel.Information, "Dashboard: {Url} (sign in with an admin token: ./fedn token create --role admin)")]
+    public static partial void DashboardReady(this ILogger logger, Uri url);
+
+    [LoggerMessage(4, LogLevel.Warning, "{Problem}")]
+    public static partial void DashboardNotBuilt(this ILogger logger, string problem);
+
     [LoggerMessage(2, LogLevel.Warning, "The liveness sweep failed; it runs again shortly")]
     public static partial void LivenessSweepFailed(this ILogger logger, Exception error);
 }

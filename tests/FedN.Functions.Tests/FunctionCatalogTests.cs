@@ -20,7 +20,7 @@ public sealed class FunctionCatalogTests : IDisposable
 
     public FunctionCatalogTests()
     {
-        var directory = typeof(FunctionCatalogTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FunctionsAppDirectory").Value!;
+        var directory = FunctionsAppDirectory;
         var assemblies = Directory.GetFiles(directory, "*.dll")
             .Concat(Directory.GetFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll"))
             .Concat(Directory.GetFiles(Path.GetDirectoryName(typeof(Microsoft.AspNetCore.Http.HttpContext).Assembly.Location)!, "*.dll"));
@@ -37,7 +37,13 @@ public sealed class FunctionCatalogTests : IDisposable
             })];
     }
 
+    private static string FunctionsAppDirectory =>
+        typeof(FunctionCatalogTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FunctionsAppDirectory").Value!;
+
     public void Dispose() => _metadata.Dispose();
+
+    private static string? RoutePrefix() =>
+        HostFiles.Read("host.json").GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString();
 
     [Fact]
     public void Every_orchestrator_and_activity_has_exactly_one_function_of_its_name_and_kind()
@@ -54,12 +60,27 @@ public sealed class FunctionCatalogTests : IDisposable
     [Fact]
     public void The_http_trigger_serves_the_apis_base_path_under_host_jsons_route_prefix()
     {
-        var http = Assert.Single(_functions, f => f.Trigger == "HttpTriggerAttribute");
+        var http = Assert.Single(_functions, f => f.Function == "api");
         var route = (string)http.Named.Single(a => a.MemberName == "Route").TypedValue.Value!;
-        var prefix = HostFiles.Read("host.json").GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString();
 
-        Assert.Equal(ControlPlaneApi.BasePath + "/{*path}", $"/{prefix}/{route}");
+        Assert.Equal("HttpTriggerAttribute", http.Trigger);
+        Assert.Equal(ControlPlaneApi.BasePath + "/{*path}", $"/{RoutePrefix()}/{route}");
         Assert.Equal(0, (int)http.Arguments[0].Value!); // AuthorizationLevel.Anonymous: FedN checks its own bearer tokens.
+    }
+
+    [Fact]
+    public void The_dashboard_is_served_read_only_next_to_the_api_and_ships_in_the_app()
+    {
+        var dashboard = Assert.Single(_functions, f => f.Function == "dashboard");
+        var route = (string)dashboard.Named.Single(a => a.MemberName == "Route").TypedValue.Value!;
+        var methods = ((IReadOnlyCollection<CustomAttributeTypedArgument>)dashboard.Arguments[1].Value!).Select(method => (string)method.Value!);
+
+        Assert.Equal("HttpTriggerAttribute", dashboard.Trigger);
+        Assert.Equal("dashboard/{*path}", route);
+        Assert.Equal(["get"], methods);
+        Assert.Equal(0, (int)dashboard.Arguments[0].Value!); // The files hold no data; the API behind them needs the admin token.
+        Assert.Equal(2, _functions.Count(f => f.Trigger == "HttpTriggerAttribute"));
+        Assert.True(File.Exists(Path.Combine(FunctionsAppDirectory, "dashboard", "index.html")), "the Functions app's output has no dashboard: run scripts/build-dashboard.sh before building");
     }
 
     [Fact]

@@ -134,7 +134,7 @@ public sealed partial class AzureDeploymentTests
             deployment.FunctionApp.Settings.Where(s => s.IsSecret).Select(s => s.Name).Order(StringComparer.Ordinal));
         Assert.All(deployment.FunctionApp.Settings.Where(s => s.Source == SettingSource.Literal), s => Assert.NotNull(s.Literal));
         Assert.All(deployment.Outputs, output => Assert.DoesNotContain(Deployments.SigningKey, output.Literal ?? "", StringComparison.Ordinal));
-        Assert.Equal(["serverUrl", "apiBaseUrl", "webPubSubEndpoint"], deployment.Outputs.Where(o => o.Source != OutputSource.Literal).Select(o => o.Name));
+        Assert.Equal(["serverUrl", "apiBaseUrl", "webPubSubEndpoint", "dashboardUrl"], deployment.Outputs.Where(o => o.Source != OutputSource.Literal).Select(o => o.Name));
     }
 
     [Fact]

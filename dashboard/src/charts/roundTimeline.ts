@@ -1,0 +1,123 @@
+// The rounds on one time axis: when tasks went out, how long the combiners took (training and
+// updates arriving), the rest until the model was committed (reduce, validation), and the updates
+// counted as they arrived while the page watched. A table carries the same facts in words.
+
+import type { RoundRecord } from "../api";
+import { h, replace, table } from "../dom";
+import { seconds, time } from "../format";
+
+const svgNs = "http://www.w3.org/2000/svg";
+
+/** Updates received by a round, sampled while the dashboard watched it. */
+export interface ArrivalSample {
+  at: number;
+  received: number;
+}
+
+export class RoundTimeline {
+  readonly element: HTMLElement;
+  private readonly drawing: HTMLDivElement;
+  private readonly facts: HTMLDetailsElement;
+
+  constructor(id: string) {
+    this.drawing = h("div", { class: "timeline" });
+    this.facts = h("details", { class: "chart-data" });
+    this.element = h(
+      "figure",
+      { id, class: "chart" },
+      h("figcaption", {}, "Round timeline"),
+      h(
+        "p",
+        { class: "legend" },
+        h("span", { class: "swatch dispatch" }),
+        " tasks dispatched ",
+        h("span", { class: "swatch training" }),
+        " training and updates arriving ",
+        h("span", { class: "swatch closing" }),
+        " aggregation, validation, commit ",
+        h("span", { class: "swatch arrivals" }),
+        " updates received",
+      ),
+      this.drawing,
+      this.facts,
+    );
+  }
+
+  update(rounds: RoundRecord[], arrivals: Map<number, ArrivalSample[]>, now: number = Date.now()): void {
+    replace(
+      this.facts,
+      h("summary", {}, "Round timeline: the facts"),
+      table(
+        "Round timeline",
+        ["Round", "Status", "Dispatched", "Tasks", "Updates received", "Aggregated", "Rejected", "Combiners took", "Ended"],
+        rounds.map((round) => [
+          String(round.round),
+          round.status,
+          time(round.startedAt),
+          String(round.assignedClients),
+          String(round.updatesReceived),
+          String(round.updatesAggregated),
+          String(round.updatesRejected),
+          round.shards.length > 0 ? seconds(Math.max(...round.shards.map((shard) => shard.seconds))) : "–",
+          time(round.endedAt),
+        ]),
+      ),
+    );
+    if (rounds.length === 0) {
+      replace(this.drawing, h("p", { class: "muted" }, "No rounds yet."));
+      return;
+    }
+
+    const start = Math.min(...rounds.map((round) => Date.parse(round.startedAt)));
+    const end = Math.max(now, ...rounds.map((round) => Date.parse(round.endedAt ?? round.startedAt)));
+    const span = Math.max(1, end - start);
+    const rowHeight = 26;
+    const labelWidth = 70;
+    const width = 800;
+    const plotWidth = width - labelWidth - 10;
+    const x = (ms: number) => labelWidth + ((ms - start) / span) * plotWidth;
+    const svg = svgElement("svg", { viewBox: `0 0 ${width} ${rounds.length * rowHeight + 24}`, role: "img", class: "timeline-svg" });
+    svg.setAttribute("aria-label", `Timeline of ${rounds.length} round${rounds.length === 1 ? "" : "s"} over ${seconds(span / 1000)}; the facts are in the table below`);
+
+    rounds.forEach((round, row) => {
+      const y = row * rowHeight + 4;
+      const began = Date.parse(round.startedAt);
+      const ended = round.endedAt ? Date.parse(round.endedAt) : now;
+      const combinersDone = round.shards.length > 0 ? Math.min(ended, began + Math.max(...round.shards.map((shard) => shard.seconds)) * 1000) : ended;
+      const label = svgElement("text", { x: 4, y: y + 15, class: "timeline-label" });
+      label.textContent = `round ${round.round}`;
+      svg.append(
+        label,
+        rect(x(began), y, x(combinersDone) - x(began), 18, "training", `round ${round.round}: training and updates arriving, ${seconds((combinersDone - began) / 1000)}`),
+        rect(x(combinersDone), y, x(ended) - x(combinersDone), 18, "closing", `round ${round.round}: aggregation, validation and commit, ${seconds((ended - combinersDone) / 1000)}`),
+        rect(x(began) - 1, y - 2, 3, 22, "dispatch", `round ${round.round}: ${round.assignedClients} tasks dispatched at ${time(round.startedAt)}`),
+      );
+      const samples = arrivals.get(round.round) ?? [];
+      if (samples.length > 1 && round.assignedClients > 0) {
+        const points = samples.map((sample) => `${x(sample.at).toFixed(1)},${(y + 18 - (Math.min(sample.received, round.assignedClients) / round.assignedClients) * 18).toFixed(1)}`);
+        svg.append(svgElement("polyline", { points: points.join(" "), class: "arrivals" }));
+      }
+    });
+
+    const axis = svgElement("text", { x: labelWidth, y: rounds.length * rowHeight + 18, class: "timeline-axis" });
+    axis.textContent = `${time(new Date(start).toISOString())}  →  ${seconds(span / 1000)}  →  ${time(new Date(end).toISOString())}`;
+    svg.append(axis);
+    replace(this.drawing, svg);
+  }
+}
+
+function rect(x: number, y: number, width: number, height: number, kind: string, title: string): SVGRectElement {
+  const element = svgElement("rect", { x: x.toFixed(1), y, width: Math.max(0, width).toFixed(1), height, class: kind });
+  const tooltip = svgElement("title", {});
+  tooltip.textContent = title;
+  element.append(tooltip);
+  return element as SVGRectElement;
+}
+
+function svgElement(tag: string, attributes: Record<string, string | number>): SVGElement {
+  const element = document.createElementNS(svgNs, tag) as SVGElement;
+  for (const [name, value] of Object.entries(attributes)) {
+    element.setAttribute(name, String(value));
+  }
+  return element;
+}

@@ -1,0 +1,28 @@
+// The clients: who is online, when each was last heard from.
+
+import type { ClientRecord } from "../api";
+import { h, section, table } from "../dom";
+import { ago, dateTime } from "../format";
+
+export function clientsPanel(clients: ClientRecord[]): HTMLElement {
+  const online = clients.filter((client) => client.online).length;
+  const sorted = [...clients].sort((a, b) => Number(b.online) - Number(a.online) || a.id.localeCompare(b.id));
+  return section(
+    "clients",
+    "Clients",
+    h("p", { class: "summary" }, `${online} of ${clients.length} online`),
+    clients.length === 0
+      ? h("p", { class: "muted" }, "No client has connected yet.")
+      : table(
+          "Clients, online first",
+          ["Client", "Status", "Last seen", "First seen"],
+          sorted.map((client) => [
+            client.name && client.name !== client.id ? `${client.id} (${client.name})` : client.id,
+            h("span", { class: `badge ${client.online ? "online" : "offline"}` }, client.online ? "online" : "offline"),
+            h("time", { datetime: client.lastSeen ?? "", title: dateTime(client.lastSeen) }, ago(client.lastSeen)),
+            dateTime(client.firstSeen),
+          ]),
+          { id: "clients-table" },
+        ),
+  );
+}

@@ -1,0 +1,128 @@
+using FedN.Client;
+using FedN.Core.Api;
+using FedN.Core.Federation;
+using FedN.Examples.Mnist;
+using FedN.Testing;
+using Microsoft.Playwright;
+
+namespace FedN.Dashboard.Tests;
+
+/// <summary>The dashboard in a real browser against a real local server, with real clients training on MNIST.</summary>
+public sealed class DashboardTests
+{
+    private static readonly TimeSpan FederationTimeout = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task A_federation_is_followed_live_from_the_overview_to_round_2()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await using var browser = await Browser.LaunchAsync();
+        List<string> scriptErrors = [];
+        var page = await browser.NewPageAsync(scriptErrors);
+        await SignInAsync(page, server, server.AdminToken);
+        await Expect(page.Locator("#sessions")).ToContainTextAsync("No session yet");
+
+        // The federation starts after the page has loaded: the session appears through the live stream.
+        var federation = MnistDemo.RunAsync(new MnistDemoOptions
+        {
+            DataPath = MnistDataset.DefaultPath,
+            Clients = 3,
+            Rounds = 2,
+            Server = server.BaseUri,
+            AdminToken = server.AdminToken,
+            Training = new MnistTrainingOptions { Epochs = 1 },
+        });
+        var sessionLink = page.Locator("#sessions-table a");
+        await sessionLink.WaitForAsync(new() { Timeout = Milliseconds(FederationTimeout) });
+        await sessionLink.ClickAsync();
+
+        await Expect(page.Locator("#accuracy-chart")).ToHaveAttributeAsync("data-points", "2", new() { Timeout = Milliseconds(FederationTimeout) });
+        var summary = await federation.WaitAsync(FederationTimeout);
+        Assert.Equal(SessionStatus.Completed, summary.Status);
+        await Expect(page.Locator("#session-status")).ToHaveTextAsync("completed", new() { Timeout = 10_000 });
+
+        // The chart draws what the API says: one point per round, with the rounds' accuracies.
+        var accuracies = await page.Locator("#accuracy-chart tbody tr td").AllTextContentsAsync();
+        Assert.Equal(summary.Rounds.Select(round => round.Accuracy.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)), accuracies);
+        Assert.True(await page.Locator("#accuracy-chart canvas").CountAsync() > 0, "uPlot drew no canvas");
+        await Expect(page.Locator("#loss-chart")).ToHaveAttributeAsync("data-points", "2");
+
+        // Every client is listed; each validated both rounds; the trail is seed + 2 models; 2 rounds on the timeline.
+        string[] clients = ["mnist-1", "mnist-2", "mnist-3"];
+        Assert.Equal(clients, (await page.Locator("#clients-table tbody th").AllTextContentsAsync()).Order());
+        Assert.Equal(clients, (await page.Locator("#validation-heatmap tbody th").AllTextContentsAsync()).Order());
+        Assert.Equal(6, await page.Locator("#validation-heatmap tbody td:not(.missing)").CountAsync());
+        Assert.Equal(3, await page.Locator("#trail-table tbody tr").CountAsync());
+        Assert.Equal(2, await page.Locator("#round-timeline tbody tr").CountAsync());
+        Assert.Equal(2, await page.Locator("#round-timeline svg rect.training").CountAsync());
+        Assert.True(await page.Locator("#shards-table tbody tr").CountAsync() >= 2);
+        await Expect(page.Locator("#events-table")).ToContainTextAsync("round.committed");
+
+        var screenshot = Browser.ScreenshotPath("session.png");
+        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        Assert.True(new FileInfo(screenshot).Length > 10_000, $"the screenshot at {screenshot} is empty");
+        Assert.Empty(scriptErrors);
+    }
+
+    [Fact]
+    public async Task An_admin_starts_and_stops_a_session_from_its_page()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var api = new FedNApiClient(server.BaseUri, server.AdminToken);
+        using var seed = new MemoryStream();
+        await Mlp.Create(1).SaveAsync(seed);
+        seed.Position = 0;
+        var model = await api.UploadModelAsync(seed, "seed");
+        // No client will come: the round waits for one, so the session is still running when it is stopped.
+        var session = await api.CreateSessionAsync(new CreateSessionRequest { Id = "waiting", SeedModelId = model.Id, Config = new SessionConfig { Rounds = 3, MinClients = 1 } });
+        await using var browser = await Browser.LaunchAsync();
+        List<string> scriptErrors = [];
+        var page = await browser.NewPageAsync(scriptErrors);
+        await SignInAsync(page, server, server.AdminToken);
+        await page.Locator("#sessions-table a", new() { HasText = "waiting" }).ClickAsync();
+        await Expect(page.Locator("#session-status")).ToHaveTextAsync("created");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start session waiting" }).ClickAsync();
+        await Expect(page.Locator("#session-status")).ToHaveTextAsync("running", new() { Timeout = 20_000 });
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop session waiting" }).ClickAsync();
+        await Expect(page.Locator("#session-status")).ToHaveTextAsync("stopped", new() { Timeout = 20_000 });
+
+        Assert.Equal(SessionStatus.Stopped, (await api.GetSessionAsync(session.Id)).Status);
+        Assert.Empty(scriptErrors);
+    }
+
+    [Fact]
+    public async Task A_wrong_token_is_refused_at_sign_in_and_the_page_is_served_locked_down()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await using var browser = await Browser.LaunchAsync();
+        List<string> scriptErrors = [];
+        var page = await browser.NewPageAsync(scriptErrors);
+
+        var response = await page.GotoAsync(new Uri(server.BaseUri, "dashboard").ToString());
+        Assert.NotNull(response);
+        Assert.EndsWith("/dashboard/", page.Url, StringComparison.Ordinal);
+        Assert.Contains("default-src 'none'", response.Headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.Equal("DENY", response.Headers["x-frame-options"]);
+        await page.Locator("#token").FillAsync(server.ClientToken("site-1"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.Locator("#sign-in-error")).ToContainTextAsync("The token was refused");
+        await Expect(page.Locator("#sessions")).ToHaveCountAsync(0);
+        using var http = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(server.BaseUri, "dashboard/assets/missing.js"))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(server.BaseUri, "dashboard/..%2F..%2Fauth-signing.key"))).StatusCode);
+    }
+
+    private static async Task SignInAsync(IPage page, RunningServer server, string token)
+    {
+        await page.GotoAsync(new Uri(server.BaseUri, "dashboard/").ToString());
+        await page.GetByLabel("Admin token").FillAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("live", new() { Timeout = 10_000 });
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    private static float Milliseconds(TimeSpan span) => (float)span.TotalMilliseconds;
+}
