@@ -109,7 +109,7 @@ public sealed record AzureDeployment
         StackOutput.Fixed("resourceGroup", names.ResourceGroup),
         StackOutput.Fixed("functionApp", names.FunctionApp),
         StackOutput.Fixed("deployAppPackage",
-            "dotnet publish functions/FedN.Functions -c Release -o artifacts/functions-app && (cd artifacts/functions-app && zip -qr ../functions-app.zip .) && " +
+            "./scripts/build-dashboard.sh && dotnet publish functions/FedN.Functions -c Release -o artifacts/functions-app && (cd artifacts/functions-app && zip -qr ../functions-app.zip .) && " +
             $"az functionapp deployment source config-zip -g {names.ResourceGroup} -n {names.FunctionApp} --src artifacts/functions-app.zip"),
         StackOutput.Fixed("firstAdminToken",
             $"FedN__Auth__SigningKey=\"$(pulumi config get fedn:{DeploymentSettings.Keys.SigningKey})\" ./fedn token create --role admin"),
