@@ -58,6 +58,8 @@ export interface ShardFigures {
   examples: number;
   seconds: number;
   closedBy?: string | null;
+  /** Updates aggregated by each time, oldest first. */
+  arrivals?: { at: string; aggregated: number }[] | null;
 }
 
 export interface RoundRecord {

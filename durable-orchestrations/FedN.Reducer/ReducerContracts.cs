@@ -179,6 +179,9 @@ public sealed record ShardResult
 
     /// <summary>How long it ran (the attempt that finished).</summary>
     public double Seconds { get; init; }
+
+    /// <summary>When its updates arrived (see <see cref="ShardFigures.Arrivals"/>).</summary>
+    public IReadOnlyList<ArrivalPoint> Arrivals { get; init; } = [];
 }
 
 /// <summary>Input of the reduce activity.</summary>

@@ -55,6 +55,7 @@ public sealed class DashboardTests
         Assert.Equal(3, await page.Locator("#trail-table tbody tr").CountAsync());
         Assert.Equal(2, await page.Locator("#round-timeline tbody tr").CountAsync());
         Assert.Equal(2, await page.Locator("#round-timeline svg rect.training").CountAsync());
+        Assert.Equal(2, await page.Locator("#round-timeline svg polyline.arrivals").CountAsync()); // the combiners' arrival curves
         Assert.True(await page.Locator("#shards-table tbody tr").CountAsync() >= 2);
         await Expect(page.Locator("#events-table")).ToContainTextAsync("round.committed");
 

@@ -34,6 +34,16 @@ public sealed class ReducerSessionTests
             Assert.Equal(RoundStatus.Committed, round.Status);
             Assert.Equal((3, 3L, 3L, 0L), (round.AssignedClients, round.UpdatesReceived, round.UpdatesAggregated, round.UpdatesRejected));
             Assert.Equal([2, 1], round.Shards.Select(shard => shard.Expected));
+            Assert.All(round.Shards, shard =>
+            {
+                // Each combiner records when its updates arrived: counts grow to what it aggregated, within the round.
+                Assert.NotNull(shard.Arrivals);
+                Assert.NotEmpty(shard.Arrivals);
+                Assert.Equal(shard.Aggregated, shard.Arrivals[^1].Aggregated);
+                Assert.Equal(shard.Arrivals.OrderBy(point => point.At).ThenBy(point => point.Aggregated), shard.Arrivals);
+                Assert.True(shard.Arrivals.Zip(shard.Arrivals.Skip(1)).All(pair => pair.First.Aggregated < pair.Second.Aggregated));
+                Assert.InRange(shard.Arrivals[0].At, round.StartedAt, round.EndedAt!.Value);
+            });
             Assert.Equal(1.0 / round.Round, round.TrainingMetrics!["loss"], 9);
             Assert.True(round.ValidationMetrics!["accuracy"] > 0.5 + (0.1 * round.Round));
         });

@@ -88,4 +88,8 @@ public enum RoundStatus
 /// <param name="Examples">Training examples behind its partial.</param>
 /// <param name="Seconds">How long it ran.</param>
 /// <param name="ClosedBy">Why it closed: <c>expected</c> (everyone answered), <c>quorum</c> (its share of the quorum plus the grace period) or <c>deadline</c>.</param>
-public sealed record ShardFigures(int Shard, int Expected, int Aggregated, int Rejected, long Examples, double Seconds, string? ClosedBy = null);
+/// <param name="Arrivals">When its updates arrived: the count aggregated so far at each point, oldest first (at most <see cref="ArrivalCurve.MaxPoints"/> points).</param>
+public sealed record ShardFigures(int Shard, int Expected, int Aggregated, int Rejected, long Examples, double Seconds, string? ClosedBy = null, IReadOnlyList<ArrivalPoint>? Arrivals = null);
+
+/// <summary>By <paramref name="At"/>, <paramref name="Aggregated"/> updates of a shard had been aggregated.</summary>
+public sealed record ArrivalPoint(DateTimeOffset At, int Aggregated);

@@ -1,6 +1,7 @@
 // The rounds on one time axis: when tasks went out, how long the combiners took (training and
-// updates arriving), the rest until the model was committed (reduce, validation), and the updates
-// counted as they arrived while the page watched. A table carries the same facts in words.
+// updates arriving), the rest until the model was committed (reduce, validation), and the count of
+// updates over time: as the combiners recorded it, or, while a round runs, as the page saw it.
+// A table carries the same facts in words.
 
 import type { RoundRecord } from "../api";
 import { h, replace, table } from "../dom";
@@ -8,7 +9,7 @@ import { seconds, time } from "../format";
 
 const svgNs = "http://www.w3.org/2000/svg";
 
-/** Updates received by a round, sampled while the dashboard watched it. */
+/** Updates a round had by a time (received, while the dashboard watches a running round). */
 export interface ArrivalSample {
   at: number;
   received: number;
@@ -36,7 +37,7 @@ export class RoundTimeline {
         h("span", { class: "swatch closing" }),
         " aggregation, validation, commit ",
         h("span", { class: "swatch arrivals" }),
-        " updates received",
+        " updates so far (of the tasks)",
       ),
       this.drawing,
       this.facts,
@@ -92,9 +93,14 @@ export class RoundTimeline {
         rect(x(combinersDone), y, x(ended) - x(combinersDone), 18, "closing", `round ${round.round}: aggregation, validation and commit, ${seconds((ended - combinersDone) / 1000)}`),
         rect(x(began) - 1, y - 2, 3, 22, "dispatch", `round ${round.round}: ${round.assignedClients} tasks dispatched at ${time(round.startedAt)}`),
       );
-      const samples = arrivals.get(round.round) ?? [];
+      const samples = recordedArrivals(round) ?? arrivals.get(round.round) ?? [];
       if (samples.length > 1 && round.assignedClients > 0) {
-        const points = samples.map((sample) => `${x(sample.at).toFixed(1)},${(y + 18 - (Math.min(sample.received, round.assignedClients) / round.assignedClients) * 18).toFixed(1)}`);
+        // A count only steps up: flat until the next arrival, then straight up.
+        const height = (count: number) => (y + 18 - (Math.min(count, round.assignedClients) / round.assignedClients) * 18).toFixed(1);
+        const points = samples.flatMap((sample, index) => {
+          const at = x(sample.at).toFixed(1);
+          return index === 0 ? [`${at},${height(sample.received)}`] : [`${at},${height(samples[index - 1]!.received)}`, `${at},${height(sample.received)}`];
+        });
         svg.append(svgElement("polyline", { points: points.join(" "), class: "arrivals" }));
       }
     });
@@ -104,6 +110,20 @@ export class RoundTimeline {
     svg.append(axis);
     replace(this.drawing, svg);
   }
+}
+
+/** The combiners' curves summed: at each point, what every shard had aggregated by then. */
+function recordedArrivals(round: RoundRecord): ArrivalSample[] | null {
+  const points = round.shards.flatMap((shard) => (shard.arrivals ?? []).map((point) => ({ shard: shard.shard, at: Date.parse(point.at), aggregated: point.aggregated })));
+  if (points.length === 0) return null;
+  points.sort((a, b) => a.at - b.at);
+  const latest = new Map<number, number>();
+  const curve: ArrivalSample[] = [{ at: Date.parse(round.startedAt), received: 0 }];
+  for (const point of points) {
+    latest.set(point.shard, point.aggregated);
+    curve.push({ at: point.at, received: [...latest.values()].reduce((sum, count) => sum + count, 0) });
+  }
+  return curve;
 }
 
 function rect(x: number, y: number, width: number, height: number, kind: string, title: string): SVGRectElement {

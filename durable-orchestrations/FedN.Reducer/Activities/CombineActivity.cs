@@ -88,6 +88,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             PartialPath = layout.Partial(shard),
             ClosedBy = closedBy,
             Seconds = (Time.GetUtcNow() - started).TotalSeconds,
+            Arrivals = ArrivalCurve.Thin(shardState.Arrivals),
         };
         await BlobJson.WriteAsync(stores.Blobs, layout.ShardResult(shard), result, BlobWriteMode.Overwrite, cancellationToken);
         return result;
@@ -132,7 +133,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             .ToDictionary(rejection => rejection.Id, rejection => rejection.Reason, StringComparer.Ordinal);
         rejected.AddRange(candidates.Where(update => refused.ContainsKey(update.ClientId))
             .Select(update => new RejectedReport(update.MessageId, update.ClientId, $"the update was refused: {refused[update.ClientId]}")));
-        return new CombineLedgerBatch([.. candidates.Where(update => !refused.ContainsKey(update.ClientId))], rejected);
+        return new CombineLedgerBatch([.. candidates.Where(update => !refused.ContainsKey(update.ClientId))], rejected, Time.GetUtcNow());
     }
 
     private WeightedUpdate Weighted(RoundLayout layout, AcceptedUpdate update) =>
@@ -183,6 +184,9 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
 
         public int Accepted { get; private set; }
 
+        /// <summary>The count aggregated after each batch that added to it, at the time the batch was decided.</summary>
+        public List<ArrivalPoint> Arrivals { get; } = [];
+
         public int Rejected { get; private set; }
 
         public DateTimeOffset? QuorumReachedAt { get; private set; }
@@ -207,6 +211,11 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
 
             Accepted += batch.Accepted.Count;
             Rejected += batch.Rejected.Count;
+            if (batch.Accepted.Count > 0)
+            {
+                Arrivals.Add(new ArrivalPoint(batch.DecidedAt ?? now, Accepted));
+            }
+
             QuorumReachedAt ??= Accepted > 0 && Accepted >= quorum ? now : null;
         }
 

@@ -3,9 +3,13 @@ namespace FedN.Reducer.Activities;
 /// <summary>
 /// One batch a combiner decided on, stored (create-only, numbered) before the batch's messages are
 /// deleted from the intake. A retried combiner replays its ledger in order and carries on from the
-/// queue, so every update is aggregated exactly once and in the same order: the same partial.
+/// queue, so every update is aggregated exactly once and in the same order: the same partial (and the
+/// same arrival curve, because each batch keeps the time it was decided).
 /// </summary>
-internal sealed record CombineLedgerBatch(IReadOnlyList<AcceptedUpdate> Accepted, IReadOnlyList<RejectedReport> Rejected);
+/// <param name="Accepted">The updates aggregated, in the order they were.</param>
+/// <param name="Rejected">The reports refused, with why.</param>
+/// <param name="DecidedAt">When the batch was decided: the arrival time of its updates (absent in ledgers written before it was recorded).</param>
+internal sealed record CombineLedgerBatch(IReadOnlyList<AcceptedUpdate> Accepted, IReadOnlyList<RejectedReport> Rejected, DateTimeOffset? DecidedAt = null);
 
 /// <summary>An update the combiner aggregated.</summary>
 internal sealed record AcceptedUpdate(string MessageId, string ClientId, long NumExamples, IReadOnlyDictionary<string, double>? Metrics);

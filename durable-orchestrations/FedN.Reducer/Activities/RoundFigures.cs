@@ -7,5 +7,5 @@ internal static class RoundFigures
 {
     public static IReadOnlyList<ShardFigures> Of(IEnumerable<ShardResult> shards) =>
         [.. shards.OrderBy(shard => shard.Shard).Select(shard =>
-            new ShardFigures(shard.Shard, shard.Expected, shard.Aggregated, shard.Rejected, (long)shard.TotalWeight, shard.Seconds, shard.ClosedBy))];
+            new ShardFigures(shard.Shard, shard.Expected, shard.Aggregated, shard.Rejected, (long)shard.TotalWeight, shard.Seconds, shard.ClosedBy, shard.Arrivals))];
 }
