@@ -59,6 +59,13 @@ public sealed class DashboardTests
         Assert.True(await page.Locator("#shards-table tbody tr").CountAsync() >= 2);
         await Expect(page.Locator("#events-table")).ToContainTextAsync("round.committed");
 
+        await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+        await page.GotoAsync(new Uri(server.BaseUri, "dashboard/#/").ToString());
+        await Expect(page.Locator("#sessions-table")).ToBeVisibleAsync();
+        await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+        await page.GoBackAsync();
+        await Expect(page.Locator("#accuracy-chart")).ToHaveAttributeAsync("data-points", "2");
+
         var screenshot = Browser.ScreenshotPath("session.png");
         await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000, $"the screenshot at {screenshot} is empty");
@@ -109,6 +116,7 @@ public sealed class DashboardTests
         await page.Locator("#token").FillAsync(server.ClientToken("site-1"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.Locator("#sign-in-error")).ToContainTextAsync("The token was refused");
+        await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
         await Expect(page.Locator("#sessions")).ToHaveCountAsync(0);
         using var http = new HttpClient();
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(server.BaseUri, "dashboard/assets/missing.js"))).StatusCode);
