@@ -24,14 +24,28 @@ export function forgetToken(): void {
 export function signIn(main: HTMLElement, reason?: string): Promise<FedNApi> {
   return new Promise((resolve) => {
     const error = h("p", { id: "sign-in-error", class: "message", role: "alert" }, reason ?? "");
-    const input = h("input", { id: "token", name: "token", type: "password", autocomplete: "off", required: true, spellcheck: "false", "aria-describedby": "token-help sign-in-error" });
+    const input = h("input", {
+      id: "token",
+      name: "token",
+      type: "password",
+      autocomplete: "off",
+      required: true,
+      spellcheck: "false",
+      "aria-describedby": "token-help sign-in-error",
+    });
     const form = h(
       "form",
       { class: "panel sign-in", "aria-labelledby": "sign-in-title" },
       h("h1", { id: "sign-in-title" }, "Sign in"),
       h("label", { for: "token" }, "Admin token"),
       input,
-      h("p", { id: "token-help", class: "muted" }, "Mint one on the server's machine with ", h("code", {}, "./fedn token create --role admin"), ". It stays in this tab only."),
+      h(
+        "p",
+        { id: "token-help", class: "muted" },
+        "Mint one on the server's machine with ",
+        h("code", {}, "./fedn token create --role admin"),
+        ". It stays in this tab only.",
+      ),
       h("button", { type: "submit", class: "primary" }, "Sign in"),
       error,
     );
@@ -43,7 +57,10 @@ export function signIn(main: HTMLElement, reason?: string): Promise<FedNApi> {
         sessionStorage.setItem(storageKey, input.value.trim());
         resolve(api);
       } catch (failure) {
-        error.textContent = failure instanceof ApiError && (failure.status === 401 || failure.status === 403) ? `The token was refused: ${failure.message}` : `The API did not answer: ${failure instanceof Error ? failure.message : String(failure)}`;
+        error.textContent =
+          failure instanceof ApiError && (failure.status === 401 || failure.status === 403)
+            ? `The token was refused: ${failure.message}`
+            : `The API did not answer: ${failure instanceof Error ? failure.message : String(failure)}`;
         input.focus();
       }
     });

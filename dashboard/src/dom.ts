@@ -43,7 +43,30 @@ export function table(caption: string, headers: string[], rows: Child[][], attri
     "table",
     attributes,
     h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, headers.map((header) => h("th", { scope: "col" }, header)))),
-    h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((cell, index) => (index === 0 ? h("th", { scope: "row" }, cell) : h("td", {}, cell)))))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        headers.map((header) => h("th", { scope: "col" }, header)),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      rows.map((cells) =>
+        h(
+          "tr",
+          {},
+          cells.map((cell, index) => (index === 0 ? h("th", { scope: "row" }, cell) : h("td", {}, cell))),
+        ),
+      ),
+    ),
   );
+}
+
+/** `render()` when there is something to show, else a short note that there is nothing yet. */
+export function unlessEmpty(count: number, nothingYet: string, render: () => Child): Child {
+  return count === 0 ? h("p", { class: "muted" }, nothingYet) : render();
 }

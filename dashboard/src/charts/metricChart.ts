@@ -43,7 +43,11 @@ export class MetricChart {
     replace(
       this.dataTable,
       h("summary", {}, `${this.title}: the values`),
-      table(this.title, ["Round", ...series.map((s) => s.label)], rounds.map((round, index) => [String(round), ...series.map((s) => metric(s.values[index]))])),
+      table(
+        this.title,
+        ["Round", ...series.map((s) => s.label)],
+        rounds.map((round, index) => [String(round), ...series.map((s) => metric(s.values[index]))]),
+      ),
     );
 
     const data: uPlot.AlignedData = [rounds, ...series.map((s) => s.values)];
@@ -59,7 +63,11 @@ export class MetricChart {
         ...this.size(),
         scales: { x: { time: false } },
         axes: [
-          { label: "round", incrs: [1, 2, 5, 10, 20, 50, 100], values: (_, ticks) => ticks.map((tick) => (Number.isInteger(tick) ? String(tick) : "")) },
+          {
+            label: "round",
+            incrs: [1, 2, 5, 10, 20, 50, 100],
+            values: (_, ticks) => ticks.map((tick) => (Number.isInteger(tick) ? String(tick) : "")),
+          },
           { label: this.yLabel, size: 60 },
         ],
         series: [{ label: "round" }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true, size: 7 }, spanGaps: true }))],

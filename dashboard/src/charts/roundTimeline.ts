@@ -78,7 +78,10 @@ export class RoundTimeline {
     const plotWidth = width - labelWidth - 10;
     const x = (ms: number) => labelWidth + ((ms - start) / span) * plotWidth;
     const svg = svgElement("svg", { viewBox: `0 0 ${width} ${rounds.length * rowHeight + 24}`, role: "img", class: "timeline-svg" });
-    svg.setAttribute("aria-label", `Timeline of ${rounds.length} round${rounds.length === 1 ? "" : "s"} over ${seconds(span / 1000)}; the facts are in the table below`);
+    svg.setAttribute(
+      "aria-label",
+      `Timeline of ${rounds.length} round${rounds.length === 1 ? "" : "s"} over ${seconds(span / 1000)}; the facts are in the table below`,
+    );
 
     rounds.forEach((round, row) => {
       const y = row * rowHeight + 4;
@@ -89,8 +92,22 @@ export class RoundTimeline {
       label.textContent = `round ${round.round}`;
       svg.append(
         label,
-        rect(x(began), y, x(combinersDone) - x(began), 18, "training", `round ${round.round}: training and updates arriving, ${seconds((combinersDone - began) / 1000)}`),
-        rect(x(combinersDone), y, x(ended) - x(combinersDone), 18, "closing", `round ${round.round}: aggregation, validation and commit, ${seconds((ended - combinersDone) / 1000)}`),
+        rect(
+          x(began),
+          y,
+          x(combinersDone) - x(began),
+          18,
+          "training",
+          `round ${round.round}: training and updates arriving, ${seconds((combinersDone - began) / 1000)}`,
+        ),
+        rect(
+          x(combinersDone),
+          y,
+          x(ended) - x(combinersDone),
+          18,
+          "closing",
+          `round ${round.round}: aggregation, validation and commit, ${seconds((ended - combinersDone) / 1000)}`,
+        ),
         rect(x(began) - 1, y - 2, 3, 22, "dispatch", `round ${round.round}: ${round.assignedClients} tasks dispatched at ${time(round.startedAt)}`),
       );
       const samples = recordedArrivals(round) ?? arrivals.get(round.round) ?? [];
@@ -114,7 +131,9 @@ export class RoundTimeline {
 
 /** The combiners' curves summed: at each point, what every shard had aggregated by then. */
 function recordedArrivals(round: RoundRecord): ArrivalSample[] | null {
-  const points = round.shards.flatMap((shard) => (shard.arrivals ?? []).map((point) => ({ shard: shard.shard, at: Date.parse(point.at), aggregated: point.aggregated })));
+  const points = round.shards.flatMap((shard) =>
+    (shard.arrivals ?? []).map((point) => ({ shard: shard.shard, at: Date.parse(point.at), aggregated: point.aggregated })),
+  );
   if (points.length === 0) return null;
   points.sort((a, b) => a.at - b.at);
   const latest = new Map<number, number>();

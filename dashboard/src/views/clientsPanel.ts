@@ -1,7 +1,7 @@
 // The clients: who is online, when each was last heard from.
 
 import type { ClientRecord } from "../api";
-import { h, section, table } from "../dom";
+import { h, section, table, unlessEmpty } from "../dom";
 import { ago, dateTime } from "../format";
 
 export function clientsPanel(clients: ClientRecord[]): HTMLElement {
@@ -11,18 +11,18 @@ export function clientsPanel(clients: ClientRecord[]): HTMLElement {
     "clients",
     "Clients",
     h("p", { class: "summary" }, `${online} of ${clients.length} online`),
-    clients.length === 0
-      ? h("p", { class: "muted" }, "No client has connected yet.")
-      : table(
-          "Clients, online first",
-          ["Client", "Status", "Last seen", "First seen"],
-          sorted.map((client) => [
-            client.name && client.name !== client.id ? `${client.id} (${client.name})` : client.id,
-            h("span", { class: `badge ${client.online ? "online" : "offline"}` }, client.online ? "online" : "offline"),
-            h("time", { datetime: client.lastSeen ?? "", title: dateTime(client.lastSeen) }, ago(client.lastSeen)),
-            dateTime(client.firstSeen),
-          ]),
-          { id: "clients-table" },
-        ),
+    unlessEmpty(clients.length, "No client has connected yet.", () =>
+      table(
+        "Clients, online first",
+        ["Client", "Status", "Last seen", "First seen"],
+        sorted.map((client) => [
+          client.name && client.name !== client.id ? `${client.id} (${client.name})` : client.id,
+          h("span", { class: `badge ${client.online ? "online" : "offline"}` }, client.online ? "online" : "offline"),
+          h("time", { datetime: client.lastSeen ?? "", title: dateTime(client.lastSeen) }, ago(client.lastSeen)),
+          dateTime(client.firstSeen),
+        ]),
+        { id: "clients-table" },
+      ),
+    ),
   );
 }

@@ -1,7 +1,7 @@
 // The overview: every session with its status and configuration, and the clients.
 
 import type { FedNApi, SessionRecord } from "../api";
-import { h, replace, section, table } from "../dom";
+import { h, replace, section, table, unlessEmpty } from "../dom";
 import { dateTime, timeSpan } from "../format";
 import type { View } from "../view";
 import { clientsPanel } from "./clientsPanel";
@@ -24,23 +24,23 @@ function sessionsPanel(api: FedNApi, sessions: SessionRecord[], refresh: () => v
   return section(
     "sessions",
     "Sessions",
-    sessions.length === 0
-      ? h("p", { class: "muted" }, "No session yet: ./fedn session start creates one.")
-      : table(
-          "Sessions, newest first",
-          ["Session", "Status", "Rounds", "Aggregator", "Combiners", "Round timeout", "Started", "Ended", "Control"],
-          sessions.map((session) => [
-            h("a", { href: `#/sessions/${encodeURIComponent(session.id)}` }, session.name ? `${session.name} (${session.id})` : session.id),
-            h("span", { class: `badge ${session.status}` }, session.status),
-            `${session.completedRounds} / ${session.config.rounds}`,
-            session.config.aggregator,
-            String(session.config.shards),
-            timeSpan(session.config.roundTimeout),
-            dateTime(session.startedAt),
-            dateTime(session.endedAt),
-            sessionControls(api, session, refresh),
-          ]),
-          { id: "sessions-table" },
-        ),
+    unlessEmpty(sessions.length, "No session yet: ./fedn session start creates one.", () =>
+      table(
+        "Sessions, newest first",
+        ["Session", "Status", "Rounds", "Aggregator", "Combiners", "Round timeout", "Started", "Ended", "Control"],
+        sessions.map((session) => [
+          h("a", { href: `#/sessions/${encodeURIComponent(session.id)}` }, session.name ? `${session.name} (${session.id})` : session.id),
+          h("span", { class: `badge ${session.status}` }, session.status),
+          `${session.completedRounds} / ${session.config.rounds}`,
+          session.config.aggregator,
+          String(session.config.shards),
+          timeSpan(session.config.roundTimeout),
+          dateTime(session.startedAt),
+          dateTime(session.endedAt),
+          sessionControls(api, session, refresh),
+        ]),
+        { id: "sessions-table" },
+      ),
+    ),
   );
 }

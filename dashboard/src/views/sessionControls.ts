@@ -19,7 +19,17 @@ export function sessionControls(api: FedNApi, session: SessionRecord, onDone: ()
   };
   const canStart = session.status === "created";
   const canStop = session.status === "running";
-  const start: HTMLButtonElement = h("button", { type: "button", class: "primary", disabled: !canStart, "aria-label": `Start session ${session.id}`, onclick: () => act(start, () => api.startSession(session.id), "Start requested.") }, "Start");
+  const start: HTMLButtonElement = h(
+    "button",
+    {
+      type: "button",
+      class: "primary",
+      disabled: !canStart,
+      "aria-label": `Start session ${session.id}`,
+      onclick: () => act(start, () => api.startSession(session.id), "Start requested."),
+    },
+    "Start",
+  );
   const stop: HTMLButtonElement = h(
     "button",
     {

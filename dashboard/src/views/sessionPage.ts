@@ -44,7 +44,10 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
   const refreshSession = async () => {
     const [record, status] = await Promise.all([api.session(sessionId), api.sessionStatus(sessionId)]);
     session = record;
-    replace(header, sessionHeader(api, record, status, () => void refreshSession()));
+    replace(
+      header,
+      sessionHeader(api, record, status, () => void refreshSession()),
+    );
     replace(config, configPanel(record));
     replace(trail, trailPanel(record.currentModelId ? await api.trail(record.currentModelId) : []));
   };
@@ -130,7 +133,11 @@ function sessionHeader(api: FedNApi, session: SessionRecord, status: SessionStat
       ` ${session.completedRounds} of ${session.config.rounds} rounds done`,
       where ? ` · now ${where}` : "",
     ),
-    session.message ? (session.status === "failed" ? h("p", { class: "message", role: "alert" }, session.message) : h("p", { class: "muted" }, session.message)) : null,
+    session.message
+      ? session.status === "failed"
+        ? h("p", { class: "message", role: "alert" }, session.message)
+        : h("p", { class: "muted" }, session.message)
+      : null,
     sessionControls(api, session, refresh),
   );
 }
@@ -153,5 +160,13 @@ function configPanel(session: SessionRecord): HTMLElement {
     ["Started", dateTime(session.startedAt)],
     ["Ended", dateTime(session.endedAt)],
   ];
-  return section("config", "Configuration", h("dl", { class: "facts" }, facts.flatMap(([name, value]) => [h("dt", {}, name), h("dd", {}, value)])));
+  return section(
+    "config",
+    "Configuration",
+    h(
+      "dl",
+      { class: "facts" },
+      facts.flatMap(([name, value]) => [h("dt", {}, name), h("dd", {}, value)]),
+    ),
+  );
 }

@@ -1,28 +1,39 @@
 // What each combiner did in each round: the hierarchical tier of the federation, made visible.
 
 import type { RoundRecord } from "../api";
-import { h, table } from "../dom";
+import { h, table, unlessEmpty } from "../dom";
 import { seconds } from "../format";
 
 export function shardsPanel(rounds: RoundRecord[]): HTMLElement {
-  const rows = [...rounds].reverse().flatMap((round) =>
-    round.shards.map((shard) => [
-      String(round.round),
-      String(shard.shard),
-      String(shard.expected),
-      String(shard.aggregated),
-      String(shard.rejected),
-      shard.examples.toLocaleString(),
-      seconds(shard.seconds),
-      shard.closedBy ?? "–",
-    ]),
-  );
+  const rows = [...rounds]
+    .reverse()
+    .flatMap((round) =>
+      round.shards.map((shard) => [
+        String(round.round),
+        String(shard.shard),
+        String(shard.expected),
+        String(shard.aggregated),
+        String(shard.rejected),
+        shard.examples.toLocaleString(),
+        seconds(shard.seconds),
+        shard.closedBy ?? "–",
+      ]),
+    );
   return h(
     "div",
     { id: "shards", class: "subsection" },
     h("h3", {}, "Combiners"),
-    rows.length === 0
-      ? h("p", { class: "muted" }, "No combiner has finished yet.")
-      : h("div", { class: "scroll" }, table("Combiners by round and shard, newest round first", ["Round", "Shard", "Expected", "Aggregated", "Rejected", "Examples", "Took", "Closed by"], rows, { id: "shards-table" })),
+    unlessEmpty(rows.length, "No combiner has finished yet.", () =>
+      h(
+        "div",
+        { class: "scroll" },
+        table(
+          "Combiners by round and shard, newest round first",
+          ["Round", "Shard", "Expected", "Aggregated", "Rejected", "Examples", "Took", "Closed by"],
+          rows,
+          { id: "shards-table" },
+        ),
+      ),
+    ),
   );
 }

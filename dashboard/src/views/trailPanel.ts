@@ -1,24 +1,31 @@
 // The model trail: the current global model and its ancestors, newest first.
 
 import type { ModelRecord } from "../api";
-import { h, section, table } from "../dom";
+import { h, section, table, unlessEmpty } from "../dom";
 import { bytes, dateTime } from "../format";
 
 export function trailPanel(trail: ModelRecord[]): HTMLElement {
   return section(
     "trail",
     "Model trail",
-    trail.length === 0
-      ? h("p", { class: "muted" }, "No model yet.")
-      : h(
-          "div",
-          { class: "scroll" },
-          table(
-            "The session's current model and its ancestors, newest first",
-            ["Model", "Round", "Session", "Size", "Created", "Parent"],
-            trail.map((model) => [h("code", {}, model.id), model.round ? String(model.round) : "seed", model.sessionId ?? "–", bytes(model.sizeBytes), dateTime(model.createdAt), model.parentId ? h("code", {}, model.parentId) : "–"]),
-            { id: "trail-table" },
-          ),
+    unlessEmpty(trail.length, "No model yet.", () =>
+      h(
+        "div",
+        { class: "scroll" },
+        table(
+          "The session's current model and its ancestors, newest first",
+          ["Model", "Round", "Session", "Size", "Created", "Parent"],
+          trail.map((model) => [
+            h("code", {}, model.id),
+            model.round ? String(model.round) : "seed",
+            model.sessionId ?? "–",
+            bytes(model.sizeBytes),
+            dateTime(model.createdAt),
+            model.parentId ? h("code", {}, model.parentId) : "–",
+          ]),
+          { id: "trail-table" },
         ),
+      ),
+    ),
   );
 }

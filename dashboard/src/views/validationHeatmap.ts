@@ -31,7 +31,16 @@ export function validationHeatmap(validations: ValidationRecord[]): HTMLElement 
         "table",
         { id: "validation-heatmap", class: "heatmap" },
         h("caption", {}, `Validation ${name} by client and round`),
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Client"), rounds.map((round) => h("th", { scope: "col" }, `Round ${round}`)))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, "Client"),
+            rounds.map((round) => h("th", { scope: "col" }, `Round ${round}`)),
+          ),
+        ),
         h(
           "tbody",
           {},
