@@ -33,6 +33,7 @@ if ! dotnet build FedN.sln -c Release -p:FedNFacades=true --nologo -v quiet -clp
 fi
 
 log=$(mktemp)
+rm -rf artifacts/dashboard
 dotnet test FedN.sln -c Release --no-build --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
@@ -51,5 +52,7 @@ if [ "$projects" -ne "$expected" ]; then
   status=1
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+# The dashboard test's screenshot, kept as the run's artifact.
+if [ -f artifacts/dashboard/session.png ]; then echo "dashboard screenshot: $PWD/artifacts/dashboard/session.png"; fi
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -86,7 +86,12 @@ public sealed class DashboardTests
         await using var browser = await Browser.LaunchAsync();
         List<string> scriptErrors = [];
         var page = await browser.NewPageAsync(scriptErrors);
-        await SignInAsync(page, server, server.AdminToken);
+
+        // Signed in from a link: the token is in the fragment, which the page takes and removes from the address.
+        var token = server.AdminToken;
+        await page.GotoAsync(new Uri(server.BaseUri, $"dashboard/#token={token}").ToString());
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("live", new() { Timeout = 10_000 });
+        Assert.DoesNotContain(token, page.Url, StringComparison.Ordinal);
         await page.Locator("#sessions-table a", new() { HasText = "waiting" }).ClickAsync();
         await Expect(page.Locator("#session-status")).ToHaveTextAsync("created");
 
