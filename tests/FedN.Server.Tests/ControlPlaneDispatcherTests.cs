@@ -74,6 +74,15 @@ public sealed class ControlPlaneDispatcherTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_live_stream_reaches_the_watcher_through_the_dispatcher_event_by_event()
+    {
+        // The stream lasts minutes: an event that arrives now was not held back until the response ended.
+        await using var stream = await LiveStream.OpenAsync(_http.BaseAddress!, _server.AdminToken, "/api/v1/live");
+
+        Assert.Equal(["clients", "sessions"], (await stream.NextAsync(2)).Select(item => item.EventType).Order());
+    }
+
+    [Fact]
     public async Task A_session_created_and_started_through_the_dispatcher_runs_on_the_orchestration_client()
     {
         using var upload = await SendAsync(HttpMethod.Post, "/api/v1/models?id=seed", _server.AdminToken, ApiRequests.ModelContent(await SessionSetup.TinyModelAsync()));
