@@ -56,4 +56,21 @@ public sealed class LiveApiTests
 
         Assert.DoesNotContain("clients", seen);
     }
+
+    [Fact]
+    public async Task Each_validation_of_a_round_being_validated_is_named_as_it_arrives()
+    {
+        await using var server = await RunningServer.StartAsync(options => options with { Api = new ControlPlaneOptions { LivePollInterval = TimeSpan.FromMilliseconds(100) } });
+        await server.Metadata.Sessions.CreateAsync(new SessionRecord { Id = "v", SeedModelId = "seed", Config = new SessionConfig() });
+        await server.Metadata.Rounds.CreateAsync(new RoundRecord { SessionId = "v", Round = 1, InputModelId = "seed", Status = RoundStatus.Validating });
+        await using var stream = await LiveStream.OpenAsync(server.BaseUri, server.AdminToken, "/api/v1/live?sessionId=v&clients=false");
+        Assert.Equal(["events", "rounds", "session"], (await stream.NextAsync(3)).Select(item => item.EventType).Order());
+
+        // The round record does not change while validations arrive; each one is still named.
+        foreach (var site in new[] { "site-1", "site-2" })
+        {
+            await server.Metadata.Validations.CreateAsync(new ValidationRecord { SessionId = "v", Round = 1, ClientId = site, ModelId = "m", NumExamples = 10, Metrics = new Dictionary<string, double> { ["accuracy"] = 0.9 } });
+            Assert.Equal("rounds", (await stream.NextAsync(1))[0].EventType);
+        }
+    }
 }

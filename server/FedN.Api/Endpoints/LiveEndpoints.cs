@@ -16,26 +16,26 @@ namespace FedN.Api.Endpoints;
 /// </summary>
 internal static class LiveEndpoints
 {
-    /// <summary>Clients are looked at every this many polls: listing them costs the most.</summary>
-    private const int ClientPollEvery = 3;
+    /// <summary>What needs a listing (clients, validations) is looked at every this many polls.</summary>
+    private const int SlowPollEvery = 3;
 
     public static void Map(RouteGroupBuilder api, ControlPlaneOptions options) =>
         api.MapGet("/live", (HttpContext context, FederationMetadata metadata, TimeProvider time, string? sessionId, bool? clients, CancellationToken cancellationToken) =>
             {
                 // Each event must reach the browser when it is written, not when a buffer fills.
                 context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-                return TypedResults.ServerSentEvents(WatchAsync(new FederationWatcher(metadata, sessionId), clients ?? true, options, time, cancellationToken));
+                return TypedResults.ServerSentEvents(WatchAsync(new FederationWatcher(metadata, sessionId, clients ?? true), options, time, cancellationToken));
             })
             .WithTags("Live")
-            .WithSummary("Server-sent events naming what changed (sessions, or ?sessionId='s session, rounds and events; and clients unless ?clients=false); the stream ends after a while and the watcher reconnects");
+            .WithSummary("Server-sent events naming what changed (sessions, or ?sessionId='s session, rounds with their validations, and events; and clients unless ?clients=false); the stream ends after a while and the watcher reconnects");
 
-    private static async IAsyncEnumerable<SseItem<string>> WatchAsync(FederationWatcher watcher, bool includeClients, ControlPlaneOptions options, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<string>> WatchAsync(FederationWatcher watcher, ControlPlaneOptions options, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         var lastSent = started;
         for (var poll = 0; time.GetUtcNow() - started < options.LiveStreamLifetime; poll++)
         {
-            var changes = await watcher.PollAsync(includeClients && poll % ClientPollEvery == 0, cancellationToken);
+            var changes = await watcher.PollAsync(slowPoll: poll % SlowPollEvery == 0, cancellationToken);
             foreach (var change in changes)
             {
                 yield return new SseItem<string>(change.Version, change.Part) { ReconnectionInterval = options.LivePollInterval };

@@ -14,7 +14,7 @@ public sealed record FederationChange(string Part, string Version)
     /// <summary>The watched session's record: status, progress.</summary>
     public const string Session = "session";
 
-    /// <summary>The watched session's rounds (figures, metrics) and with them its validations.</summary>
+    /// <summary>The watched session's rounds (figures, metrics) and its validations, also while a round's arrive.</summary>
     public const string Rounds = "rounds";
 
     /// <summary>The watched session's event log.</summary>

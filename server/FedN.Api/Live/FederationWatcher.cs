@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using FedN.Core.Federation;
 using FedN.Core.Metadata;
 
 namespace FedN.Api.Live;
@@ -11,13 +12,18 @@ namespace FedN.Api.Live;
 /// clients' state) with the last one it reported. It reads only the metadata store, so it behaves the
 /// same on every host and on every instance of the Functions app.
 /// </summary>
-internal sealed class FederationWatcher(FederationMetadata metadata, string? sessionId)
+internal sealed class FederationWatcher(FederationMetadata metadata, string? sessionId, bool includeClients)
 {
     private const int SessionsWatched = 50;
     private readonly Dictionary<string, string> _reported = new(StringComparer.Ordinal);
+    private (int Round, int Count) _validations;
 
-    /// <summary>The parts whose version differs from the last poll (all of them on the first).</summary>
-    public async Task<IReadOnlyList<FederationChange>> PollAsync(bool includeClients, CancellationToken cancellationToken)
+    /// <summary>
+    /// The parts whose version differs from the last poll (all of them on the first). A
+    /// <paramref name="slowPoll"/> also looks at what costs a listing (the clients, and the validations
+    /// of a round being validated); other polls keep their last versions.
+    /// </summary>
+    public async Task<IReadOnlyList<FederationChange>> PollAsync(bool slowPoll, CancellationToken cancellationToken)
     {
         List<FederationChange> current = [];
         if (sessionId is null)
@@ -30,12 +36,27 @@ internal sealed class FederationWatcher(FederationMetadata metadata, string? ses
             var session = await metadata.Sessions.GetAsync(sessionId, cancellationToken);
             current.Add(new(FederationChange.Session, session?.ETag ?? ""));
             var rounds = await metadata.Rounds.ListAsync(sessionId, new PageRequest(1), newestFirst: true, cancellationToken);
-            current.Add(new(FederationChange.Rounds, rounds.Items is [var round, ..] ? string.Create(CultureInfo.InvariantCulture, $"{round.Value.Round}/{round.ETag}") : ""));
+            if (rounds.Items is [var round, ..])
+            {
+                // Validations arrive one by one while the round record waits for all of them: count them too.
+                if (slowPoll && round.Value.Status == RoundStatus.Validating)
+                {
+                    _validations = (round.Value.Round, await CountValidationsAsync(sessionId, round.Value.Round, cancellationToken));
+                }
+
+                var validations = _validations.Round == round.Value.Round ? _validations.Count : 0;
+                current.Add(new(FederationChange.Rounds, string.Create(CultureInfo.InvariantCulture, $"{round.Value.Round}/{round.ETag}/{validations}")));
+            }
+            else
+            {
+                current.Add(new(FederationChange.Rounds, ""));
+            }
+
             var events = await metadata.Events.ListAsync(sessionId, new PageRequest(1), newestFirst: true, cancellationToken);
             current.Add(new(FederationChange.Events, events.Items is [var newest, ..] ? newest.Value.Id : ""));
         }
 
-        if (includeClients)
+        if (includeClients && slowPoll)
         {
             List<string> clients = [];
             await foreach (var client in metadata.Clients.ListAllAsync(cancellationToken: cancellationToken))
@@ -57,6 +78,17 @@ internal sealed class FederationWatcher(FederationMetadata metadata, string? ses
         }
 
         return changed;
+    }
+
+    private async Task<int> CountValidationsAsync(string session, int round, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var _ in metadata.Validations.ListAllAsync(session, round, cancellationToken: cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static string Fingerprint(IEnumerable<string> items)
