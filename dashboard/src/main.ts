@@ -27,8 +27,7 @@ async function start(reason?: string): Promise<void> {
 
 function route(): void {
   if (!api) return;
-  stopWatching?.();
-  view?.dispose?.();
+  leaveView();
   const match = /^#\/sessions\/(.+)$/.exec(location.hash);
   const sessionId = match ? decodeURIComponent(match[1]!) : null;
   view = sessionId ? sessionPage(api, main, sessionId) : overview(api, main);
@@ -48,7 +47,7 @@ async function refresh(target: View, part: LivePart): Promise<void> {
     await target.refresh(part);
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-      return expired(error.message);
+      return signOutWith(`Signed out: ${error.message}`);
     }
     if (target === view) {
       main.prepend(h("p", { class: "message", role: "alert" }, `Could not read ${part}: ${error instanceof Error ? error.message : String(error)}`));
@@ -61,26 +60,27 @@ function showLiveState(state: LiveState, detail?: string): void {
   liveState.textContent = text[state];
   liveState.className = `live-state ${state}`;
   liveState.title = detail ?? "";
-  if (state === "refused") void expired(detail ?? "the token was refused");
+  if (state === "refused") void signOutWith(`Signed out: ${detail ?? "the token was refused"}`);
 }
 
-async function expired(message: string): Promise<void> {
+function leaveView(): void {
+  stopWatching?.();
+  stopWatching = null;
+  view?.dispose?.();
+  view = null;
+}
+
+/** Back to sign-in with `reason`: on request, or when the API refuses the token (once, however many requests it refuses). */
+async function signOutWith(reason: string): Promise<void> {
   if (!api) return;
   api = null;
-  stopWatching?.();
-  view?.dispose?.();
-  forgetToken();
-  await start(`Signed out: ${message}`);
-}
-
-signOut.addEventListener("click", () => {
-  api = null;
-  stopWatching?.();
-  view?.dispose?.();
+  leaveView();
   forgetToken();
   signOut.hidden = true;
   replace(liveState);
-  void start("Signed out.");
-});
+  await start(reason);
+}
+
+signOut.addEventListener("click", () => void signOutWith("Signed out."));
 window.addEventListener("hashchange", route);
 void start();

@@ -41,13 +41,18 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
 
   let session: SessionRecord | null = null;
   let rounds: RoundRecord[] = [];
-  const refreshSession = async () => {
+  // The header changes with every phase; the configuration and the trail only with the session record.
+  const refreshHeader = async () => {
     const [record, status] = await Promise.all([api.session(sessionId), api.sessionStatus(sessionId)]);
     session = record;
     replace(
       header,
-      sessionHeader(api, record, status, () => void refreshSession()),
+      sessionHeader(api, record, status, () => void refreshHeader()),
     );
+    return record;
+  };
+  const refreshSession = async () => {
+    const record = await refreshHeader();
     replace(config, configPanel(record));
     replace(trail, trailPanel(record.currentModelId ? await api.trail(record.currentModelId) : []));
   };
@@ -66,7 +71,7 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
     replace(validations, validationHeatmap(reported));
     replace(shards, shardsPanel(rounds));
     if (session && session.status === "running") {
-      await refreshSession();
+      await refreshHeader();
     }
   };
   const refreshEvents = async () => replace(events, eventsPanel(await api.events(sessionId, eventsShown)));
