@@ -59,7 +59,7 @@ export class RoundTimeline {
           String(round.updatesReceived),
           String(round.updatesAggregated),
           String(round.updatesRejected),
-          round.shards.length > 0 ? seconds(Math.max(...round.shards.map((shard) => shard.seconds))) : "–",
+          round.shards.length > 0 ? seconds(combinersSeconds(round)) : "–",
           time(round.endedAt),
         ]),
       ),
@@ -87,7 +87,7 @@ export class RoundTimeline {
       const y = row * rowHeight + 4;
       const began = Date.parse(round.startedAt);
       const ended = round.endedAt ? Date.parse(round.endedAt) : now;
-      const combinersDone = round.shards.length > 0 ? Math.min(ended, began + Math.max(...round.shards.map((shard) => shard.seconds)) * 1000) : ended;
+      const combinersDone = round.shards.length > 0 ? Math.min(ended, began + combinersSeconds(round) * 1000) : ended;
       const label = svgElement("text", { x: 4, y: y + 15, class: "timeline-label" });
       label.textContent = `round ${round.round}`;
       svg.append(
@@ -127,6 +127,11 @@ export class RoundTimeline {
     svg.append(axis);
     replace(this.drawing, svg);
   }
+}
+
+/** How long the slowest combiner took: the combiners start when the tasks go out. */
+function combinersSeconds(round: RoundRecord): number {
+  return Math.max(...round.shards.map((shard) => shard.seconds));
 }
 
 /** The combiners' curves summed: at each point, what every shard had aggregated by then. */

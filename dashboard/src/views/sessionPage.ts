@@ -99,26 +99,19 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
   };
 }
 
-/** Remembers how many updates each unfinished round had received, and when. */
+/**
+ * Remembers how many updates each unfinished round had received, and when. A finished round's
+ * curve comes from its combiners (`ShardFigures.arrivals`), so its samples are no longer needed.
+ */
 function sample(arrivals: Map<number, ArrivalSample[]>, rounds: RoundRecord[]): void {
   const now = Date.now();
   for (const round of rounds) {
-    if (round.status === "planned") continue;
-    const samples = arrivals.get(round.round);
-    if (round.endedAt) {
-      // Seen while it ran: close the curve where the combiners finished.
-      const last = samples?.[samples.length - 1];
-      if (last && last.received !== round.updatesReceived) {
-        const combiners = Math.max(0, ...round.shards.map((shard) => shard.seconds));
-        samples!.push({ at: Math.min(Date.parse(round.endedAt), Date.parse(round.startedAt) + combiners * 1000), received: round.updatesReceived });
-      }
-      continue;
+    if (round.endedAt || round.status === "planned") continue;
+    const samples = arrivals.get(round.round) ?? [{ at: Date.parse(round.startedAt), received: 0 }];
+    if (samples[samples.length - 1]!.received !== round.updatesReceived) {
+      samples.push({ at: now, received: round.updatesReceived });
     }
-    const watched = samples ?? [{ at: Date.parse(round.startedAt), received: 0 }];
-    if (watched[watched.length - 1]!.received !== round.updatesReceived) {
-      watched.push({ at: now, received: round.updatesReceived });
-    }
-    arrivals.set(round.round, watched);
+    arrivals.set(round.round, samples);
   }
 }
 
