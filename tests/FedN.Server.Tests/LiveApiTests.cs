@@ -24,7 +24,7 @@ public sealed class LiveApiTests
     [Fact]
     public async Task Watching_the_federation_names_every_part_once_and_then_what_changes()
     {
-        await using var server = await RunningServer.StartAsync(options => options with { Api = new ControlPlaneOptions { LivePollInterval = TimeSpan.FromMilliseconds(100) } });
+        await using var server = await StartPollingFastAsync();
         await using var stream = await LiveStream.OpenAsync(server.BaseUri, server.AdminToken, "/api/v1/live");
 
         Assert.Equal(["clients", "sessions"], (await stream.NextAsync(2)).Select(item => item.EventType).Order());
@@ -39,7 +39,7 @@ public sealed class LiveApiTests
     [Fact]
     public async Task Watching_a_session_follows_its_record_rounds_and_events_while_it_runs()
     {
-        await using var server = await RunningServer.StartAsync(options => options with { Api = new ControlPlaneOptions { LivePollInterval = TimeSpan.FromMilliseconds(100) } });
+        await using var server = await StartPollingFastAsync();
         await using var site = await RawHubClient.ConnectedAsync(server, "site");
         await using var stream = await LiveStream.OpenAsync(server.BaseUri, server.AdminToken, "/api/v1/live?sessionId=s&clients=false");
         Assert.Equal(["events", "rounds", "session"], (await stream.NextAsync(3)).Select(item => item.EventType).Order());
@@ -60,7 +60,7 @@ public sealed class LiveApiTests
     [Fact]
     public async Task Each_validation_of_a_round_being_validated_is_named_as_it_arrives()
     {
-        await using var server = await RunningServer.StartAsync(options => options with { Api = new ControlPlaneOptions { LivePollInterval = TimeSpan.FromMilliseconds(100) } });
+        await using var server = await StartPollingFastAsync();
         await server.Metadata.Sessions.CreateAsync(new SessionRecord { Id = "v", SeedModelId = "seed", Config = new SessionConfig() });
         await server.Metadata.Rounds.CreateAsync(new RoundRecord { SessionId = "v", Round = 1, InputModelId = "seed", Status = RoundStatus.Validating });
         await using var stream = await LiveStream.OpenAsync(server.BaseUri, server.AdminToken, "/api/v1/live?sessionId=v&clients=false");
@@ -73,4 +73,7 @@ public sealed class LiveApiTests
             Assert.Equal("rounds", (await stream.NextAsync(1))[0].EventType);
         }
     }
+
+    private static Task<RunningServer> StartPollingFastAsync() =>
+        RunningServer.StartAsync(options => options with { Api = new ControlPlaneOptions { LivePollInterval = TimeSpan.FromMilliseconds(100) } });
 }

@@ -51,7 +51,7 @@ internal sealed class PlanActivity(ReducerStores stores)
         {
             Id = $"plan-{request.Round}-{request.Attempt}",
             SessionId = request.SessionId,
-            Time = request.Deadline - request.Config.RoundTimeout,
+            Time = RoundStart(request),
             Round = request.Round,
             Kind = "round.planned",
             Message = $"round {request.Round} (attempt {request.Attempt}): {assigned} clients in {plan.Shards.Count} shard(s), deadline {request.Deadline:u}",
@@ -121,7 +121,7 @@ internal sealed class PlanActivity(ReducerStores stores)
             InputModelId = request.ModelId,
             AssignedClients = plan.Shards.Sum(shard => shard.Count),
             Shards = [.. plan.Shards.Select((clients, shard) => new ShardFigures(shard, clients.Count, 0, 0, 0, 0))],
-            StartedAt = request.Deadline - request.Config.RoundTimeout,
+            StartedAt = RoundStart(request),
             Deadline = request.Deadline,
         };
         try
@@ -135,4 +135,7 @@ internal sealed class PlanActivity(ReducerStores stores)
                 existing => existing.Attempt > request.Attempt ? existing : round, cancellationToken);
         }
     }
+
+    /// <summary>When the round started: the orchestrator fixed its deadline one round timeout later (a retried plan gets the same time).</summary>
+    private static DateTimeOffset RoundStart(PlanRequest request) => request.Deadline - request.Config.RoundTimeout;
 }
