@@ -98,7 +98,9 @@ public sealed class FailureBehaviourTests
         await federation.Queues.EnqueueAsync(layout.IntakeQueue(0), JsonSerializer.Serialize(new IntakeMessage("c5", 7, 1, 10, null), FedNJson.Options));
         await federation.Queues.EnqueueAsync(layout.IntakeQueue(0), "{not json");
         // A repeat that got past the report handler (it crashed between queueing and recording): the combiner drops it.
-        // It repeats c1's report exactly, so whichever copy comes first, the model is the same.
+        // It repeats c1's report exactly, once the handler has taken c1's own (its receipt is written after
+        // queueing): the repeat queues behind it, and c1's update is uploaded by then.
+        await WaitForBlobAsync(federation, layout.Report("c1"));
         await federation.Queues.EnqueueAsync(layout.IntakeQueue(0), JsonSerializer.Serialize(new IntakeMessage("c1", 1, 1, SimulatedClients.Examples("c1"), new Dictionary<string, double> { ["loss"] = 1.0 }), FedNJson.Options));
         var late = await Assert.ThrowsAsync<ClientReportRejectedException>(() =>
             federation.Reports.SubmitUpdateAsync("c1", new UpdateReport { SessionId = "s", Round = 1, Attempt = 2, NumExamples = 10 }));
@@ -212,6 +214,15 @@ public sealed class FailureBehaviourTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while ((await federation.Metadata.Rounds.GetAsync(sessionId, round, timeout.Token))?.Value.Status != status)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+
+    private static async Task WaitForBlobAsync(LocalFederation federation, string path)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await federation.FileBlobs.GetPropertiesAsync(path, timeout.Token) is null)
         {
             await Task.Delay(20, timeout.Token);
         }

@@ -206,7 +206,8 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
             {
                 reader = await input.Source.OpenAsync(cancellationToken);
             }
-            catch (Exception e) when (e is SafetensorsFormatException or IOException or UnauthorizedAccessException)
+            // A missing file (a report that got ahead of its upload) costs only that input, as a broken one does.
+            catch (Exception e) when (e is SafetensorsFormatException or IOException or UnauthorizedAccessException or Storage.BlobNotFoundException)
             {
                 Reject(input, e is SafetensorsFormatException ? e.Message : $"cannot be read: {e.Message}");
                 continue;
