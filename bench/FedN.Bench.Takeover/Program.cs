@@ -9,6 +9,7 @@ using System.Globalization;
 using FedN.Core.Storage;
 using FedN.Orchestration;
 using FedN.Orchestration.Local;
+using Microsoft.DurableTask;
 using FedN.Storage.Embedded;
 
 const string InstanceId = "takeover";
@@ -22,7 +23,7 @@ if (Environment.GetEnvironmentVariable(ActiveRoleVariable) is { Length: > 0 } da
     // The active runner: runs the orchestration until it is killed.
     await using var stores = await Stores.OpenAsync(dataDirectory);
     await using var active = new LocalOrchestrationRunner(Workflow(onTick: null), stores.Metadata, stores.Blobs, new LocalOrchestrationRunnerOptions { LeaseDuration = lease });
-    await active.StartAsync("ticker", InstanceId, 0);
+    await active.StartAsync(new OrchestratorName<int, int>("ticker"), InstanceId, 0);
     await Task.Delay(Timeout.Infinite);
     return 0;
 }
@@ -84,19 +85,19 @@ return worst <= lease.TotalSeconds + 2 ? 0 : 1;
 
 // A long loop of small steps: an activity and a short timer per tick, continuing as new every 20 ticks.
 static OrchestrationCatalog Workflow(Action? onTick) => new OrchestrationCatalog()
-    .AddActivity<int, int>("tick", (tick, _) =>
+    .AddActivity(new ActivityName<int, int>("tick"), (tick, _) =>
     {
         onTick?.Invoke();
         return Task.FromResult(tick + 1);
     })
-    .AddOrchestrator<int, int>("ticker", async (context, start) =>
+    .AddOrchestrator(new OrchestratorName<int, int>("ticker"), async (context, start) =>
     {
         var tick = start;
         for (var i = 0; i < 20; i++)
         {
             tick = await context.CallActivityAsync<int>("tick", tick);
             context.SetCustomStatus(tick);
-            await context.CreateTimer(TimeSpan.FromMilliseconds(50));
+            await context.CreateTimer(TimeSpan.FromMilliseconds(50), CancellationToken.None);
         }
 
         context.ContinueAsNew(tick);

@@ -2,13 +2,13 @@ namespace FedN.Orchestration;
 
 /// <summary>
 /// Starting and talking to orchestration instances from outside them (the API, tests), with the
-/// semantics of Durable Functions' <c>DurableTaskClient</c>: implemented by the local runner and,
-/// on Azure, by an adapter over the Durable client.
+/// semantics of Durable Functions' <c>DurableTaskClient</c>: implemented by the local runner and, on
+/// every Durable Task SDK engine (Functions included), by an adapter over <c>DurableTaskClient</c>.
 /// </summary>
 public interface IOrchestrationClient
 {
-    /// <summary>Starts an instance of orchestrator <paramref name="name"/> with id <paramref name="instanceId"/>; starting an id that exists changes nothing.</summary>
-    Task<string> StartAsync(string name, string instanceId, object? input = null, CancellationToken cancellationToken = default);
+    /// <summary>Starts an instance of <paramref name="orchestrator"/> with id <paramref name="instanceId"/>; starting an id that exists changes nothing.</summary>
+    Task<string> StartAsync<TInput, TOutput>(OrchestratorName<TInput, TOutput> orchestrator, string instanceId, TInput input = default!, CancellationToken cancellationToken = default);
 
     /// <summary>Raises event <paramref name="name"/> to an instance; it is kept until the orchestrator waits for it.</summary>
     Task RaiseEventAsync(string instanceId, string name, object? payload = null, CancellationToken cancellationToken = default);

@@ -1,62 +1,85 @@
-using System.Text.Json;
-using FedN.Core;
-using FedN.Core.Metadata;
+using Microsoft.DurableTask;
 
 namespace FedN.Orchestration;
 
-/// <summary>The orchestrators and activities a host can run, by name (case-insensitive, as Durable's task names).</summary>
+/// <summary>
+/// The orchestrators and activities a host runs, by typed name: every engine (the local runner, the
+/// Durable Task SDK's workers, the Functions app's triggers) registers from here, so each runs the
+/// same classes. Names are case-insensitive, as Durable's task names.
+/// </summary>
 public sealed class OrchestrationCatalog
 {
-    private readonly Dictionary<string, Func<IOrchestrationContext, Task<JsonElement?>>> _orchestrators = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, Func<JsonElement?, CancellationToken, Task<JsonElement?>>> _activities = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, OrchestratorRegistration> _orchestrators = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ActivityRegistration> _activities = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Adds an orchestrator whose input is <typeparamref name="TInput"/>.</summary>
-    public OrchestrationCatalog AddOrchestrator<TInput, TOutput>(string name, Func<IOrchestrationContext, TInput, Task<TOutput>> orchestrator)
+    /// <summary>Adds an orchestrator: <paramref name="create"/> makes one for each run (orchestrators keep no state between runs).</summary>
+    public OrchestrationCatalog AddOrchestrator<TInput, TOutput>(OrchestratorName<TInput, TOutput> name, Func<TaskOrchestrator<TInput, TOutput>> create)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(create);
+        _orchestrators.Add(name.Name, new OrchestratorRegistration(name.Name, create));
+        return this;
+    }
+
+    /// <summary>Adds an orchestrator given as a function.</summary>
+    public OrchestrationCatalog AddOrchestrator<TInput, TOutput>(OrchestratorName<TInput, TOutput> name, Func<TaskOrchestrationContext, TInput, Task<TOutput>> orchestrator)
     {
         ArgumentNullException.ThrowIfNull(orchestrator);
-        _orchestrators.Add(name, async context => ToJson(await orchestrator(context, context.GetInput<TInput>()!)));
-        return this;
+        return AddOrchestrator(name, () => new FuncOrchestrator<TInput, TOutput>(orchestrator));
     }
 
     /// <summary>Adds an activity: idempotent work with a small JSON input and output.</summary>
-    public OrchestrationCatalog AddActivity<TInput, TOutput>(string name, Func<TInput, CancellationToken, Task<TOutput>> activity)
+    public OrchestrationCatalog AddActivity<TInput, TOutput>(ActivityName<TInput, TOutput> name, Func<TInput, CancellationToken, Task<TOutput>> activity)
     {
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(activity);
-        _activities.Add(name, async (input, cancellationToken) => ToJson(await activity(FromJson<TInput>(input)!, cancellationToken)));
+        _activities.Add(name.Name, new ActivityRegistration(name.Name, typeof(TInput), typeof(TOutput),
+            async (input, cancellationToken) => await activity((TInput)input!, cancellationToken)));
         return this;
     }
 
-    /// <summary>The registered orchestrators' names.</summary>
-    public IReadOnlyCollection<string> OrchestratorNames => _orchestrators.Keys;
+    /// <summary>The registered orchestrators.</summary>
+    public IReadOnlyCollection<OrchestratorRegistration> Orchestrators => _orchestrators.Values;
 
-    /// <summary>The registered activities' names.</summary>
-    public IReadOnlyCollection<string> ActivityNames => _activities.Keys;
+    /// <summary>The registered activities.</summary>
+    public IReadOnlyCollection<ActivityRegistration> Activities => _activities.Values;
 
-    /// <summary>Runs (or replays) orchestrator <paramref name="name"/> on <paramref name="context"/> and returns its output as JSON: what a host's orchestration trigger calls.</summary>
+    /// <summary>Runs (or replays) <paramref name="name"/> on an engine's context: what a host's orchestration trigger calls.</summary>
     /// <exception cref="InvalidOperationException">No orchestrator has that name.</exception>
-    public Task<JsonElement?> RunOrchestratorAsync(string name, IOrchestrationContext context)
+    public async Task<TOutput> RunOrchestratorAsync<TInput, TOutput>(OrchestratorName<TInput, TOutput> name, TaskOrchestrationContext context)
     {
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(context);
-        return Orchestrator(name)(context);
+        return (TOutput)(await Orchestrator(name.Name).Create().RunAsync(context, context.GetInput<TInput>()))!;
     }
 
-    /// <summary>Runs activity <paramref name="name"/> once on its JSON input and returns its output as JSON: what a host's activity trigger calls.</summary>
+    /// <summary>Runs activity <paramref name="name"/> once: what a host's activity trigger calls.</summary>
     /// <exception cref="InvalidOperationException">No activity has that name.</exception>
-    public Task<JsonElement?> RunActivityAsync(string name, JsonElement? input, CancellationToken cancellationToken = default) =>
-        Activity(name)(input, cancellationToken);
+    public async Task<TOutput> RunActivityAsync<TInput, TOutput>(ActivityName<TInput, TOutput> name, TInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return (TOutput)(await Activity(name.Name).RunAsync(input, cancellationToken))!;
+    }
 
-    internal Func<IOrchestrationContext, Task<JsonElement?>> Orchestrator(string name) =>
+    /// <summary>The orchestrator called <paramref name="name"/>.</summary>
+    /// <exception cref="InvalidOperationException">None is registered.</exception>
+    public OrchestratorRegistration Orchestrator(string name) =>
         _orchestrators.TryGetValue(name, out var orchestrator) ? orchestrator : throw new InvalidOperationException($"no orchestrator called '{name}' is registered");
 
-    internal Func<JsonElement?, CancellationToken, Task<JsonElement?>> Activity(string name) =>
+    /// <summary>The activity called <paramref name="name"/>.</summary>
+    /// <exception cref="InvalidOperationException">None is registered.</exception>
+    public ActivityRegistration Activity(string name) =>
         _activities.TryGetValue(name, out var activity) ? activity : throw new InvalidOperationException($"no activity called '{name}' is registered");
-
-    /// <summary>
-    /// <paramref name="value"/> as JSON the way FedN writes it: what crosses a host's durable boundary
-    /// (inputs, outputs, events, statuses), so every host stores and replays the same JSON.
-    /// </summary>
-    public static JsonElement? ToJson(object? value) => value is null ? null : JsonSerializer.SerializeToElement(value, value.GetType(), FedNJson.Options);
-
-    /// <summary>Reads JSON written by <see cref="ToJson"/> as <typeparamref name="T"/>.</summary>
-    public static T? FromJson<T>(JsonElement? value) => value is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } json ? json.Deserialize<T>(FedNJson.Options) : default;
 }
+
+/// <summary>A registered orchestrator.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Create">Makes the orchestrator for one run.</param>
+public sealed record OrchestratorRegistration(string Name, Func<ITaskOrchestrator> Create);
+
+/// <summary>A registered activity, untyped for engines that deserialize by <see cref="InputType"/>.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="InputType">What it takes.</param>
+/// <param name="OutputType">What it returns.</param>
+/// <param name="RunAsync">Runs it once on an input of <paramref name="InputType"/>.</param>
+public sealed record ActivityRegistration(string Name, Type InputType, Type OutputType, Func<object?, CancellationToken, Task<object?>> RunAsync);

@@ -32,17 +32,17 @@ public sealed record OrchestrationInstance
     /// <summary>When it was started.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>When the current generation started: the orchestrator's first <see cref="IOrchestrationContext.CurrentUtcDateTime"/>.</summary>
+    /// <summary>When the current generation started: the orchestrator's first <see cref="Microsoft.DurableTask.TaskOrchestrationContext.CurrentUtcDateTime"/>.</summary>
     public DateTimeOffset GenerationStartedAt { get; init; }
 
     /// <summary>When it last changed.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>The output as <typeparamref name="T"/>.</summary>
-    public T? ReadOutputAs<T>() => OrchestrationCatalog.FromJson<T>(Output);
+    public T? ReadOutputAs<T>() => DurableJson.FromJson<T>(Output);
 
     /// <summary>The custom status as <typeparamref name="T"/>.</summary>
-    public T? ReadCustomStatusAs<T>() => OrchestrationCatalog.FromJson<T>(CustomStatus);
+    public T? ReadCustomStatusAs<T>() => DurableJson.FromJson<T>(CustomStatus);
 }
 
 /// <summary>The life of an orchestration instance.</summary>

@@ -1,6 +1,6 @@
 namespace FedN.Reducer;
 
-/// <summary>The names under which the reducer's orchestrators and activities are registered, on every host.</summary>
+/// <summary>The names under which the reducer's orchestrators and activities are registered, on every host; call them through <see cref="ReducerTasks"/>, which adds their types.</summary>
 public static class ReducerNames
 {
     /// <summary>Runs a session's rounds.</summary>

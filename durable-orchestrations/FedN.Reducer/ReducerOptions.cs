@@ -1,3 +1,5 @@
+using Microsoft.DurableTask;
+
 namespace FedN.Reducer;
 
 /// <summary>Timings of the reducer that are not part of a session's configuration.</summary>
@@ -22,7 +24,10 @@ public sealed record ReducerOptions
     public TimeSpan CombinerGrace { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Retries of activities: with backoff, the same input each time (activities are idempotent).</summary>
-    public Orchestration.RetryPolicy ActivityRetry { get; init; } = new(MaxAttempts: 5, FirstRetryInterval: TimeSpan.FromSeconds(1), BackoffCoefficient: 2, MaxRetryInterval: TimeSpan.FromSeconds(30));
+    public RetryPolicy ActivityRetry { get; init; } = new(maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30));
+
+    /// <summary>The options every activity call passes: <see cref="ActivityRetry"/>.</summary>
+    internal TaskOptions ActivityOptions => TaskOptions.FromRetryPolicy(ActivityRetry);
 
     /// <summary>Validity of task URLs beyond the round's deadline (clock skew, slow uploads started in time).</summary>
     public TimeSpan UrlSlack { get; init; } = TimeSpan.FromMinutes(5);

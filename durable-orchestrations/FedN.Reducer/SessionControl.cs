@@ -24,7 +24,7 @@ public sealed class SessionControl(FederationMetadata metadata, IOrchestrationCl
         var seed = (await metadata.Models.GetAsync(session.SeedModelId, cancellationToken))?.Value
             ?? throw new InvalidOperationException($"the seed model '{session.SeedModelId}' of session '{sessionId}' does not exist; upload it first");
         session.Config.Check();
-        return await orchestrations.StartAsync(ReducerNames.SessionOrchestrator, InstanceId(sessionId), new SessionProgress
+        return await orchestrations.StartAsync(ReducerTasks.Session, InstanceId(sessionId), new SessionProgress
         {
             SessionId = sessionId,
             Config = session.Config,

@@ -8,6 +8,9 @@ using FedN.Functions.Durable;
 using FedN.Hosting;
 using FedN.Orchestration;
 using FedN.Reducer;
+using Azure.Core.Serialization;
+using FedN.Core;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +24,9 @@ var settings = await AzureHostSettings.FromConfigurationAsync(builder.Configurat
 // Azure Storage issues its own transfer URLs; the base URI only serves the embedded store.
 var stores = await FedNStores.OpenAsync(settings.Storage, new Uri("https://localhost/"));
 var services = builder.Services;
+// FedN's JSON for every payload the worker serializes: the Durable extension takes this serializer for
+// orchestration inputs, outputs, events and activity triggers, so history holds what the other engines hold.
+services.Configure<WorkerOptions>(worker => worker.Serializer = new JsonObjectSerializer(FedNJson.Options));
 services.AddFedN(stores, settings.SigningKey, new ReducerOptions());
 services.AddSingleton<IClientHub>(new AzureWebPubSubHub(new WebPubSubServiceClient(settings.WebPubSubConnectionString, WebPubSubProtocol.DefaultHub)));
 services.AddScoped<DurableClientBinding>();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using FedN.Orchestration.Local;
 using FedN.Testing.Shared;
+using Microsoft.DurableTask;
 
 namespace FedN.Orchestration.Tests;
 
@@ -37,7 +38,7 @@ public sealed class CrashRecoveryTests
         var crash = JournalCrash.Arm(first, killAfterWrite);
 
         await first.RaiseEventAsync("flow", "approval", "approved");
-        await first.StartAsync("workflow", "flow", 3);
+        await first.StartAsync(new OrchestratorName<int, string>("workflow"), "flow", 3);
         if (killAfterWrite is null)
         {
             var done = await LocalRunnerTests.Wait(first, "flow");
@@ -61,18 +62,18 @@ public sealed class CrashRecoveryTests
 
     /// <summary>A bit of everything: fan-out, a timer, an event with a timeout, a sub-orchestration, GUIDs, status, continue-as-new.</summary>
     private static OrchestrationCatalog Workflow(ConcurrentDictionary<string, int> executions) => new OrchestrationCatalog()
-        .AddActivity<string, string>("work", async (item, cancellationToken) =>
+        .AddActivity(new ActivityName<string, string>("work"), async (item, cancellationToken) =>
         {
             executions.AddOrUpdate(item, 1, (_, n) => n + 1);
             await Task.Delay(5, cancellationToken);
             return item.ToUpperInvariant();
         })
-        .AddOrchestrator<string, string>("child", async (context, item) =>
+        .AddOrchestrator(new OrchestratorName<string, string>("child"), async (context, item) =>
             await context.CallActivityAsync<string>("work", $"{context.InstanceId}:{item}") + "!")
-        .AddOrchestrator<int, string>("workflow", async (context, remaining) =>
+        .AddOrchestrator(new OrchestratorName<int, string>("workflow"), async (context, remaining) =>
         {
             var parts = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => context.CallActivityAsync<string>("work", $"g{remaining}-shard{i}")));
-            await context.CreateTimer(TimeSpan.FromMilliseconds(20));
+            await context.CreateTimer(TimeSpan.FromMilliseconds(20), CancellationToken.None);
             var approval = remaining == 3 ? await context.WaitForExternalEvent<string>("approval", TimeSpan.FromSeconds(20)) : "-";
             var child = await context.CallSubOrchestratorAsync<string>("child", $"c{remaining}");
             var id = context.NewGuid();

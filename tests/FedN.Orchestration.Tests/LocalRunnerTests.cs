@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FedN.Orchestration.Local;
+using Microsoft.DurableTask;
 
 namespace FedN.Orchestration.Tests;
 
@@ -12,12 +13,12 @@ public sealed class LocalRunnerTests
     {
         await using var stores = await LocalStores.OpenAsync();
         var catalog = new OrchestrationCatalog()
-            .AddActivity<int, int>("square", (x, _) => Task.FromResult(x * x))
-            .AddOrchestrator<int[], int>("sum-of-squares", async (context, numbers) =>
+            .AddActivity(new ActivityName<int, int>("square"), (x, _) => Task.FromResult(x * x))
+            .AddOrchestrator(new OrchestratorName<int[], int>("sum-of-squares"), async (context, numbers) =>
                 (await Task.WhenAll(numbers.Select(n => context.CallActivityAsync<int>("square", n)))).Sum());
         var runner = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
 
-        await runner.StartAsync("sum-of-squares", "i1", new[] { 1, 2, 3, 4 });
+        await runner.StartAsync(new OrchestratorName<int[], int>("sum-of-squares"), "i1", new[] { 1, 2, 3, 4 });
         var done = await Wait(runner, "i1");
         Assert.Equal((OrchestrationStatus.Completed, 30), (done.Status, done.ReadOutputAs<int>()));
     }
@@ -28,23 +29,23 @@ public sealed class LocalRunnerTests
         await using var stores = await LocalStores.OpenAsync();
         var calls = new ConcurrentDictionary<string, int>();
         var catalog = new OrchestrationCatalog()
-            .AddActivity<string, string>("flaky", (key, _) => calls.AddOrUpdate(key, 1, (_, n) => n + 1) < 3 ? throw new IOException($"attempt failed for {key}") : Task.FromResult("ok"))
-            .AddOrchestrator<string, string>("retrying", async (context, _) =>
+            .AddActivity(new ActivityName<string, string>("flaky"), (key, _) => calls.AddOrUpdate(key, 1, (_, n) => n + 1) < 3 ? throw new IOException($"attempt failed for {key}") : Task.FromResult("ok"))
+            .AddOrchestrator(new OrchestratorName<string, string>("retrying"), async (context, _) =>
             {
-                var retried = await context.CallActivityAsync<string>("flaky", "a", new RetryPolicy(3, TimeSpan.FromMilliseconds(10)));
+                var retried = await context.CallActivityAsync<string>("flaky", "a", TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromMilliseconds(10))));
                 try
                 {
                     await context.CallActivityAsync<string>("flaky", "b");
                     return "unexpected";
                 }
-                catch (ActivityFailedException e)
+                catch (TaskFailedException e)
                 {
-                    return $"{retried}; b: {e.ErrorType}: {e.ErrorMessage}";
+                    return $"{retried}; b: {e.FailureDetails.ErrorType}: {e.FailureDetails.ErrorMessage}";
                 }
             });
         var runner = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
 
-        await runner.StartAsync("retrying", "i1");
+        await runner.StartAsync(new OrchestratorName<string, string>("retrying"), "i1", "");
         Assert.Equal("ok; b: System.IO.IOException: attempt failed for b", (await Wait(runner, "i1")).ReadOutputAs<string>());
         Assert.Equal((3, 1), (calls["a"], calls["b"]));
     }
@@ -53,7 +54,7 @@ public sealed class LocalRunnerTests
     public async Task Events_are_waited_for_with_a_timeout_and_buffered_until_someone_waits()
     {
         await using var stores = await LocalStores.OpenAsync();
-        var catalog = new OrchestrationCatalog().AddOrchestrator<string, string>("waiter", async (context, _) =>
+        var catalog = new OrchestrationCatalog().AddOrchestrator(new OrchestratorName<string, string>("waiter"), async (context, _) =>
         {
             string first;
             try
@@ -71,7 +72,7 @@ public sealed class LocalRunnerTests
         var runner = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
 
         await runner.RaiseEventAsync("i1", "go", "raised early");
-        await runner.StartAsync("waiter", "i1");
+        await runner.StartAsync(new OrchestratorName<string, string>("waiter"), "i1", "");
         Assert.Equal("timed out, raised early", (await Wait(runner, "i1")).ReadOutputAs<string>());
     }
 
@@ -80,9 +81,9 @@ public sealed class LocalRunnerTests
     {
         await using var stores = await LocalStores.OpenAsync();
         var catalog = new OrchestrationCatalog()
-            .AddActivity<int, int>("inc", (x, _) => Task.FromResult(x + 1))
-            .AddOrchestrator<int, int>("child", (context, x) => context.CallActivityAsync<int>("inc", x))
-            .AddOrchestrator<int, int>("looping", async (context, x) =>
+            .AddActivity(new ActivityName<int, int>("inc"), (x, _) => Task.FromResult(x + 1))
+            .AddOrchestrator(new OrchestratorName<int, int>("child"), (context, x) => context.CallActivityAsync<int>("inc", x))
+            .AddOrchestrator(new OrchestratorName<int, int>("looping"), async (context, x) =>
             {
                 var next = await context.CallSubOrchestratorAsync<int>("child", x);
                 if (next < 3)
@@ -94,7 +95,7 @@ public sealed class LocalRunnerTests
             });
         var runner = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
 
-        await runner.StartAsync("looping", "i1", 0);
+        await runner.StartAsync(new OrchestratorName<int, int>("looping"), "i1", 0);
         var done = await Wait(runner, "i1");
         Assert.Equal((3, 2), (done.ReadOutputAs<int>(), done.Generation));
         Assert.Empty(await runner.Journal.ReadAsync("i1", 0, CancellationToken.None));
@@ -107,7 +108,7 @@ public sealed class LocalRunnerTests
         var crashed = new TaskCompletionSource();
         var first = Catalog("one");
         var runner = new LocalOrchestrationRunner(first, stores.Metadata, stores.Blobs) { JournalWritten = (_, _) => { crashed.TrySetResult(); throw new IOException("killed"); } };
-        await runner.StartAsync("flow", "i1");
+        await runner.StartAsync(new OrchestratorName<int, int>("flow"), "i1");
         await crashed.Task.WaitAsync(Patience);
         await WaitForFault(runner);
 
@@ -125,9 +126,9 @@ public sealed class LocalRunnerTests
         Assert.Contains("not deterministic", fault.Error.Message, StringComparison.Ordinal);
 
         static OrchestrationCatalog Catalog(string activity) => new OrchestrationCatalog()
-            .AddActivity<int, int>("one", (x, _) => Task.FromResult(x))
-            .AddActivity<int, int>("two", (x, _) => Task.FromResult(x))
-            .AddOrchestrator<int, int>("flow", async (context, _) => await context.CallActivityAsync<int>(activity, 1) + await context.CallActivityAsync<int>(activity, 2));
+            .AddActivity(new ActivityName<int, int>("one"), (x, _) => Task.FromResult(x))
+            .AddActivity(new ActivityName<int, int>("two"), (x, _) => Task.FromResult(x))
+            .AddOrchestrator(new OrchestratorName<int, int>("flow"), async (context, _) => await context.CallActivityAsync<int>(activity, 1) + await context.CallActivityAsync<int>(activity, 2));
     }
 
     [Fact]
@@ -135,7 +136,7 @@ public sealed class LocalRunnerTests
     {
         await using var stores = await LocalStores.OpenAsync();
         var catalog = new OrchestrationCatalog()
-            .AddOrchestrator<string, string>("receiver", async (context, _) =>
+            .AddOrchestrator(new OrchestratorName<string, string>("receiver"), async (context, _) =>
             {
                 var first = await context.WaitForExternalEvent<string>("go");
                 try
@@ -147,15 +148,15 @@ public sealed class LocalRunnerTests
                     return $"{first}, then none";
                 }
             })
-            .AddOrchestrator<string, string>("sender", (context, target) =>
+            .AddOrchestrator(new OrchestratorName<string, string>("sender"), (context, target) =>
             {
                 context.SendEvent(target, "GO", "from sender");
                 return Task.FromResult("sent");
             });
         var runner = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
 
-        await runner.StartAsync("receiver", "r1");
-        await runner.StartAsync("sender", "s1", "r1");
+        await runner.StartAsync(new OrchestratorName<string, string>("receiver"), "r1", "");
+        await runner.StartAsync(new OrchestratorName<string, string>("sender"), "s1", "r1");
         Assert.Equal("sent", (await Wait(runner, "s1")).ReadOutputAs<string>());
         Assert.Equal("from sender, then none", (await Wait(runner, "r1")).ReadOutputAs<string>());
     }
@@ -164,11 +165,11 @@ public sealed class LocalRunnerTests
     public async Task Standing_by_ends_quietly_whenever_it_is_canceled()
     {
         await using var stores = await LocalStores.OpenAsync();
-        var catalog = new OrchestrationCatalog().AddOrchestrator<int, int>("idle", async (context, _) => await context.WaitForExternalEvent<int>("never"));
+        var catalog = new OrchestrationCatalog().AddOrchestrator(new OrchestratorName<int, int>("idle"), async (context, _) => await context.WaitForExternalEvent<int>("never"));
         await using var active = new LocalOrchestrationRunner(catalog, stores.Metadata, stores.Blobs);
         for (var i = 0; i < 100; i++)
         {
-            await active.StartAsync("idle", $"i{i}");
+            await active.StartAsync(new OrchestratorName<int, int>("idle"), $"i{i}");
         }
 
         // The other runner scans 100 running instances it cannot take; cancel it at varied points of its scan.

@@ -6,6 +6,7 @@ using FedN.Core.Metadata;
 using FedN.Core.Safetensors;
 using FedN.Core.Storage;
 using FedN.Orchestration;
+using Microsoft.DurableTask;
 using FedN.Orchestration.Local;
 using FedN.Reducer.Intake;
 using FedN.Storage.Embedded;
@@ -54,7 +55,7 @@ internal sealed class LocalFederation : IAsyncDisposable
         IntakePollInterval = TimeSpan.FromMilliseconds(50),
         PlanRetryInterval = TimeSpan.FromMilliseconds(200),
         CombinerGrace = TimeSpan.FromSeconds(1),
-        ActivityRetry = new RetryPolicy(MaxAttempts: 4, FirstRetryInterval: TimeSpan.FromMilliseconds(100), BackoffCoefficient: 2),
+        ActivityRetry = new RetryPolicy(maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromMilliseconds(100), backoffCoefficient: 2),
     };
 
     public static async Task<LocalFederation> StartAsync(Func<IBlobStore, IBlobStore>? wrapBlobs = null, ReducerOptions? options = null)
@@ -103,8 +104,8 @@ internal sealed class LocalFederation : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs the session on <paramref name="runner"/> and waits for its end.</summary>
-    public async Task<SessionOutcome> RunSessionAsync(LocalOrchestrationRunner runner, string sessionId, TimeSpan? timeout = null)
+    /// <summary>Runs the session on an engine (the local runner, or the Durable Task SDK's through its client) and waits for its end.</summary>
+    public async Task<SessionOutcome> RunSessionAsync(IOrchestrationClient runner, string sessionId, TimeSpan? timeout = null)
     {
         var instanceId = await new SessionControl(Metadata, runner).StartAsync(sessionId);
         var finished = await runner.WaitForCompletionAsync(instanceId).WaitAsync(timeout ?? TimeSpan.FromSeconds(60));

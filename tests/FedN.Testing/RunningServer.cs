@@ -1,5 +1,6 @@
 using FedN.Core.Metadata;
 using FedN.Orchestration;
+using Microsoft.DurableTask;
 using FedN.Reducer;
 using FedN.Security;
 using FedN.Server;
@@ -32,7 +33,7 @@ public sealed class RunningServer : IAsyncDisposable
         IntakePollInterval = TimeSpan.FromMilliseconds(50),
         PlanRetryInterval = TimeSpan.FromMilliseconds(200),
         CombinerGrace = TimeSpan.FromSeconds(2),
-        ActivityRetry = new RetryPolicy(MaxAttempts: 4, FirstRetryInterval: TimeSpan.FromMilliseconds(100), BackoffCoefficient: 2),
+        ActivityRetry = new RetryPolicy(maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromMilliseconds(100), backoffCoefficient: 2),
     };
 
     /// <summary>The host.</summary>

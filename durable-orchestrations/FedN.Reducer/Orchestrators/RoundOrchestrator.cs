@@ -1,6 +1,7 @@
 using FedN.Core.Federation;
 using FedN.Core.Messaging;
 using FedN.Orchestration;
+using Microsoft.DurableTask;
 
 namespace FedN.Reducer.Orchestrators;
 
@@ -9,10 +10,12 @@ namespace FedN.Reducer.Orchestrators;
 /// retention. Deterministic (it only talks to its context); a stop event ends it before the commit
 /// without a model, and the commit itself refuses a session being stopped.
 /// </summary>
-internal sealed class RoundOrchestrator(ReducerOptions options)
+internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrator<RoundInput, RoundOutcome>
 {
-    public async Task<RoundOutcome> RunAsync(IOrchestrationContext context, RoundInput input)
+    public override async Task<RoundOutcome> RunAsync(TaskOrchestrationContext context, RoundInput input)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
         using var stopWait = new CancellationTokenSource();
         var stop = context.WaitForExternalEvent<object?>(ReducerNames.StopEvent, stopWait.Token);
         try
@@ -25,49 +28,49 @@ internal sealed class RoundOrchestrator(ReducerOptions options)
         }
     }
 
-    private async Task<RoundOutcome> RunStepsAsync(IOrchestrationContext context, RoundInput input, Task stop)
+    private async Task<RoundOutcome> RunStepsAsync(TaskOrchestrationContext context, RoundInput input, Task stop)
     {
         var config = input.Config;
         var deadline = new DateTimeOffset(context.CurrentUtcDateTime + config.RoundTimeout, TimeSpan.Zero);
         context.SetCustomStatus("planning");
 
-        // Plan, waiting (on durable timers) for enough clients to come online, until the deadline.
-        PlanResult plan;
-        while (true)
+        // Plan, waiting (on durable timers) for enough clients to come online. The deadline bounds the
+        // wait, and with it the history it writes: one plan and one timer per PlanRetryInterval.
+        PlanResult? plan = null;
+        while (plan is not { Status: PlanStatus.Planned })
         {
-            var planned = await UntilStopAsync(context.CallActivityAsync<PlanResult>(ReducerNames.Plan,
-                new PlanRequest(input.SessionId, input.Round, input.Attempt, config, input.ModelId, deadline), options.ActivityRetry), stop);
+            if (plan is not null)
+            {
+                var retryAt = context.CurrentUtcDateTime + options.PlanRetryInterval;
+                if (retryAt >= deadline.UtcDateTime)
+                {
+                    return await CloseAsync(context, input, RoundStatus.Failed,
+                        $"only {plan.Eligible} eligible client(s) came online before the deadline; the round needs at least {config.MinClients}", []);
+                }
+
+                using var wait = new CancellationTokenSource();
+                if (await Task.WhenAny(context.CreateTimer(retryAt, wait.Token), stop) == stop)
+                {
+                    wait.Cancel();
+                    return await CloseAsync(context, input, RoundStatus.Stopped, "the session was stopped while the round waited for clients", []);
+                }
+            }
+
+            var planned = await UntilStopAsync(context.CallAsync(ReducerTasks.Plan,
+                new PlanRequest(input.SessionId, input.Round, input.Attempt, config, input.ModelId, deadline), options.ActivityOptions), stop);
             if (planned is not { Status: not PlanStatus.Stopped } result)
             {
                 return await CloseAsync(context, input, RoundStatus.Stopped, "the session was stopped before the round began", []);
             }
 
             plan = result;
-            if (plan.Status == PlanStatus.Planned)
-            {
-                break;
-            }
-
-            var retryAt = context.CurrentUtcDateTime + options.PlanRetryInterval;
-            if (retryAt >= deadline.UtcDateTime)
-            {
-                return await CloseAsync(context, input, RoundStatus.Failed,
-                    $"only {plan.Eligible} eligible client(s) came online before the deadline; the round needs at least {config.MinClients}", []);
-            }
-
-            using var wait = new CancellationTokenSource();
-            if (await Task.WhenAny(context.CreateTimer(retryAt, wait.Token), stop) == stop)
-            {
-                wait.Cancel();
-                return await CloseAsync(context, input, RoundStatus.Stopped, "the session was stopped while the round waited for clients", []);
-            }
         }
 
         context.SetCustomStatus("training");
-        await context.CallActivityAsync<int>(ReducerNames.Dispatch,
-            new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Train, input.ModelId, input.ModelPath, deadline), options.ActivityRetry);
+        await context.CallAsync(ReducerTasks.Dispatch,
+            new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Train, input.ModelId, input.ModelPath, deadline), options.ActivityOptions);
 
-        var combiners = plan.Shards.Select(shard => context.CallActivityAsync<ShardResult>(ReducerNames.Combine, new CombineRequest
+        var combiners = plan.Shards.Select(shard => context.CallAsync(ReducerTasks.Combine, new CombineRequest
         {
             SessionId = input.SessionId,
             Round = input.Round,
@@ -78,7 +81,7 @@ internal sealed class RoundOrchestrator(ReducerOptions options)
             Aggregator = config.Aggregator,
             Hyperparameters = config.Hyperparameters,
             ModelPath = input.ModelPath,
-        }, options.ActivityRetry)).ToList();
+        }, options.ActivityOptions)).ToList();
 
         // A combiner closes at the deadline by itself; one still out after the grace is stuck, and
         // the round goes on without its shard rather than wait for it forever.
@@ -102,7 +105,7 @@ internal sealed class RoundOrchestrator(ReducerOptions options)
 
         context.SetCustomStatus("reducing");
         var modelId = RoundLayout.ModelId(input.SessionId, input.Round);
-        var reduced = await UntilStopAsync(context.CallActivityAsync<ReduceResult>(ReducerNames.Reduce, new ReduceRequest
+        var reduced = await UntilStopAsync(context.CallAsync(ReducerTasks.Reduce, new ReduceRequest
         {
             SessionId = input.SessionId,
             Round = input.Round,
@@ -112,7 +115,7 @@ internal sealed class RoundOrchestrator(ReducerOptions options)
             OptimizerStatePath = input.OptimizerStatePath,
             Partials = [.. shards.Select(shard => shard.PartialPath)],
             NewModelId = modelId,
-        }, options.ActivityRetry), stop);
+        }, options.ActivityOptions), stop);
         if (reduced is null)
         {
             return await CloseAsync(context, input, RoundStatus.Stopped, "the session was stopped while the partials were being reduced", shards);
@@ -123,10 +126,10 @@ internal sealed class RoundOrchestrator(ReducerOptions options)
         {
             context.SetCustomStatus("validating");
             var validationDeadline = new DateTimeOffset(context.CurrentUtcDateTime + config.RoundTimeout, TimeSpan.Zero);
-            var asked = await context.CallActivityAsync<int>(ReducerNames.Dispatch,
-                new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Validate, modelId, reduced.ModelPath, validationDeadline), options.ActivityRetry);
-            validation = await UntilStopAsync(context.CallActivityAsync<ValidationSummary>(ReducerNames.CollectValidations,
-                new CollectValidationsRequest(input.SessionId, input.Round, modelId, asked, validationDeadline), options.ActivityRetry), stop);
+            var asked = await context.CallAsync(ReducerTasks.Dispatch,
+                new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Validate, modelId, reduced.ModelPath, validationDeadline), options.ActivityOptions);
+            validation = await UntilStopAsync(context.CallAsync(ReducerTasks.CollectValidations,
+                new CollectValidationsRequest(input.SessionId, input.Round, modelId, asked, validationDeadline), options.ActivityOptions), stop);
             if (validation is null)
             {
                 return await CloseAsync(context, input, RoundStatus.Stopped, "the session was stopped while the new model was being validated", shards);
@@ -134,7 +137,7 @@ internal sealed class RoundOrchestrator(ReducerOptions options)
         }
 
         context.SetCustomStatus("committing");
-        var committed = await context.CallActivityAsync<bool>(ReducerNames.Commit, new CommitRequest
+        var committed = await context.CallAsync(ReducerTasks.Commit, new CommitRequest
         {
             SessionId = input.SessionId,
             Round = input.Round,
@@ -144,14 +147,14 @@ internal sealed class RoundOrchestrator(ReducerOptions options)
             Reduced = reduced,
             Shards = shards,
             Validation = validation,
-        }, options.ActivityRetry);
+        }, options.ActivityOptions);
         if (!committed)
         {
             return await CloseAsync(context, input, RoundStatus.Stopped, "the session was stopped before the new model was committed", shards);
         }
 
-        await context.CallActivityAsync<int>(ReducerNames.Retention,
-            new RetentionRequest(input.SessionId, input.Round, input.Attempt, config.Shards, config.KeepRounds), options.ActivityRetry);
+        await context.CallAsync(ReducerTasks.Retention,
+            new RetentionRequest(input.SessionId, input.Round, input.Attempt, config.Shards, config.KeepRounds), options.ActivityOptions);
         return new RoundOutcome
         {
             Status = RoundStatus.Committed,
@@ -174,17 +177,19 @@ internal sealed class RoundOrchestrator(ReducerOptions options)
     {
         var problems = combiners.Select((combiner, i) => combiner switch
         {
-            { IsFaulted: true } => $"shard {plan.Shards[i].Shard} failed: {combiner.Exception!.InnerException!.Message}",
+            { IsFaulted: true } => $"shard {plan.Shards[i].Shard} failed: {FailureMessage(combiner.Exception!.InnerException!)}",
             { IsCompleted: false } => $"shard {plan.Shards[i].Shard} did not finish in time",
             _ => null,
         }).OfType<string>().ToList();
         return problems.Count == 0 ? "" : $" ({string.Join("; ", problems)})";
     }
 
-    private async Task<RoundOutcome> CloseAsync(IOrchestrationContext context, RoundInput input, RoundStatus status, string message, IReadOnlyList<ShardResult> shards)
+    private static string FailureMessage(Exception error) => error is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : error.Message;
+
+    private async Task<RoundOutcome> CloseAsync(TaskOrchestrationContext context, RoundInput input, RoundStatus status, string message, IReadOnlyList<ShardResult> shards)
     {
         context.SetCustomStatus(status == RoundStatus.Failed ? "failed" : "stopped");
-        await context.CallActivityAsync<bool>(ReducerNames.CloseRound, new CloseRoundRequest(input.SessionId, input.Round, input.Attempt, input.ModelId, status, message, shards), options.ActivityRetry);
+        await context.CallAsync(ReducerTasks.CloseRound, new CloseRoundRequest(input.SessionId, input.Round, input.Attempt, input.ModelId, status, message, shards), options.ActivityOptions);
         return new RoundOutcome { Status = status, Message = message };
     }
 }

@@ -1,5 +1,6 @@
 using FedN.Core.Federation;
 using FedN.Orchestration;
+using Microsoft.DurableTask;
 
 namespace FedN.Reducer.Orchestrators;
 
@@ -9,10 +10,12 @@ namespace FedN.Reducer.Orchestrators;
 /// retried as the session's configuration says; a stop event is passed to the running round, which
 /// ends without committing.
 /// </summary>
-internal sealed class SessionOrchestrator(ReducerOptions options)
+internal sealed class SessionOrchestrator(ReducerOptions options) : TaskOrchestrator<SessionProgress, SessionOutcome>
 {
-    public async Task<SessionOutcome> RunAsync(IOrchestrationContext context, SessionProgress progress)
+    public override async Task<SessionOutcome> RunAsync(TaskOrchestrationContext context, SessionProgress progress)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(progress);
         var config = progress.Config;
         if (progress is { Round: 1, Attempt: 1 })
         {
@@ -21,7 +24,7 @@ internal sealed class SessionOrchestrator(ReducerOptions options)
 
         context.SetCustomStatus(new SessionProgressStatus(progress.Round, progress.Attempt, "round", progress.ModelId));
         var roundInstance = RoundInstanceId(context.InstanceId, progress.Round, progress.Attempt);
-        var round = context.CallSubOrchestratorAsync<RoundOutcome>(ReducerNames.RoundOrchestrator, new RoundInput
+        var round = context.CallAsync(ReducerTasks.Round, new RoundInput
         {
             SessionId = progress.SessionId,
             Round = progress.Round,
@@ -30,7 +33,7 @@ internal sealed class SessionOrchestrator(ReducerOptions options)
             ModelId = progress.ModelId,
             ModelPath = progress.ModelPath,
             OptimizerStatePath = progress.OptimizerStatePath,
-        }, roundInstance);
+        }, new SubOrchestrationOptions(instanceId: roundInstance));
 
         var stopRequested = false;
         using (var stopWait = new CancellationTokenSource())
@@ -39,7 +42,7 @@ internal sealed class SessionOrchestrator(ReducerOptions options)
             if (await Task.WhenAny(round, stop) == stop)
             {
                 stopRequested = true;
-                context.SendEvent(roundInstance, ReducerNames.StopEvent);
+                context.SendEvent(roundInstance, ReducerNames.StopEvent, payload: null!);
             }
             else
             {
@@ -52,9 +55,9 @@ internal sealed class SessionOrchestrator(ReducerOptions options)
         {
             outcome = await round;
         }
-        catch (ActivityFailedException e)
+        catch (TaskFailedException e)
         {
-            outcome = new RoundOutcome { Status = RoundStatus.Failed, Message = e.Message };
+            outcome = new RoundOutcome { Status = RoundStatus.Failed, Message = e.FailureDetails.ErrorMessage };
         }
 
         switch (outcome.Status)
@@ -97,13 +100,13 @@ internal sealed class SessionOrchestrator(ReducerOptions options)
     /// <summary>The instance id of attempt <paramref name="attempt"/> at round <paramref name="round"/>.</summary>
     internal static string RoundInstanceId(string sessionInstanceId, int round, int attempt) => $"{sessionInstanceId}:round-{round}:attempt-{attempt}";
 
-    private async Task<SessionOutcome> FinishAsync(IOrchestrationContext context, SessionProgress progress, SessionStatus status, string message)
+    private async Task<SessionOutcome> FinishAsync(TaskOrchestrationContext context, SessionProgress progress, SessionStatus status, string message)
     {
         await SetStatusAsync(context, progress, status, message);
         context.SetCustomStatus(new SessionProgressStatus(progress.Round, progress.Attempt, status.ToString().ToLowerInvariant(), progress.ModelId));
         return new SessionOutcome(status, progress.Round - 1, progress.ModelId, message);
     }
 
-    private Task<bool> SetStatusAsync(IOrchestrationContext context, SessionProgress progress, SessionStatus status, string? message) =>
-        context.CallActivityAsync<bool>(ReducerNames.SetSessionStatus, new SessionStatusRequest(progress.SessionId, status, message), options.ActivityRetry);
+    private Task<bool> SetStatusAsync(TaskOrchestrationContext context, SessionProgress progress, SessionStatus status, string? message) =>
+        context.CallAsync(ReducerTasks.SetSessionStatus, new SessionStatusRequest(progress.SessionId, status, message), options.ActivityOptions);
 }

@@ -1,4 +1,5 @@
 using FedN.Orchestration;
+using FedN.Orchestration.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace FedN.Functions.Durable;
@@ -17,6 +18,6 @@ internal sealed class DurableClientBinding
 
     /// <summary>FedN's orchestration client over the bound Durable client.</summary>
     /// <exception cref="InvalidOperationException">Nothing was bound: the function lacks a <c>[DurableClient]</c> parameter.</exception>
-    public IOrchestrationClient OrchestrationClient => new DurableOrchestrationClient(
+    public IOrchestrationClient OrchestrationClient => new DurableTaskOrchestrationClient(
         _client ?? throw new InvalidOperationException("no Durable client is bound to this request: the HTTP trigger must take a [DurableClient] parameter and bind it"));
 }

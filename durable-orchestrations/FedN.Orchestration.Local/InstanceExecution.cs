@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using FedN.Core.Metadata;
+using Microsoft.DurableTask;
 
 namespace FedN.Orchestration.Local;
 
@@ -40,11 +41,11 @@ internal sealed class InstanceExecution(LocalOrchestrationRunner runner, string 
     private async Task<Versioned<OrchestrationInstance>> RunGenerationAsync(Versioned<OrchestrationInstance> instance, CancellationToken cancellationToken)
     {
         var state = instance.Value;
-        var context = new LocalOrchestrationContext(instanceId, state.Generation, state.Input, state.GenerationStartedAt.UtcDateTime);
+        var context = new LocalOrchestrationContext(state.Name, instanceId, state.Generation, state.Input, state.GenerationStartedAt.UtcDateTime);
         var pump = new OrchestrationPump();
         Task<System.Text.Json.JsonElement?>? orchestrator = null;
-        var run = runner.Catalog.Orchestrator(state.Name);
-        pump.Post(_ => orchestrator = run(context), null);
+        var registration = runner.Catalog.Orchestrator(state.Name);
+        pump.Post(_ => orchestrator = RunAsync(registration.Create(), context, state.Input), null);
         pump.RunUntilIdle();
 
         // Replay: deliver every recorded completion in its recorded order.
@@ -67,7 +68,7 @@ internal sealed class InstanceExecution(LocalOrchestrationRunner runner, string 
             await runner.Inbox.DeleteAsync(instanceId, consumed.InboxId!, cancellationToken);
         }
 
-        context.IsReplaying = false;
+        context.GoLive();
         var position = journal.Count;
         // Events the orchestrator sent are delivered even when it returns without waiting for them.
         while (!orchestrator!.IsCompleted || context.Pending.Any(step => step.Kind == StepKind.SendEvent))
@@ -139,9 +140,12 @@ internal sealed class InstanceExecution(LocalOrchestrationRunner runner, string 
         return await runner.Instances.ReplaceAsync(instance with { Value = state with { Status = OrchestrationStatus.Completed, Output = orchestrator.Result } }, cancellationToken);
     }
 
+    private static async Task<System.Text.Json.JsonElement?> RunAsync(ITaskOrchestrator orchestrator, LocalOrchestrationContext context, System.Text.Json.JsonElement? input) =>
+        DurableJson.ToJson(await orchestrator.RunAsync(context, DurableJson.FromJson(input, orchestrator.InputType)));
+
     private static void Deliver(OrchestrationPump pump, LocalOrchestrationContext context, PendingStep step, JournalEntry entry)
     {
-        context.CurrentUtcDateTime = entry.Time.UtcDateTime;
+        context.AdvanceTo(entry.Time.UtcDateTime);
         pump.Post(_ => context.Complete(step, entry), null);
         pump.RunUntilIdle();
     }

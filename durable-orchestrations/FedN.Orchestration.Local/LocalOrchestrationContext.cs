@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FedN.Orchestration.Local;
 
@@ -37,18 +40,30 @@ internal sealed class PendingStep(int sequence, StepKind kind, string name)
     public TaskCompletionSource<JsonElement?> Completion { get; } = new();
 }
 
-/// <summary>The local runner's <see cref="IOrchestrationContext"/>: steps get sequence numbers in scheduling order; completions come from the execution.</summary>
-internal sealed class LocalOrchestrationContext(string instanceId, int generation, JsonElement? input, DateTime startTime) : IOrchestrationContext
+/// <summary>
+/// The local runner's <see cref="TaskOrchestrationContext"/>: steps get sequence numbers in scheduling
+/// order; completions come from the execution. Payloads are kept as FedN's JSON (<see cref="DurableJson"/>).
+/// </summary>
+internal sealed class LocalOrchestrationContext(string name, string instanceId, int generation, JsonElement? input, DateTime startTime) : TaskOrchestrationContext
 {
     private readonly Dictionary<int, PendingStep> _pending = [];
     private int _nextSequence;
     private int _guids;
+    private DateTime _now = startTime;
+    private bool _replaying = true;
 
-    public string InstanceId { get; } = instanceId;
+    public override TaskName Name { get; } = name;
 
-    public DateTime CurrentUtcDateTime { get; set; } = startTime;
+    public override string InstanceId { get; } = instanceId;
 
-    public bool IsReplaying { get; set; } = true;
+    /// <remarks>Children do not know their parent here (as on the Durable Task Framework with a plain object creator).</remarks>
+    public override ParentOrchestrationInstance? Parent => null;
+
+    public override DateTime CurrentUtcDateTime => _now;
+
+    public override bool IsReplaying => _replaying;
+
+    protected override ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
 
     /// <summary>Steps scheduled, not completed and not canceled.</summary>
     public IEnumerable<PendingStep> Pending => _pending.Values.Where(step => !step.Canceled);
@@ -59,61 +74,69 @@ internal sealed class LocalOrchestrationContext(string instanceId, int generatio
 
     public (bool Requested, JsonElement? Input) ContinueAsNewRequest { get; private set; }
 
-    public T? GetInput<T>() => OrchestrationCatalog.FromJson<T>(input);
+    /// <summary>Moves the orchestrator's clock (to the time a delivered step was recorded).</summary>
+    public void AdvanceTo(DateTime now) => _now = now;
 
-    public async Task<TResult> CallActivityAsync<TResult>(string name, object? input = null, RetryPolicy? retry = null)
+    /// <summary>Replay is over: what the orchestrator does from now on is new.</summary>
+    public void GoLive() => _replaying = false;
+
+    public override T? GetInput<T>()
+        where T : default => DurableJson.FromJson<T>(input);
+
+    public override async Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null)
     {
-        var step = Schedule(new PendingStep(_nextSequence, StepKind.Activity, name) { Input = OrchestrationCatalog.ToJson(input), Retry = retry });
-        return OrchestrationCatalog.FromJson<TResult>(await step.Completion.Task)!;
+        var step = Schedule(new PendingStep(_nextSequence, StepKind.Activity, name.Name) { Input = DurableJson.ToJson(input), Retry = options?.Retry?.Policy });
+        return DurableJson.FromJson<TResult>(await step.Completion.Task)!;
     }
 
-    public async Task<TResult> CallSubOrchestratorAsync<TResult>(string name, object? input = null, string? instanceId = null)
+    public override async Task<TResult> CallSubOrchestratorAsync<TResult>(TaskName orchestratorName, object? input = null, TaskOptions? options = null)
     {
-        var step = Schedule(new PendingStep(_nextSequence, StepKind.SubOrchestration, name)
+        var step = Schedule(new PendingStep(_nextSequence, StepKind.SubOrchestration, orchestratorName.Name)
         {
-            Input = OrchestrationCatalog.ToJson(input),
-            ChildInstanceId = instanceId ?? $"{InstanceId}:{generation}:{_nextSequence}",
+            Input = DurableJson.ToJson(input),
+            ChildInstanceId = (options as SubOrchestrationOptions)?.InstanceId ?? $"{InstanceId}:{generation}:{_nextSequence}",
         });
-        return OrchestrationCatalog.FromJson<TResult>(await step.Completion.Task)!;
+        return DurableJson.FromJson<TResult>(await step.Completion.Task)!;
     }
 
-    public Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken)
+    public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken)
     {
         var step = Schedule(new PendingStep(_nextSequence, StepKind.Timer, "timer") { FireAt = fireAt });
         CancelOn(step, cancellationToken);
         return step.Completion.Task;
     }
 
-    public async Task<T> WaitForExternalEvent<T>(string name, CancellationToken cancellationToken = default)
+    public override async Task<T> WaitForExternalEvent<T>(string eventName, CancellationToken cancellationToken = default)
     {
-        var step = Schedule(new PendingStep(_nextSequence, StepKind.ExternalEvent, name));
+        var step = Schedule(new PendingStep(_nextSequence, StepKind.ExternalEvent, eventName));
         CancelOn(step, cancellationToken);
-        return OrchestrationCatalog.FromJson<T>(await step.Completion.Task)!;
+        return DurableJson.FromJson<T>(await step.Completion.Task)!;
     }
 
-    public void SendEvent(string instanceId, string name, object? payload = null)
+    public override void SendEvent(string instanceId, string eventName, object payload)
     {
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        Schedule(new PendingStep(_nextSequence, StepKind.SendEvent, name)
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        Schedule(new PendingStep(_nextSequence, StepKind.SendEvent, eventName)
         {
-            Input = OrchestrationCatalog.ToJson(payload),
+            Input = DurableJson.ToJson(payload),
             ChildInstanceId = instanceId,
             FireAt = CurrentUtcDateTime,
             SentEventId = $"{InstanceId}/{generation}/{_nextSequence}",
         });
     }
 
-    public void SetCustomStatus(object? status)
+    public override void SetCustomStatus(object? customStatus)
     {
-        CustomStatus = OrchestrationCatalog.ToJson(status);
+        CustomStatus = DurableJson.ToJson(customStatus);
         CustomStatusChanged = true;
     }
 
-    public void ContinueAsNew(object? newInput) => ContinueAsNewRequest = (true, OrchestrationCatalog.ToJson(newInput));
+    /// <remarks>Events raised and not yet taken stay in the instance's inbox, so they are always preserved.</remarks>
+    public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true) => ContinueAsNewRequest = (true, DurableJson.ToJson(newInput));
 
     /// <summary>A name-based GUID (version 5 layout, SHA-256) from the instance, generation and a counter: the same on every replay.</summary>
-    public Guid NewGuid()
+    public override Guid NewGuid()
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{InstanceId}/{generation}/{_guids++}"));
         hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
@@ -130,7 +153,7 @@ internal sealed class LocalOrchestrationContext(string instanceId, int generatio
         _pending.Remove(step.Sequence);
         if (outcome.ErrorType is { } errorType)
         {
-            step.Completion.SetException(new ActivityFailedException(step.Name, errorType, outcome.ErrorMessage ?? ""));
+            step.Completion.SetException(new TaskFailedException(step.Name, step.Sequence, new TaskFailureDetails(errorType, outcome.ErrorMessage ?? "", null, null, null)));
         }
         else
         {

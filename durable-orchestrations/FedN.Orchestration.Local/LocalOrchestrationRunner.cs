@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using FedN.Core.Metadata;
 using FedN.Core.Storage;
+using Microsoft.DurableTask;
 
 namespace FedN.Orchestration.Local;
 
@@ -52,10 +53,16 @@ public sealed class LocalOrchestrationRunner : IOrchestrationClient, IAsyncDispo
     internal Func<JournalEntry, CancellationToken, Task>? JournalWritten { get; set; }
 
     /// <summary>
-    /// Starts an instance of orchestrator <paramref name="name"/> and runs it here if no other
+    /// Starts an instance of <paramref name="orchestrator"/> and runs it here if no other
     /// runner holds it. Starting an id that exists changes nothing (retries are safe).
     /// </summary>
-    public async Task<string> StartAsync(string name, string instanceId, object? input = null, CancellationToken cancellationToken = default)
+    public Task<string> StartAsync<TInput, TOutput>(OrchestratorName<TInput, TOutput> orchestrator, string instanceId, TInput input = default!, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(orchestrator);
+        return StartAsync(orchestrator.Name, instanceId, DurableJson.ToJson(input), cancellationToken);
+    }
+
+    private async Task<string> StartAsync(string name, string instanceId, JsonElement? input, CancellationToken cancellationToken)
     {
         Catalog.Orchestrator(name);
         var now = Time.GetUtcNow();
@@ -65,7 +72,7 @@ public sealed class LocalOrchestrationRunner : IOrchestrationClient, IAsyncDispo
             {
                 InstanceId = instanceId,
                 Name = name,
-                Input = OrchestrationCatalog.ToJson(input),
+                Input = input,
                 CreatedAt = now,
                 GenerationStartedAt = now,
                 UpdatedAt = now,
@@ -81,7 +88,7 @@ public sealed class LocalOrchestrationRunner : IOrchestrationClient, IAsyncDispo
 
     /// <summary>Raises event <paramref name="name"/> to an instance; it waits in the instance's inbox until the orchestrator waits for it.</summary>
     public Task RaiseEventAsync(string instanceId, string name, object? payload = null, CancellationToken cancellationToken = default) =>
-        AddToInboxAsync(instanceId, name, OrchestrationCatalog.ToJson(payload), $"{Guid.NewGuid():N}", Time.GetUtcNow(), cancellationToken);
+        AddToInboxAsync(instanceId, name, DurableJson.ToJson(payload), $"{Guid.NewGuid():N}", Time.GetUtcNow(), cancellationToken);
 
     internal async Task<StepOutcome> SendEventAsync(PendingStep step, CancellationToken cancellationToken)
     {
@@ -170,12 +177,12 @@ public sealed class LocalOrchestrationRunner : IOrchestrationClient, IAsyncDispo
     internal async Task<StepOutcome> RunActivityAsync(PendingStep step, CancellationToken cancellationToken)
     {
         var activity = Catalog.Activity(step.Name);
-        var attempts = step.Retry?.MaxAttempts ?? 1;
+        var attempts = step.Retry?.MaxNumberOfAttempts ?? 1;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return new StepOutcome(await activity(step.Input, cancellationToken));
+                return new StepOutcome(DurableJson.ToJson(await activity.RunAsync(DurableJson.FromJson(step.Input, activity.InputType), cancellationToken)));
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -184,9 +191,16 @@ public sealed class LocalOrchestrationRunner : IOrchestrationClient, IAsyncDispo
                     return StepOutcome.Failure(e.GetType().FullName!, e.Message);
                 }
 
-                await Task.Delay(step.Retry!.DelayBefore(attempt + 1), Time, cancellationToken);
+                await Task.Delay(DelayBefore(step.Retry!, attempt + 1), Time, cancellationToken);
             }
         }
+    }
+
+    /// <summary>The wait before attempt <paramref name="attempt"/> (2 or more), as Durable computes it: the first interval, grown by the coefficient, at most the longest.</summary>
+    private static TimeSpan DelayBefore(RetryPolicy retry, int attempt)
+    {
+        var delay = retry.FirstRetryInterval * Math.Pow(retry.BackoffCoefficient, attempt - 2);
+        return delay > retry.MaxRetryInterval ? retry.MaxRetryInterval : delay;
     }
 
     internal async Task<StepOutcome> RunChildAsync(PendingStep step, CancellationToken cancellationToken)
