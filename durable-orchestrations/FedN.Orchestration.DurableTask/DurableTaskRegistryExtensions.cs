@@ -17,20 +17,9 @@ public static class DurableTaskRegistryExtensions
 
         foreach (var activity in catalog.Activities)
         {
-            registry.AddActivity(activity.Name, new CatalogActivity(activity));
+            registry.AddActivity(activity.Name, new CatalogTaskActivity(activity));
         }
 
         return registry;
-    }
-
-    /// <summary>A catalog activity as the SDK runs it: the worker deserializes the input by <see cref="ITaskActivity.InputType"/>.</summary>
-    private sealed class CatalogActivity(ActivityRegistration activity) : ITaskActivity
-    {
-        public Type InputType => activity.InputType;
-
-        public Type OutputType => activity.OutputType;
-
-        /// <remarks>The SDK's activity context carries no cancellation: an activity the engine abandons is retried, and activities are idempotent.</remarks>
-        public Task<object?> RunAsync(TaskActivityContext context, object? input) => activity.RunAsync(input, CancellationToken.None);
     }
 }

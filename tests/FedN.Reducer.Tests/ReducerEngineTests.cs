@@ -1,7 +1,9 @@
 using FedN.Core.Federation;
 using FedN.Core.Metadata;
 using FedN.Orchestration;
+using FedN.Orchestration.AzureStorage;
 using FedN.Orchestration.DurableTask;
+using FedN.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.DurableTask.Worker;
@@ -11,11 +13,13 @@ using Microsoft.Extensions.Logging;
 namespace FedN.Reducer.Tests;
 
 /// <summary>
-/// The reducer on the Durable Task SDK's own runtime (its in-process test host: the SDK's worker and
-/// client over gRPC to an in-memory backend), with FedN's real activities over embedded stores and
-/// simulated clients: the same orchestrator classes the Functions app and the local runner run.
+/// The reducer on the engines other than the local runner, with FedN's real activities over embedded
+/// stores and simulated clients: the same orchestrator classes the Functions app runs, on the Durable
+/// Task SDK's own runtime (its in-process test host: the SDK's worker and client over gRPC to an
+/// in-memory backend) and on the Durable Task Framework's Azure Storage provider (on Azurite).
+/// Each is compared with the local runner's run of the same session.
 /// </summary>
-public sealed class DurableTaskSdkSessionTests
+public sealed class ReducerEngineTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     /// <summary>Three rounds, two shards, validation; every first attempt of a round fails (one client is silent at first attempts) and is retried as a new attempt; the first combiner to record a batch throws once.</summary>
     private static readonly SessionConfig Config = new()
@@ -38,16 +42,22 @@ public sealed class DurableTaskSdkSessionTests
         var onSdk = await RunAsync(StartSdkHostAsync);
         var onLocalRunner = await RunAsync(federation => Task.FromResult<IEngine>(new EngineOnLocalRunner(federation.NewRunner())));
 
-        Assert.True(onSdk.Outcome.Status == SessionStatus.Completed, onSdk.Outcome.Message);
-        Assert.Equal((3, "s-round-3"), (onSdk.Outcome.CompletedRounds, onSdk.Outcome.ModelId));
-        Assert.Equal(onLocalRunner.Outcome with { Message = null }, onSdk.Outcome with { Message = null });
-        Assert.Equal(onLocalRunner.Model.Length, onSdk.Model.Length);
-        for (var i = 0; i < onSdk.Model.Length; i++)
+        AssertSameSession(onLocalRunner, onSdk);
+    }
+
+    /// <summary>The session completed on <paramref name="engine"/> as on the local runner: same rounds and outcome, the same model within float32 rounding, each update aggregated once.</summary>
+    private static void AssertSameSession(SessionRun onLocalRunner, SessionRun engine)
+    {
+        Assert.True(engine.Outcome.Status == SessionStatus.Completed, engine.Outcome.Message);
+        Assert.Equal((3, "s-round-3"), (engine.Outcome.CompletedRounds, engine.Outcome.ModelId));
+        Assert.Equal(onLocalRunner.Outcome with { Message = null }, engine.Outcome with { Message = null });
+        Assert.Equal(onLocalRunner.Model.Length, engine.Model.Length);
+        for (var i = 0; i < engine.Model.Length; i++)
         {
-            Assert.True(Math.Abs(onSdk.Model[i] - onLocalRunner.Model[i]) <= 1e-6f * Math.Max(1f, Math.Abs(onLocalRunner.Model[i])), $"parameter {i}: {onSdk.Model[i]} on the SDK, {onLocalRunner.Model[i]} on the local runner");
+            Assert.True(Math.Abs(engine.Model[i] - onLocalRunner.Model[i]) <= 1e-6f * Math.Max(1f, Math.Abs(onLocalRunner.Model[i])), $"parameter {i}: {engine.Model[i]} on the engine, {onLocalRunner.Model[i]} on the local runner");
         }
 
-        foreach (var run in new[] { onSdk, onLocalRunner })
+        foreach (var run in new[] { engine, onLocalRunner })
         {
             Assert.True(run.CombinerFailed, "the injected combiner fault fired");
             Assert.All(run.Rounds, round =>
@@ -57,6 +67,16 @@ public sealed class DurableTaskSdkSessionTests
                 Assert.Equal(3L, round.Shards.Sum(shard => shard.Aggregated));
             });
         }
+    }
+
+    [Fact]
+    public async Task A_whole_session_on_the_Durable_Task_Framework_over_Azurite_commits_the_local_runners_model()
+    {
+        var onFramework = await RunAsync(async federation => new EngineOnFramework(await AzureStorageOrchestrationEngine.StartAsync(
+            federation.Catalog, azurite.ConnectionString, FastFailover with { TaskHubName = $"parity{Guid.NewGuid():N}"[..20] })));
+        var onLocalRunner = await RunAsync(federation => Task.FromResult<IEngine>(new EngineOnLocalRunner(federation.NewRunner())));
+
+        AssertSameSession(onLocalRunner, onFramework);
     }
 
     [Fact]
@@ -127,6 +147,16 @@ public sealed class DurableTaskSdkSessionTests
             },
         });
         return new EngineOnSdk(host);
+    }
+
+    /// <summary>The engine's documented defaults, with short leases for a test.</summary>
+    private static AzureStorageEngineOptions FastFailover { get; } = new() { PartitionCount = 2, MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500) };
+
+    private sealed class EngineOnFramework(AzureStorageOrchestrationEngine engine) : IEngine
+    {
+        public IOrchestrationClient Client => engine.Client;
+
+        public ValueTask DisposeAsync() => engine.DisposeAsync();
     }
 
     private sealed record SessionRun(SessionOutcome Outcome, float[] Model, List<RoundRecord> Rounds, bool CombinerFailed);
