@@ -18,25 +18,18 @@ namespace FedN.Orchestration.AzureStorage;
 /// </summary>
 public sealed class AzureStorageOrchestrationEngine : IAsyncDisposable
 {
+    private readonly AzureStorageOrchestrationService _service;
     private readonly TaskHubWorker _worker;
+    private int _started;
     private int _disposed;
 
-    private AzureStorageOrchestrationEngine(TaskHubWorker worker, IOrchestrationClient client)
-    {
-        _worker = worker;
-        Client = client;
-    }
-
-    /// <summary>The orchestration client for this task hub (any node's client reaches every instance).</summary>
-    public IOrchestrationClient Client { get; }
-
-    /// <summary>Creates the task hub if needed, registers <paramref name="catalog"/> and starts working.</summary>
+    /// <summary>Prepares a node: <see cref="Client"/> works at once, the worker after <see cref="StartAsync"/>.</summary>
     /// <param name="catalog">The orchestrators and activities this node runs.</param>
-    /// <param name="storageConnectionString">The storage account (Azurite's connection string locally).</param>
+    /// <param name="storageConnectionString">The storage account (Azurite's connection string locally); it needs the blob, queue and table services.</param>
     /// <param name="options">The task hub and its timings.</param>
     /// <param name="loggerFactory">Where the engine logs.</param>
     /// <exception cref="ArgumentException">The options have problems; the message lists them all.</exception>
-    public static async Task<AzureStorageOrchestrationEngine> StartAsync(OrchestrationCatalog catalog, string storageConnectionString, AzureStorageEngineOptions? options = null, ILoggerFactory? loggerFactory = null)
+    public AzureStorageOrchestrationEngine(OrchestrationCatalog catalog, string storageConnectionString, AzureStorageEngineOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrEmpty(storageConnectionString);
@@ -47,7 +40,8 @@ public sealed class AzureStorageOrchestrationEngine : IAsyncDisposable
         }
 
         loggerFactory ??= NullLoggerFactory.Instance;
-        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        Options = options;
+        _service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
             TaskHubName = options.TaskHubName,
@@ -62,16 +56,38 @@ public sealed class AzureStorageOrchestrationEngine : IAsyncDisposable
             WorkerId = options.WorkerId,
             LoggerFactory = loggerFactory,
         });
-        await service.CreateIfNotExistsAsync();
 
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = FedNDataConverter.Instance }, loggerFactory);
-        var worker = new TaskHubWorker(service, loggerFactory);
-        worker.AddTaskOrchestrations([.. catalog.Orchestrators.Select(orchestrator =>
+        _worker = new TaskHubWorker(_service, loggerFactory);
+        _worker.AddTaskOrchestrations([.. catalog.Orchestrators.Select(orchestrator =>
             new Creator<TaskOrchestration>(orchestrator.Name, () => shims.CreateOrchestration(orchestrator.Name, orchestrator.Create())))]);
-        worker.AddTaskActivities([.. catalog.Activities.Select(activity =>
+        _worker.AddTaskActivities([.. catalog.Activities.Select(activity =>
             new Creator<TaskActivity>(activity.Name, () => shims.CreateActivity(activity.Name, new CatalogTaskActivity(activity))))]);
-        await worker.StartAsync();
-        return new AzureStorageOrchestrationEngine(worker, new TaskHubOrchestrationClient(service));
+        Client = new TaskHubOrchestrationClient(_service);
+    }
+
+    /// <summary>The orchestration client for this task hub (any node's client reaches every instance).</summary>
+    public IOrchestrationClient Client { get; }
+
+    /// <summary>The task hub and timings this node runs with.</summary>
+    public AzureStorageEngineOptions Options { get; }
+
+    /// <summary>Creates the task hub if needed (tables, queues, lease blobs) and starts working; once.</summary>
+    public async Task StartAsync()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            await _service.CreateIfNotExistsAsync();
+            await _worker.StartAsync();
+        }
+    }
+
+    /// <summary>A started node over <paramref name="catalog"/> (see the constructor).</summary>
+    public static async Task<AzureStorageOrchestrationEngine> StartNewAsync(OrchestrationCatalog catalog, string storageConnectionString, AzureStorageEngineOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        var engine = new AzureStorageOrchestrationEngine(catalog, storageConnectionString, options, loggerFactory);
+        await engine.StartAsync();
+        return engine;
     }
 
     /// <summary>Stops working here (gracefully: leases are released, so other nodes take the partitions at once).</summary>
@@ -79,7 +95,11 @@ public sealed class AzureStorageOrchestrationEngine : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            await _worker.StopAsync(isForced: false);
+            if (Volatile.Read(ref _started) == 1)
+            {
+                await _worker.StopAsync(isForced: false);
+            }
+
             _worker.Dispose();
         }
     }

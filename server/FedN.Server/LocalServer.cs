@@ -4,6 +4,7 @@ using FedN.Channel.Local;
 using FedN.Dashboard;
 using FedN.Hosting;
 using FedN.Orchestration;
+using FedN.Orchestration.AzureStorage;
 using FedN.Orchestration.Local;
 using FedN.Security;
 using FedN.Storage.Embedded;
@@ -18,9 +19,10 @@ using Microsoft.Extensions.Logging;
 namespace FedN.Server;
 
 /// <summary>
-/// The local server: the control-plane API, the hub, the reducer on the local durable runner, model
-/// transfer (embedded stores) and the stores, in one process. A second server on the same data is a
-/// hot standby: it takes over running sessions when the first dies.
+/// The local server: the control-plane API, the hub, the reducer, model transfer (embedded stores)
+/// and the stores, in one process. The reducer runs on the local durable runner (a second server on
+/// the same data is a hot standby) or, on Azure Storage, on the Durable Task Framework, where every
+/// server on the same task hub shares the orchestrations and activities (<see cref="ReducerEngineSettings"/>).
 /// </summary>
 public static class LocalServer
 {
@@ -53,6 +55,7 @@ public static class LocalServer
         }
 
         var settings = StorageSettings.FromConfiguration(builder.Configuration);
+        var engine = ReducerEngineSettings.FromConfiguration(builder.Configuration, settings);
         Directory.CreateDirectory(settings.DataDirectory);
         var stores = await FedNStores.OpenAsync(settings, options.PublicUri ?? options.ListenUri, cancellationToken);
         try
@@ -64,10 +67,21 @@ public static class LocalServer
             services.AddSingleton(new HubAccessTokens(key, time));
             services.AddSingleton(provider => new LocalClientHub(provider.GetRequiredService<HubAccessTokens>(), provider.GetRequiredService<ClientEventProcessor>(), options.Hub, provider.GetRequiredService<ILogger<LocalClientHub>>(), time));
             services.AddSingleton<IClientHub>(provider => provider.GetRequiredService<LocalClientHub>());
-            services.AddSingleton(provider => new LocalOrchestrationRunner(
-                provider.GetRequiredService<OrchestrationCatalog>(), stores.Metadata, stores.Blobs, new LocalOrchestrationRunnerOptions { LeaseDuration = options.RunnerLease, TimeProvider = time }));
-            services.AddSingleton<IOrchestrationClient>(provider => provider.GetRequiredService<LocalOrchestrationRunner>());
-            services.AddHostedService<ReducerService>();
+            if (engine.Engine == ReducerEngine.AzureStorage)
+            {
+                services.AddSingleton(provider => new AzureStorageOrchestrationEngine(
+                    provider.GetRequiredService<OrchestrationCatalog>(), settings.StorageConnectionString!, engine.AzureStorage, provider.GetRequiredService<ILoggerFactory>()));
+                services.AddSingleton(provider => provider.GetRequiredService<AzureStorageOrchestrationEngine>().Client);
+                services.AddHostedService<DurableEngineService>();
+            }
+            else
+            {
+                services.AddSingleton(provider => new LocalOrchestrationRunner(
+                    provider.GetRequiredService<OrchestrationCatalog>(), stores.Metadata, stores.Blobs, new LocalOrchestrationRunnerOptions { LeaseDuration = options.RunnerLease, TimeProvider = time }));
+                services.AddSingleton<IOrchestrationClient>(provider => provider.GetRequiredService<LocalOrchestrationRunner>());
+                services.AddHostedService<ReducerService>();
+            }
+
             services.AddHostedService<HubShutdownService>();
             services.AddHostedService<LivenessService>();
             services.AddSingleton<IHostLifetime, CallerLifetime>();
@@ -87,6 +101,9 @@ public static class LocalServer
             app.MapGet("/healthz", () => "ok").ExcludeFromDescription();
             app.Lifetime.ApplicationStopped.Register(stores.Dispose);
             app.Logger.LocalServerReady(stores.Description);
+            app.Logger.ReducerEngineChosen(engine.Engine == ReducerEngine.AzureStorage
+                ? $"the Durable Task Framework on Azure Storage (task hub '{engine.AzureStorage.TaskHubName}', {engine.AzureStorage.PartitionCount} partitions, worker '{engine.AzureStorage.WorkerId}')"
+                : "the local journaled runner");
             if (dashboard.IsBuilt)
             {
                 app.Logger.DashboardReady(new Uri(options.PublicUri ?? options.ListenUri, DashboardEndpoints.BasePath + "/"));

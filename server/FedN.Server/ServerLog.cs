@@ -8,6 +8,9 @@ internal static partial class ServerLog
     [LoggerMessage(1, LogLevel.Information, "FedN local server: {Stores}")]
     public static partial void LocalServerReady(this ILogger logger, string stores);
 
+    [LoggerMessage(5, LogLevel.Information, "Reducer: {Engine}")]
+    public static partial void ReducerEngineChosen(this ILogger logger, string engine);
+
     [LoggerMessage(3, LogLevel.Information, "Dashboard: {Url} (sign in with an admin token: ./fedn token create --role admin)")]
     public static partial void DashboardReady(this ILogger logger, Uri url);
 

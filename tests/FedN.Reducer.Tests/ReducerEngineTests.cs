@@ -72,7 +72,7 @@ public sealed class ReducerEngineTests(AzuriteFixture azurite) : IClassFixture<A
     [Fact]
     public async Task A_whole_session_on_the_Durable_Task_Framework_over_Azurite_commits_the_local_runners_model()
     {
-        var onFramework = await RunAsync(async federation => new EngineOnFramework(await AzureStorageOrchestrationEngine.StartAsync(
+        var onFramework = await RunAsync(async federation => new EngineOnFramework(await AzureStorageOrchestrationEngine.StartNewAsync(
             federation.Catalog, azurite.ConnectionString, FastFailover with { TaskHubName = $"parity{Guid.NewGuid():N}"[..20] })));
         var onLocalRunner = await RunAsync(federation => Task.FromResult<IEngine>(new EngineOnLocalRunner(federation.NewRunner())));
 
