@@ -13,7 +13,7 @@ public static class DurableJson
     public static JsonElement? ToJson(object? value) => value is null ? null : JsonSerializer.SerializeToElement(value, value.GetType(), FedNJson.Options);
 
     /// <summary>JSON written by <see cref="ToJson"/> read as <typeparamref name="T"/>.</summary>
-    public static T? FromJson<T>(JsonElement? value) => (T?)FromJson(value, typeof(T));
+    public static T? FromJson<T>(JsonElement? value) => FromJson(value, typeof(T)) is T typed ? typed : default;
 
     /// <summary>JSON written by <see cref="ToJson"/> read as <paramref name="type"/>; JSON null (or none) is <see langword="null"/>.</summary>
     public static object? FromJson(JsonElement? value, Type type) =>
