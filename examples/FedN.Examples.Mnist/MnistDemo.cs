@@ -47,6 +47,12 @@ public sealed record MnistDemoOptions
     /// <summary>Run against this server instead of starting one (then <see cref="AdminToken"/> is needed).</summary>
     public Uri? Server { get; init; }
 
+    /// <summary>
+    /// The servers the clients connect to, in turn (client i to server i mod count): the nodes of one
+    /// deployment of several. Default: <see cref="Server"/>.
+    /// </summary>
+    public IReadOnlyList<Uri>? ClientServers { get; init; }
+
     /// <summary>An admin token for <see cref="Server"/>.</summary>
     public string? AdminToken { get; init; }
 
@@ -121,7 +127,8 @@ public static class MnistDemo
                 {
                     var token = await admin.CreateTokenAsync(new CreateTokenRequest { Role = AccessTokenRoles.Client, ClientId = $"mnist-{i + 1}", Days = 1 }, cancellationToken);
                     var trainer = MnistTrainer.ForShare(data, shares[i], options.HeldOut, options.Training with { Seed = options.Seed + i });
-                    var client = new FedNClient(new FedNClientOptions { ServerUri = server, Token = token.Token, Logger = logging?.CreateLogger($"mnist-{i + 1}") }, trainer);
+                    var clientServer = options.ClientServers is { Count: > 0 } nodes ? nodes[i % nodes.Count] : server;
+                    var client = new FedNClient(new FedNClientOptions { ServerUri = clientServer, Token = token.Token, Logger = logging?.CreateLogger($"mnist-{i + 1}") }, trainer);
                     clients.Add((client, Task.Run(() => client.RunAsync(stopClients.Token), CancellationToken.None)));
                 }
 

@@ -60,6 +60,7 @@ public static class ControlPlaneApi
         SessionEndpoints.Map(admin);
         ClientEndpoints.Map(admin, client, options);
         EventEndpoints.Map(admin);
+        NodeEndpoints.Map(admin);
         LiveEndpoints.Map(admin, options);
         TokenEndpoints.Map(admin);
         endpoints.MapFallback(BasePath + "/{**path}", (string path) => ApiProblems.NotFound($"there is no API route '{BasePath}/{path}'; the routes are listed in {OpenApiPath}"))

@@ -13,7 +13,7 @@ namespace FedN.Channel;
 /// hub and the Azure Web PubSub triggers both call. The client id is the authenticated connection's
 /// user id, never a field of the event, so a client can only report for itself.
 /// </summary>
-public sealed class ClientEventProcessor(ClientReportHandler reports, OpenTasks openTasks, FederationMetadata metadata, ILogger<ClientEventProcessor>? logger = null, TimeProvider? timeProvider = null)
+public sealed class ClientEventProcessor(ClientReportHandler reports, OpenTasks openTasks, FederationMetadata metadata, ILogger<ClientEventProcessor>? logger = null, TimeProvider? timeProvider = null, string? node = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<ClientEventProcessor>.Instance;
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
@@ -25,7 +25,7 @@ public sealed class ClientEventProcessor(ClientReportHandler reports, OpenTasks 
     /// </summary>
     public async Task<IReadOnlyList<ServerMessage>> ConnectedAsync(string clientId, CancellationToken cancellationToken = default)
     {
-        await metadata.Clients.RecordConnectedAsync(clientId, _time.GetUtcNow(), cancellationToken: cancellationToken);
+        await metadata.Clients.RecordConnectedAsync(clientId, _time.GetUtcNow(), node: node, cancellationToken: cancellationToken);
         var tasks = await openTasks.ForClientAsync(clientId, cancellationToken);
         _logger.ClientConnected(clientId, tasks.Count);
         return [.. tasks.Select(ServerMessage.ForTask)];
@@ -58,7 +58,7 @@ public sealed class ClientEventProcessor(ClientReportHandler reports, OpenTasks 
         switch (eventName)
         {
             case ClientEvents.Heartbeat:
-                await metadata.Clients.RecordConnectedAsync(clientId, _time.GetUtcNow(), cancellationToken: cancellationToken);
+                await metadata.Clients.RecordConnectedAsync(clientId, _time.GetUtcNow(), node: node, cancellationToken: cancellationToken);
                 return null;
             case ClientEvents.Update:
                 return await ReportAsync<UpdateReport>(clientId, eventName, utf8Json, report => report.TaskId, report => reports.SubmitUpdateAsync(clientId, report, cancellationToken));

@@ -20,7 +20,12 @@ public static class FedNServiceCollectionExtensions
     /// <see cref="IClientHub"/> (the local hub or Azure Web PubSub) and its
     /// <see cref="IOrchestrationClient"/> (the local runner or Durable Functions), which may be scoped.
     /// </summary>
-    public static IServiceCollection AddFedN(this IServiceCollection services, FedNStores stores, byte[] signingKey, ReducerOptions reducer)
+    /// <param name="services">The host's services.</param>
+    /// <param name="stores">The opened stores.</param>
+    /// <param name="signingKey">The access tokens' key.</param>
+    /// <param name="reducer">The reducer's timings.</param>
+    /// <param name="node">This server node's id, in a deployment of several (recorded with each client's connection).</param>
+    public static IServiceCollection AddFedN(this IServiceCollection services, FedNStores stores, byte[] signingKey, ReducerOptions reducer, string? node = null)
     {
         ArgumentNullException.ThrowIfNull(stores);
         ArgumentNullException.ThrowIfNull(signingKey);
@@ -34,7 +39,7 @@ public static class FedNServiceCollectionExtensions
         services.AddSingleton(new AccessTokens(signingKey, time));
         services.AddSingleton(new ClientReportHandler(stores.Queues, stores.Blobs, metadata, time));
         services.AddSingleton(provider => new ClientEventProcessor(
-            provider.GetRequiredService<ClientReportHandler>(), new OpenTasks(stores.Blobs, metadata, reducer), metadata, provider.GetRequiredService<ILogger<ClientEventProcessor>>(), time));
+            provider.GetRequiredService<ClientReportHandler>(), new OpenTasks(stores.Blobs, metadata, reducer), metadata, provider.GetRequiredService<ILogger<ClientEventProcessor>>(), time, node));
         services.AddSingleton(provider => new ClientLiveness(metadata, provider.GetRequiredService<ILogger<ClientLiveness>>(), time));
         services.AddSingleton(provider => new OrchestrationCatalog().AddReducer(
             new ReducerStores(stores.Blobs, stores.Queues, metadata, new HubClientChannel(provider.GetRequiredService<IClientHub>())), reducer));

@@ -6,7 +6,10 @@ using FedN.Hosting;
 using FedN.Orchestration;
 using FedN.Orchestration.AzureStorage;
 using FedN.Orchestration.Local;
+using FedN.Core.Federation;
+using FedN.Core.Metadata;
 using FedN.Security;
+using FedN.Server.Nodes;
 using FedN.Storage.Embedded;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -63,10 +66,24 @@ public static class LocalServer
             var key = await AuthSigningKey.LoadAsync(builder.Configuration[AuthSigningKey.ConfigurationKey], settings.DataDirectory, cancellationToken);
             var time = options.Reducer.TimeProvider;
             var services = builder.Services;
-            services.AddFedN(stores, key, options.Reducer);
+            // On the Durable Task Framework several servers form one deployment: each is a node, and
+            // messages for clients connected to another node go through that node's queue.
+            var node = engine.Engine == ReducerEngine.AzureStorage
+                ? new NodeRecord { Id = engine.AzureStorage.WorkerId, Address = options.PublicUri ?? options.ListenUri, StartedAt = time.GetUtcNow() }
+                : null;
+            services.AddFedN(stores, key, options.Reducer, node?.Id);
             services.AddSingleton(new HubAccessTokens(key, time));
             services.AddSingleton(provider => new LocalClientHub(provider.GetRequiredService<HubAccessTokens>(), provider.GetRequiredService<ClientEventProcessor>(), options.Hub, provider.GetRequiredService<ILogger<LocalClientHub>>(), time));
-            services.AddSingleton<IClientHub>(provider => provider.GetRequiredService<LocalClientHub>());
+            if (node is null)
+            {
+                services.AddSingleton<IClientHub>(provider => provider.GetRequiredService<LocalClientHub>());
+            }
+            else
+            {
+                services.AddSingleton(provider => new NodeMesh(node, provider.GetRequiredService<FederationMetadata>(), stores.Queues, time));
+                services.AddSingleton<IClientHub>(provider => new NodeRoutedClientHub(provider.GetRequiredService<LocalClientHub>(), provider.GetRequiredService<NodeMesh>()));
+                services.AddHostedService(provider => new NodeService(provider.GetRequiredService<NodeMesh>(), provider.GetRequiredService<LocalClientHub>(), stores.Queues, provider.GetRequiredService<ILogger<NodeService>>(), time));
+            }
             if (engine.Engine == ReducerEngine.AzureStorage)
             {
                 services.AddSingleton(provider => new AzureStorageOrchestrationEngine(

@@ -11,6 +11,12 @@ internal static partial class ServerLog
     [LoggerMessage(5, LogLevel.Information, "Reducer: {Engine}")]
     public static partial void ReducerEngineChosen(this ILogger logger, string engine);
 
+    [LoggerMessage(6, LogLevel.Warning, "This node's heartbeat or deliveries failed; it tries again shortly")]
+    public static partial void NodePassFailed(this ILogger logger, Exception error);
+
+    [LoggerMessage(7, LogLevel.Warning, "A message on this node's delivery queue {Queue} is not a delivery; it was dropped")]
+    public static partial void NodeDeliveryUnreadable(this ILogger logger, string queue);
+
     [LoggerMessage(3, LogLevel.Information, "Dashboard: {Url} (sign in with an admin token: ./fedn token create --role admin)")]
     public static partial void DashboardReady(this ILogger logger, Uri url);
 

@@ -15,6 +15,9 @@ public sealed record ClientRecord
     /// <summary>When it was last heard from.</summary>
     public DateTimeOffset? LastSeen { get; init; }
 
+    /// <summary>The server node its latest connection is on (deployments of several nodes; none on Azure Web PubSub or a single server).</summary>
+    public string? Node { get; init; }
+
     /// <summary>When it first connected.</summary>
     public DateTimeOffset FirstSeen { get; init; }
 

@@ -9,11 +9,24 @@ public sealed class ClientRepository(IMetadataStore store) : MetadataRepository<
     /// Marks the client online as of <paramref name="time"/>, registering it on its first connection.
     /// Safe to call concurrently for the same client.
     /// </summary>
-    public async Task<Versioned<ClientRecord>> RecordConnectedAsync(string clientId, DateTimeOffset time, string? name = null, CancellationToken cancellationToken = default)
+    /// <param name="clientId">The client.</param>
+    /// <param name="time">When it connected.</param>
+    /// <param name="name">A name for people, when it gave one.</param>
+    /// <param name="node">The server node holding the connection, in a deployment of several.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<Versioned<ClientRecord>> RecordConnectedAsync(string clientId, DateTimeOffset time, string? name = null, string? node = null, CancellationToken cancellationToken = default)
     {
-        MetadataPatch[] operations = name is null
-            ? [MetadataPatch.Set("/online", true), MetadataPatch.Set("/lastSeen", time)]
-            : [MetadataPatch.Set("/online", true), MetadataPatch.Set("/lastSeen", time), MetadataPatch.Set("/name", name)];
+        List<MetadataPatch> operations = [MetadataPatch.Set("/online", true), MetadataPatch.Set("/lastSeen", time)];
+        if (name is not null)
+        {
+            operations.Add(MetadataPatch.Set("/name", name));
+        }
+
+        if (node is not null)
+        {
+            operations.Add(MetadataPatch.Set("/node", node));
+        }
+
         try
         {
             return await PatchCoreAsync(Key(clientId), operations, ifMatch: null, cancellationToken);
@@ -22,7 +35,7 @@ public sealed class ClientRepository(IMetadataStore store) : MetadataRepository<
         {
             try
             {
-                return await CreateCoreAsync(new ClientRecord { Id = clientId, Name = name, Online = true, LastSeen = time, FirstSeen = time }, cancellationToken);
+                return await CreateCoreAsync(new ClientRecord { Id = clientId, Name = name, Node = node, Online = true, LastSeen = time, FirstSeen = time }, cancellationToken);
             }
             catch (MetadataAlreadyExistsException)
             {

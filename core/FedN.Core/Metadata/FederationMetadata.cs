@@ -13,6 +13,7 @@ public sealed class FederationMetadata
         Clients = new ClientRepository(store);
         Validations = new ValidationRepository(store);
         Events = new StatusEventRepository(store);
+        Nodes = new NodeRepository(store);
     }
 
     /// <summary>Sessions.</summary>
@@ -32,4 +33,7 @@ public sealed class FederationMetadata
 
     /// <summary>The event log.</summary>
     public StatusEventRepository Events { get; }
+
+    /// <summary>The server nodes of a deployment of several.</summary>
+    public NodeRepository Nodes { get; }
 }

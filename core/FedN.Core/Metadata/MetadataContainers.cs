@@ -10,7 +10,7 @@ namespace FedN.Core.Metadata;
 /// Everything the reducer, the API and the dashboard ask of them is "this session's rounds (or
 /// validations, or events) in order", which is then one partition, one ordered query. A session's
 /// records are far below a logical partition's 20 GB.</item>
-/// <item><see cref="Sessions"/>, <see cref="Models"/>, <see cref="Clients"/>: by their own id.
+/// <item><see cref="Sessions"/>, <see cref="Models"/>, <see cref="Clients"/>, <see cref="Nodes"/>: by their own id.
 /// They are read by id (the trail is walked one parent at a time; a client is looked up on every
 /// event and heartbeat), and spreading clients over partitions keeps thousands of heartbeats from
 /// landing on one partition's throughput. Listing them is an admin action: a cross-partition query.</item>
@@ -42,6 +42,9 @@ public static class MetadataContainers
     /// </summary>
     public const string Orchestrations = "orchestrations";
 
+    /// <summary>The server nodes of a deployment of several, partitioned by node id.</summary>
+    public const string Nodes = "nodes";
+
     /// <summary>Every container, for stores that create them up front.</summary>
-    public static IReadOnlyList<string> All { get; } = [Sessions, Rounds, Models, Clients, Validations, Events, Orchestrations];
+    public static IReadOnlyList<string> All { get; } = [Sessions, Rounds, Models, Clients, Validations, Events, Orchestrations, Nodes];
 }

@@ -50,6 +50,9 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
     /// <summary>Open connections.</summary>
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>Whether client <paramref name="clientId"/> has a connection to this hub (deployments of several nodes route by it).</summary>
+    public bool HasConnection(string clientId) => _byUser.ContainsKey(clientId);
+
     /// <inheritdoc />
     public Task SendToClientAsync(string clientId, ServerMessage message, CancellationToken cancellationToken = default) =>
         SendAsync(_byUser.TryGetValue(clientId, out var connections) ? connections.Values : [], HubFrames.FromServer(message), cancellationToken);
