@@ -20,7 +20,8 @@ public sealed class FedNClient : IAsyncDisposable
     private readonly ITrainer _trainer;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
-    private readonly FedNApiClient _api;
+    private readonly List<FedNApiClient> _apis;
+    private int _server;
     private readonly Channel<ClientTask> _tasks = Channel.CreateUnbounded<ClientTask>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, bool> _seenTasks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Event, string TaskId), TaskCompletionSource<ReportReceipt>> _receipts = new();
@@ -36,7 +37,7 @@ public sealed class FedNClient : IAsyncDisposable
         _trainer = trainer ?? throw new ArgumentNullException(nameof(trainer));
         _logger = options.Logger ?? NullLogger.Instance;
         _http = options.HttpClient ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        _api = new FedNApiClient(options.ServerUri, options.Token, _http);
+        _apis = [.. new[] { options.ServerUri }.Concat(options.OtherServerUris ?? []).Select(server => new FedNApiClient(server, options.Token, _http))];
     }
 
     /// <summary>What the client is doing, for progress bars and logs. Raised on the client's threads; handlers must be quick.</summary>
@@ -68,7 +69,11 @@ public sealed class FedNClient : IAsyncDisposable
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        _api.Dispose();
+        foreach (var api in _apis)
+        {
+            api.Dispose();
+        }
+
         if (_options.HttpClient is null)
         {
             _http.Dispose();
@@ -84,7 +89,7 @@ public sealed class FedNClient : IAsyncDisposable
             WebPubSubConnection? connection = null;
             try
             {
-                var negotiated = await _api.ConnectAsync(cancellationToken);
+                var negotiated = await _apis[_server].ConnectAsync(cancellationToken);
                 connection = await WebPubSubConnection.ConnectAsync(negotiated.Url, _options.ConnectTimeout, cancellationToken);
                 ClientId = connection.UserId;
                 failures = 0;
@@ -107,8 +112,10 @@ public sealed class FedNClient : IAsyncDisposable
             catch (Exception error) when (!cancellationToken.IsCancellationRequested)
             {
                 // Whatever went wrong with this connection (the server went away mid-response, a frame
-                // that is not JSON, a timeout), the client stays in the federation and tries again.
+                // that is not JSON, a timeout), the client stays in the federation and tries again,
+                // on the next server of the deployment when it was given several.
                 _logger.ConnectFailed(error.Message);
+                _server = (_server + 1) % _apis.Count;
                 Raise(new ClientProgressEventArgs(ClientStage.Disconnected, message: error.Message));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

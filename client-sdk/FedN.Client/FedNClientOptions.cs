@@ -8,6 +8,13 @@ public sealed record FedNClientOptions
     /// <summary>The FedN server (its API), for example <c>http://127.0.0.1:7071</c>.</summary>
     public required Uri ServerUri { get; init; }
 
+    /// <summary>
+    /// Other servers of the same deployment (nodes that share its stores and task hub). When the
+    /// current server cannot be reached, the client tries the next, in turn, and gets its open tasks
+    /// again from whichever it reaches.
+    /// </summary>
+    public IReadOnlyList<Uri> OtherServerUris { get; init; } = [];
+
     /// <summary>This client's token (<c>./fedn token create --role client --client-id ID</c>).</summary>
     public required string Token { get; init; }
 

@@ -48,8 +48,9 @@ public sealed record MnistDemoOptions
     public Uri? Server { get; init; }
 
     /// <summary>
-    /// The servers the clients connect to, in turn (client i to server i mod count): the nodes of one
-    /// deployment of several. Default: <see cref="Server"/>.
+    /// The servers the clients connect to, in turn (client i to server i mod count, falling back on the
+    /// others in order when its server cannot be reached): the nodes of one deployment of several.
+    /// Default: <see cref="Server"/>.
     /// </summary>
     public IReadOnlyList<Uri>? ClientServers { get; init; }
 
@@ -127,8 +128,8 @@ public static class MnistDemo
                 {
                     var token = await admin.CreateTokenAsync(new CreateTokenRequest { Role = AccessTokenRoles.Client, ClientId = $"mnist-{i + 1}", Days = 1 }, cancellationToken);
                     var trainer = MnistTrainer.ForShare(data, shares[i], options.HeldOut, options.Training with { Seed = options.Seed + i });
-                    var clientServer = options.ClientServers is { Count: > 0 } nodes ? nodes[i % nodes.Count] : server;
-                    var client = new FedNClient(new FedNClientOptions { ServerUri = clientServer, Token = token.Token, Logger = logging?.CreateLogger($"mnist-{i + 1}") }, trainer);
+                    var nodes = options.ClientServers is { Count: > 0 } given ? given : [server];
+                    var client = new FedNClient(new FedNClientOptions { ServerUri = nodes[i % nodes.Count], OtherServerUris = [.. nodes.Skip((i % nodes.Count) + 1), .. nodes.Take(i % nodes.Count)], Token = token.Token, Logger = logging?.CreateLogger($"mnist-{i + 1}") }, trainer);
                     clients.Add((client, Task.Run(() => client.RunAsync(stopClients.Token), CancellationToken.None)));
                 }
 

@@ -5,6 +5,7 @@ using FedN.Core;
 using FedN.Core.Api;
 using FedN.Core.Federation;
 using FedN.Examples.Mnist;
+using FedN.Security;
 using FedN.Testing;
 
 namespace FedN.Examples.Tests;
@@ -51,6 +52,66 @@ public sealed class SeveralNodesTests(AzuriteFixture azurite, CosmosEmulatorFixt
         Assert.Equal([("node-a", first.BaseUri), ("node-b", second.BaseUri)], nodes!.Items.Select(node => (node.Id, node.Address)));
         Assert.All(nodes.Items, node => Assert.True(DateTimeOffset.UtcNow - node.LastSeen < TimeSpan.FromSeconds(15), $"{node.Id} last seen {node.LastSeen}"));
     }
+
+    [Fact]
+    public async Task Killing_the_node_that_runs_the_session_and_serves_half_the_clients_mid_session_loses_nothing()
+    {
+        var name = $"kill{Guid.NewGuid():N}"[..20];
+        var key = RandomNumberGenerator.GetBytes(32);
+        // One partition: the node started first holds it, so it runs the session until it dies.
+        await using var doomed = await ServerProcess.StartAsync(NodeEnvironment(name, key, "doomed"));
+        await using var survivor = await ServerProcess.StartAsync(NodeEnvironment(name, key, "survivor"));
+        var admin = new AccessTokens(key).Create(AccessTokenRoles.Admin, null, TimeSpan.FromHours(1));
+
+        // Clients 1 and 3 on the doomed node (falling back on the survivor), 2 and 4 on the survivor.
+        // Right after round 1 commits, the doomed node is killed: round 2 begins without it.
+        var killedAt = TimeSpan.Zero;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var summary = await MnistDemo.RunAsync(new MnistDemoOptions
+        {
+            DataPath = MnistDataset.DefaultPath,
+            Clients = 4,
+            Rounds = 3,
+            Shards = 2,
+            Server = survivor.BaseUri,
+            ClientServers = [doomed.BaseUri, survivor.BaseUri],
+            AdminToken = admin,
+        }, onRound: round =>
+        {
+            if (round.Round == 1)
+            {
+                doomed.Kill();
+                killedAt = clock.Elapsed;
+            }
+        });
+
+        Assert.True(summary.Status == SessionStatus.Completed, $"{summary.Message}\n--- doomed node:\n{doomed.Output}\n--- survivor:\n{survivor.Output}");
+        Assert.True(killedAt > TimeSpan.Zero, "the doomed node was killed");
+        Assert.Equal([1, 2, 3], summary.Rounds.Select(round => round.Round));
+        Assert.All(summary.Rounds, round => Assert.Equal(4, round.Clients));
+        Assert.True(summary.FinalAccuracy > 0.5, $"final accuracy {summary.FinalAccuracy}");
+
+        using var api = new FedN.Client.FedNApiClient(survivor.BaseUri, admin);
+        var rounds = await api.ListRoundsAsync(summary.SessionId);
+        Assert.All(rounds.Items, round => Assert.Equal((RoundStatus.Committed, 4L, 4L, 0L), (round.Status, round.UpdatesReceived, round.UpdatesAggregated, round.UpdatesRejected)));
+        // The session really was on the killed node: round 2 began only once the survivor had taken
+        // its partition over (the lease lapsed), not within the usual fraction of a second.
+        var takeover = rounds.Items.Single(r => r.Round == 2).StartedAt - rounds.Items.Single(r => r.Round == 1).EndedAt!.Value;
+        Assert.True(takeover > TimeSpan.FromSeconds(5), $"round 2 began {takeover} after round 1 ended: the session was not on the killed node");
+    }
+
+    private Dictionary<string, string> NodeEnvironment(string name, byte[] key, string nodeId) => new()
+    {
+        ["FedN__Auth__SigningKey"] = Convert.ToBase64String(key),
+        ["FedN__Storage__ConnectionString"] = azurite.ConnectionString,
+        ["FedN__Storage__Container"] = name,
+        ["FedN__Cosmos__ConnectionString"] = cosmos.ConnectionString,
+        ["FedN__Cosmos__Emulator"] = "true",
+        ["FedN__Cosmos__DatabaseName"] = name,
+        ["FedN__Durable__TaskHubName"] = name,
+        ["FedN__Durable__WorkerId"] = nodeId,
+        ["FedN__Durable__PartitionCount"] = "1",
+    };
 
     private Task<RunningServer> StartNodeAsync(string name, string signingKey, string nodeId) =>
         RunningServer.StartAsync(configuration: new Dictionary<string, string?>

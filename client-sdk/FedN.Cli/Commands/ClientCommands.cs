@@ -25,7 +25,8 @@ internal static class ClientCommands
             var logger = logging.CreateLogger("fedn.client");
             await using var client = new FedNClient(new FedNClientOptions
             {
-                ServerUri = server.ServerUri(parse),
+                ServerUri = server.ServerUris(parse)[0],
+                OtherServerUris = server.ServerUris(parse).Skip(1).ToList(),
                 Token = server.TokenOf(parse),
                 WorkDirectory = parse.GetValue(work),
                 Logger = logger,

@@ -21,7 +21,7 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Seeds the split, the initial model and the training.", DefaultValueFactory = _ => 1 };
         var epochs = new Option<int>("--epochs") { Description = "Local epochs per round.", DefaultValueFactory = _ => new MnistTrainingOptions().Epochs };
         var json = new Option<string?>("--json") { Description = "Also write a JSON summary to this file." };
-        var server = new Option<string?>("--server") { Description = "Run the clients and the session against this server instead of starting one (needs --token)." };
+        var server = new Option<string[]>("--server") { Description = "Run the clients and the session against this server instead of starting one (needs --token); repeat it for several nodes of one deployment: the session starts on the first, the clients spread over all.", AllowMultipleArgumentsPerToken = false };
         var token = new Option<string?>("--token") { Description = $"The server's admin token (or ${ServerOptions.TokenVariable}).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ServerOptions.TokenVariable) };
         var data = new Option<string>("--data") { Description = "The MNIST file.", DefaultValueFactory = _ => MnistDataset.DefaultPath };
         var command = new Command("demo", "Federated learning on real MNIST digits: a local server, clients with non-IID shares training a small MLP, FedAvg rounds with validation.")
@@ -40,7 +40,8 @@ internal static class DemoCommand
                 Shards = parse.GetValue(shards),
                 Seed = parse.GetValue(seed),
                 Training = new MnistTrainingOptions { Epochs = parse.GetValue(epochs) },
-                Server = parse.GetValue(server) is { } url ? new Uri(url) : null,
+                Server = parse.GetValue(server) is [var first, ..] ? new Uri(first) : null,
+                ClientServers = parse.GetValue(server) is { Length: > 1 } nodes ? [.. nodes.Select(node => new Uri(node))] : null,
                 AdminToken = parse.GetValue(token),
             };
             await Console.Out.WriteLineAsync($"MNIST: {options.Clients} clients (Dirichlet alpha {Number(options.Alpha)}), {options.Rounds} rounds of {options.Aggregator}, {options.Shards} combiner(s), {(options.Server is null ? "local server" : options.Server.ToString())}");

@@ -17,10 +17,11 @@ internal sealed class ServerOptions
 
     private static readonly JsonSerializerOptions IndentedJson = new(FedNJson.Options) { WriteIndented = true };
 
-    public Option<string> Server { get; } = new("--server")
+    public Option<string[]> Server { get; } = new("--server")
     {
-        Description = $"The FedN server (or ${ServerVariable}).",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ServerVariable) ?? $"http://127.0.0.1:{LocalServerOptions.DefaultPort}",
+        Description = $"The FedN server (or ${ServerVariable}). 'fedn client run' takes several nodes of one deployment (repeat it): it tries the next when one cannot be reached.",
+        DefaultValueFactory = _ => [Environment.GetEnvironmentVariable(ServerVariable) ?? $"http://127.0.0.1:{LocalServerOptions.DefaultPort}"],
+        AllowMultipleArgumentsPerToken = false,
     };
 
     public Option<string?> Token { get; } = new("--token")
@@ -44,13 +45,16 @@ internal sealed class ServerOptions
         return command;
     }
 
-    public Uri ServerUri(ParseResult parse)
-    {
-        var text = parse.GetValue(Server)!;
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+    /// <summary>The one server this command talks to.</summary>
+    public Uri ServerUri(ParseResult parse) => ServerUris(parse) is [var one]
+        ? one
+        : throw new CliFailure($"--server is given {ServerUris(parse).Count} times: only 'fedn client run' takes several servers");
+
+    /// <summary>Every server given, in order (several nodes of one deployment).</summary>
+    public IReadOnlyList<Uri> ServerUris(ParseResult parse) => [.. parse.GetValue(Server)!.Select(text =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
-            : throw new CliFailure($"--server '{text}' is not an http(s) URL");
-    }
+            : throw new CliFailure($"--server '{text}' is not an http(s) URL"))];
 
     public string TokenOf(ParseResult parse) => parse.GetValue(Token) is { Length: > 0 } token
         ? token
