@@ -105,6 +105,14 @@ public sealed class FedNApiClient : IDisposable
     public Task<Page<ValidationRecord>> ListValidationsAsync(string sessionId, int? round = null, string? clientId = null, int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
         SendAsync<Page<ValidationRecord>>(HttpMethod.Get, $"sessions/{Uri.EscapeDataString(sessionId)}/validations{Query(("round", round), ("clientId", clientId), ("pageSize", pageSize), ("continuationToken", continuationToken))}", null, cancellationToken);
 
+    /// <summary>One page of a session's status events (or the federation's, without <paramref name="sessionId"/>), oldest first.</summary>
+    public Task<Page<StatusEvent>> ListEventsAsync(string? sessionId = null, int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
+        SendAsync<Page<StatusEvent>>(HttpMethod.Get, $"events{Query(("sessionId", sessionId), ("pageSize", pageSize), ("continuationToken", continuationToken))}", null, cancellationToken);
+
+    /// <summary>One page of the deployment's server nodes (several <c>fedn server</c> nodes on the Durable Task Framework; none otherwise).</summary>
+    public Task<Page<NodeRecord>> ListNodesAsync(int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
+        SendAsync<Page<NodeRecord>>(HttpMethod.Get, $"nodes{Query(("pageSize", pageSize), ("continuationToken", continuationToken))}", null, cancellationToken);
+
     /// <summary>One page of clients by id.</summary>
     public Task<Page<ClientRecord>> ListClientsAsync(bool? online = null, int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
         SendAsync<Page<ClientRecord>>(HttpMethod.Get, $"clients{Query(("online", online), ("pageSize", pageSize), ("continuationToken", continuationToken))}", null, cancellationToken);

@@ -46,20 +46,8 @@ public sealed class TaskHubOrchestrationClient : IOrchestrationClient
         await _client.GetOrchestrationStateAsync(instanceId) is { } state ? ToInstance(state) : null;
 
     /// <inheritdoc/>
-    public async Task<OrchestrationInstance> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            var instance = await GetInstanceAsync(instanceId, cancellationToken)
-                ?? throw new InvalidOperationException($"orchestration instance '{instanceId}' does not exist");
-            if (instance.Status != OrchestrationStatus.Running)
-            {
-                return instance;
-            }
-
-            await Task.Delay(CompletionPoll, cancellationToken);
-        }
-    }
+    public Task<OrchestrationInstance> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        this.PollUntilFinishedAsync(instanceId, CompletionPoll, cancellationToken: cancellationToken);
 
     private static OrchestrationInstance ToInstance(OrchestrationState state) => new()
     {

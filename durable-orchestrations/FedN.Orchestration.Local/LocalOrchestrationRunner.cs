@@ -126,20 +126,8 @@ public sealed class LocalOrchestrationRunner : IOrchestrationClient, IAsyncDispo
         (await Instances.GetAsync(instanceId, cancellationToken))?.Value;
 
     /// <summary>Waits until the instance has completed or failed.</summary>
-    public async Task<OrchestrationInstance> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            var instance = await GetInstanceAsync(instanceId, cancellationToken)
-                ?? throw new InvalidOperationException($"orchestration instance '{instanceId}' does not exist");
-            if (instance.Status != OrchestrationStatus.Running)
-            {
-                return instance;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(25), Time, cancellationToken);
-        }
-    }
+    public Task<OrchestrationInstance> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        this.PollUntilFinishedAsync(instanceId, TimeSpan.FromMilliseconds(25), Time, cancellationToken);
 
     /// <summary>
     /// Keeps running every unfinished instance whose lease is free: after a restart, this resumes

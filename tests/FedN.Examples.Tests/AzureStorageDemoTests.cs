@@ -14,15 +14,7 @@ public sealed class AzureStorageDemoTests(AzuriteFixture azurite, CosmosEmulator
     public async Task A_short_demo_runs_on_the_Durable_Task_Framework_over_azurite_and_the_cosmos_emulator()
     {
         var name = $"fedn{Guid.NewGuid():N}"[..20];
-        await using var server = await RunningServer.StartAsync(configuration: new Dictionary<string, string?>
-        {
-            ["FedN:Storage:ConnectionString"] = azurite.ConnectionString,
-            ["FedN:Storage:Container"] = name,
-            ["FedN:Cosmos:ConnectionString"] = cosmos.ConnectionString,
-            ["FedN:Cosmos:Emulator"] = "true",
-            ["FedN:Cosmos:DatabaseName"] = name,
-            ["FedN:Durable:TaskHubName"] = name,
-        });
+        await using var server = await RunningServer.StartAsync(configuration: AzureServerSettings.For(azurite, cosmos, name));
         Assert.IsType<TaskHubOrchestrationClient>(server.App.Services.GetRequiredService<IOrchestrationClient>());
 
         var summary = await MnistDemo.RunAsync(new MnistDemoOptions
