@@ -9,6 +9,10 @@
 // 2. Failover: a child process runs the engine and a ticking orchestration alone on a one-partition
 //    task hub, this process stands by on the same hub; the child is killed with SIGKILL and the time
 //    until the orchestration completes its next step here is measured. Target: under 20 s.
+// 3. Rounds: the same MNIST session (3 clients, 6 rounds, 2 combiners) on a server with embedded
+//    stores and the local runner, on Azure's stores (Azurite, the Cosmos emulator) with the local
+//    runner, and on Azure's stores with the Durable Task Framework: the mean time of rounds 2-6.
+//    Target: the Durable Task Framework within 2x the local runner on the same stores.
 using System.Diagnostics;
 using System.Globalization;
 using FedN.Orchestration;
@@ -33,9 +37,21 @@ if (Environment.GetEnvironmentVariable(ChildHubVariable) is { Length: > 0 } chil
 
 var trials = int.Parse(Option("--trials") ?? "3", CultureInfo.InvariantCulture);
 var azurite = new AzuriteFixture();
+var cosmos = new CosmosEmulatorFixture();
 await azurite.InitializeAsync();
+await cosmos.InitializeAsync();
 try
 {
+    Console.WriteLine("MNIST session, 3 clients, 6 rounds, 2 combiners: mean seconds of rounds 2-6 (min-max)");
+    var embedded = await MeasureRoundsAsync(null);
+    var azureLocal = await MeasureRoundsAsync(Settings(azurite, cosmos, "local"));
+    var azureFramework = await MeasureRoundsAsync(Settings(azurite, cosmos, "azure-storage"));
+    Console.WriteLine($"embedded stores, local runner                 {embedded}");
+    Console.WriteLine($"Azurite + Cosmos emulator, local runner       {azureLocal}");
+    Console.WriteLine($"Azurite + Cosmos emulator, Durable Task Fw.   {azureFramework}");
+    Console.WriteLine($"ratio Durable Task Framework / local runner on the same stores: {azureFramework.Mean / azureLocal.Mean:0.00}x ({(azureFramework.Mean <= 2 * azureLocal.Mean ? "within" : "OVER")} the 2x target)");
+    Console.WriteLine();
+
     Console.WriteLine("engine                         chain of 40 (ms/step)   fan-out of 200 (activities/s)");
     var local = await MeasureLocalAsync();
     var framework = await MeasureFrameworkAsync(azurite.ConnectionString);
@@ -59,7 +75,36 @@ try
 }
 finally
 {
+    await cosmos.DisposeAsync();
     await azurite.DisposeAsync();
+}
+
+static Dictionary<string, string?> Settings(AzuriteFixture azurite, CosmosEmulatorFixture cosmos, string engine)
+{
+    var settings = AzureServerSettings.For(azurite, cosmos, $"rounds{engine.Replace("-", "", StringComparison.Ordinal)}{Guid.NewGuid():N}"[..20]);
+    settings["FedN:Durable:Engine"] = engine;
+    return settings;
+}
+
+static async Task<RoundTimes> MeasureRoundsAsync(Dictionary<string, string?>? settings)
+{
+    await using var server = await RunningServer.StartAsync(configuration: settings);
+    var summary = await FedN.Examples.Mnist.MnistDemo.RunAsync(new FedN.Examples.Mnist.MnistDemoOptions
+    {
+        DataPath = FedN.Examples.Mnist.MnistDataset.DefaultPath,
+        Clients = 3,
+        Rounds = 6,
+        Shards = 2,
+        Server = server.BaseUri,
+        AdminToken = server.AdminToken,
+    });
+    if (summary.Status != FedN.Core.Federation.SessionStatus.Completed)
+    {
+        throw new InvalidOperationException($"the session ended {summary.Status}: {summary.Message}");
+    }
+
+    var later = summary.Rounds.Skip(1).Select(round => round.Seconds).ToList();
+    return new RoundTimes(later.Average(), later.Min(), later.Max());
 }
 
 static async Task<(double MsPerStep, double PerSecond)> MeasureLocalAsync()
@@ -187,3 +232,9 @@ static void Print(string engine, (double MsPerStep, double PerSecond) figures) =
     Console.WriteLine($"{engine,-32} {figures.MsPerStep,10:0.0} {figures.PerSecond,24:0}");
 
 string? Option(string name) => args.SkipWhile(arg => arg != name).Skip(1).FirstOrDefault();
+
+/// <summary>The mean, shortest and longest of some rounds, in seconds.</summary>
+internal readonly record struct RoundTimes(double Mean, double Min, double Max)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Mean:0.00} s ({Min:0.00}-{Max:0.00})");
+}
