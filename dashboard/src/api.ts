@@ -97,8 +97,17 @@ export interface ClientRecord {
   name?: string | null;
   online: boolean;
   lastSeen?: string | null;
+  node?: string | null;
   firstSeen: string;
   attributes?: Record<string, string> | null;
+}
+
+/** A server node of a deployment of several (`fedn server` on the Durable Task Framework). */
+export interface NodeRecord {
+  id: string;
+  address: string;
+  startedAt: string;
+  lastSeen: string;
 }
 
 export interface ModelRecord {
@@ -166,6 +175,10 @@ export class FedNApi {
 
   clients(): Promise<ClientRecord[]> {
     return this.all<ClientRecord>("/clients");
+  }
+
+  nodes(): Promise<NodeRecord[]> {
+    return this.all<NodeRecord>("/nodes");
   }
 
   events(sessionId: string, limit: number): Promise<StatusEvent[]> {

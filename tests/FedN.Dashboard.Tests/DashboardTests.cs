@@ -106,6 +106,31 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task The_overview_lists_the_server_nodes_of_a_deployment_alive_or_gone_and_a_single_server_shows_none()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await using var browser = await Browser.LaunchAsync();
+        List<string> scriptErrors = [];
+        var page = await browser.NewPageAsync(scriptErrors);
+        await SignInAsync(page, server, server.AdminToken);
+        await Expect(page.Locator("#clients")).ToBeVisibleAsync();
+        await Expect(page.Locator("#nodes")).ToHaveCountAsync(0);
+
+        // Two nodes as a deployment records them: one that said it was alive just now, one silent for a minute.
+        var now = DateTimeOffset.UtcNow;
+        await server.Metadata.Nodes.RecordAliveAsync(new NodeRecord { Id = "node-a", Address = new Uri("http://10.0.0.1:7071/"), StartedAt = now.AddHours(-1), LastSeen = now });
+        await server.Metadata.Nodes.RecordAliveAsync(new NodeRecord { Id = "node-b", Address = new Uri("http://10.0.0.2:7071/"), StartedAt = now.AddHours(-1), LastSeen = now.AddMinutes(-1) });
+        await page.ReloadAsync();
+
+        await Expect(page.Locator("#nodes-table tbody tr")).ToHaveCountAsync(2, new() { Timeout = 10_000 });
+        Assert.Equal(["node-a", "node-b"], await page.Locator("#nodes-table tbody th").AllTextContentsAsync());
+        Assert.Equal(["alive", "gone"], await page.Locator("#nodes-table tbody .badge").AllTextContentsAsync());
+        await Expect(page.Locator("#nodes")).ToContainTextAsync("1 of 2 alive");
+        await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+        Assert.Empty(scriptErrors);
+    }
+
+    [Fact]
     public async Task A_wrong_token_is_refused_at_sign_in_and_the_page_is_served_locked_down()
     {
         await using var server = await RunningServer.StartAsync();

@@ -1,19 +1,26 @@
-// The overview: every session with its status and configuration, and the clients.
+// The overview: every session with its status and configuration, the clients, and the server nodes of a deployment of several.
 
 import type { FedNApi, SessionRecord } from "../api";
 import { h, replace, section, table, unlessEmpty } from "../dom";
 import { dateTime, timeSpan } from "../format";
 import type { View } from "../view";
 import { clientsPanel } from "./clientsPanel";
+import { nodesPanel } from "./nodesPanel";
 import { sessionControls } from "./sessionControls";
 
 export function overview(api: FedNApi, main: HTMLElement): View {
   const sessions = h("div");
   const clients = h("div");
-  replace(main, h("h1", {}, "Federation"), sessions, clients);
+  const nodes = h("div");
+  replace(main, h("h1", {}, "Federation"), sessions, clients, nodes);
 
   const refreshSessions = async () => replace(sessions, sessionsPanel(api, await api.sessions(), refreshSessions));
-  const refreshClients = async () => replace(clients, clientsPanel(await api.clients()));
+  // Nodes change as rarely as clients connect, so they are read with the clients.
+  const refreshClients = async () => {
+    const [clientList, nodeList] = await Promise.all([api.clients(), api.nodes()]);
+    replace(clients, clientsPanel(clientList));
+    replace(nodes, nodesPanel(nodeList));
+  };
   return {
     sessionId: null,
     refresh: (part) => (part === "clients" ? refreshClients() : part === "sessions" ? refreshSessions() : Promise.resolve()),
