@@ -108,10 +108,11 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             }
 
             var report = Parse(message.Body);
+            var forThisRound = report is not null && report.Round == request.Round && report.Attempt == request.Attempt;
             var problem = report switch
             {
                 null => "not a valid intake message",
-                _ when report.Round != request.Round || report.Attempt != request.Attempt =>
+                _ when !forThisRound =>
                     $"the update is for round {report.Round} (attempt {report.Attempt}), but this is round {request.Round} (attempt {request.Attempt})",
                 _ when !shardState.Assigned.Contains(report.ClientId) =>
                     $"client '{report.ClientId}' is not assigned to shard {request.Shard.Shard} of this round",
@@ -125,7 +126,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             }
             else
             {
-                rejected.Add(new RejectedReport(message.Id, report?.ClientId, problem));
+                rejected.Add(new RejectedReport(message.Id, report?.ClientId, problem, SettlesClient: forThisRound));
             }
         }
 
@@ -203,7 +204,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             foreach (var rejection in batch.Rejected)
             {
                 Processed.Add(rejection.MessageId);
-                if (rejection.ClientId is { } client && Assigned.Contains(client))
+                if (rejection is { SettlesClient: true, ClientId: { } client } && Assigned.Contains(client))
                 {
                     Settled.Add(client);
                 }

@@ -15,4 +15,12 @@ internal sealed record CombineLedgerBatch(IReadOnlyList<AcceptedUpdate> Accepted
 internal sealed record AcceptedUpdate(string MessageId, string ClientId, long NumExamples, IReadOnlyDictionary<string, double>? Metrics);
 
 /// <summary>A report the combiner refused, and why.</summary>
-internal sealed record RejectedReport(string MessageId, string? ClientId, string Reason);
+/// <param name="MessageId">The intake message.</param>
+/// <param name="ClientId">The client it names, if it could be read.</param>
+/// <param name="Reason">Why it was refused.</param>
+/// <param name="SettlesClient">
+/// Whether the refusal is the client's answer for this round (its update was refused), so the
+/// combiner stops waiting for it. A message about another round says nothing about this one and
+/// costs only itself. (Ledgers written before this was recorded read as true, as they were applied.)
+/// </param>
+internal sealed record RejectedReport(string MessageId, string? ClientId, string Reason, bool SettlesClient = true);
