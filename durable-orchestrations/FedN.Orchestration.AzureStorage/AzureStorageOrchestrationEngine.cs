@@ -40,7 +40,6 @@ public sealed class AzureStorageOrchestrationEngine : IAsyncDisposable
         }
 
         loggerFactory ??= NullLoggerFactory.Instance;
-        Options = options;
         _service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
@@ -68,9 +67,6 @@ public sealed class AzureStorageOrchestrationEngine : IAsyncDisposable
 
     /// <summary>The orchestration client for this task hub (any node's client reaches every instance).</summary>
     public IOrchestrationClient Client { get; }
-
-    /// <summary>The task hub and timings this node runs with.</summary>
-    public AzureStorageEngineOptions Options { get; }
 
     /// <summary>Creates the task hub if needed (tables, queues, lease blobs) and starts working; once.</summary>
     public async Task StartAsync()

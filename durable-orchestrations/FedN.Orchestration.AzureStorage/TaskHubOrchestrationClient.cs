@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DurableTask.Core;
 using DurableTask.Core.Exceptions;
 using DtfxStatus = global::DurableTask.Core.OrchestrationStatus;
@@ -59,20 +58,18 @@ public sealed class TaskHubOrchestrationClient : IOrchestrationClient
             DtfxStatus.Failed or DtfxStatus.Terminated or DtfxStatus.Canceled => OrchestrationStatus.Failed,
             _ => OrchestrationStatus.Running,
         },
-        Input = Parse(state.Input),
-        Output = state.OrchestrationStatus == DtfxStatus.Completed ? Parse(state.Output) : null,
+        Input = DurableJson.Parse(state.Input),
+        Output = state.OrchestrationStatus == DtfxStatus.Completed ? DurableJson.Parse(state.Output) : null,
         Error = state.OrchestrationStatus switch
         {
             DtfxStatus.Failed => state.FailureDetails?.ErrorMessage ?? state.Output,
             DtfxStatus.Terminated or DtfxStatus.Canceled => $"the instance was {state.OrchestrationStatus.ToString().ToLowerInvariant()}",
             _ => null,
         },
-        CustomStatus = Parse(state.Status),
+        CustomStatus = DurableJson.Parse(state.Status),
         CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(state.CreatedTime, DateTimeKind.Utc)),
         // The provider keeps no generation count; the instance's creation stands in for the generation's start.
         GenerationStartedAt = new DateTimeOffset(DateTime.SpecifyKind(state.CreatedTime, DateTimeKind.Utc)),
         UpdatedAt = new DateTimeOffset(DateTime.SpecifyKind(state.LastUpdatedTime, DateTimeKind.Utc)),
     };
-
-    private static JsonElement? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonDocument.Parse(json).RootElement.Clone();
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -49,16 +48,14 @@ public sealed class DurableTaskOrchestrationClient(DurableTaskClient durable) : 
             OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated => OrchestrationStatus.Failed,
             _ => OrchestrationStatus.Running,
         },
-        Input = Parse(metadata.SerializedInput),
-        Output = Parse(metadata.SerializedOutput),
+        Input = DurableJson.Parse(metadata.SerializedInput),
+        Output = DurableJson.Parse(metadata.SerializedOutput),
         Error = metadata.FailureDetails?.ErrorMessage
             ?? (metadata.RuntimeStatus is OrchestrationRuntimeStatus.Terminated ? $"the instance was {metadata.RuntimeStatus.ToString().ToLowerInvariant()}" : null),
-        CustomStatus = Parse(metadata.SerializedCustomStatus),
+        CustomStatus = DurableJson.Parse(metadata.SerializedCustomStatus),
         CreatedAt = metadata.CreatedAt,
         // Durable keeps no generation count or start; the instance's creation stands in for both.
         GenerationStartedAt = metadata.CreatedAt,
         UpdatedAt = metadata.LastUpdatedAt,
     };
-
-    private static JsonElement? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonDocument.Parse(json).RootElement.Clone();
 }

@@ -19,6 +19,9 @@ public static class DurableJson
     public static object? FromJson(JsonElement? value, Type type) =>
         value is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } json ? json.Deserialize(type, FedNJson.Options) : null;
 
+    /// <summary>A payload an engine stored as a JSON string (input, output, custom status), or <see langword="null"/> when there is none.</summary>
+    public static JsonElement? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonDocument.Parse(json).RootElement.Clone();
+
     /// <summary><paramref name="value"/> as a JSON string (the SDK's data converter form), or <see langword="null"/>.</summary>
     public static string? Serialize(object? value) => value is null ? null : JsonSerializer.Serialize(value, value.GetType(), FedNJson.Options);
 

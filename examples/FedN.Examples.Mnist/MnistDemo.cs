@@ -129,7 +129,8 @@ public static class MnistDemo
                     var token = await admin.CreateTokenAsync(new CreateTokenRequest { Role = AccessTokenRoles.Client, ClientId = $"mnist-{i + 1}", Days = 1 }, cancellationToken);
                     var trainer = MnistTrainer.ForShare(data, shares[i], options.HeldOut, options.Training with { Seed = options.Seed + i });
                     var nodes = options.ClientServers is { Count: > 0 } given ? given : [server];
-                    var client = new FedNClient(new FedNClientOptions { ServerUri = nodes[i % nodes.Count], OtherServerUris = [.. nodes.Skip((i % nodes.Count) + 1), .. nodes.Take(i % nodes.Count)], Token = token.Token, Logger = logging?.CreateLogger($"mnist-{i + 1}") }, trainer);
+                    var home = i % nodes.Count;
+                    var client = new FedNClient(new FedNClientOptions { ServerUri = nodes[home], OtherServerUris = [.. nodes.Skip(home + 1), .. nodes.Take(home)], Token = token.Token, Logger = logging?.CreateLogger($"mnist-{i + 1}") }, trainer);
                     clients.Add((client, Task.Run(() => client.RunAsync(stopClients.Token), CancellationToken.None)));
                 }
 

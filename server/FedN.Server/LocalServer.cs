@@ -77,26 +77,21 @@ public static class LocalServer
             if (node is null)
             {
                 services.AddSingleton<IClientHub>(provider => provider.GetRequiredService<LocalClientHub>());
+                services.AddSingleton(provider => new LocalOrchestrationRunner(
+                    provider.GetRequiredService<OrchestrationCatalog>(), stores.Metadata, stores.Blobs, new LocalOrchestrationRunnerOptions { LeaseDuration = options.RunnerLease, TimeProvider = time }));
+                services.AddSingleton<IOrchestrationClient>(provider => provider.GetRequiredService<LocalOrchestrationRunner>());
+                services.AddHostedService<ReducerService>();
             }
             else
             {
                 services.AddSingleton(provider => new NodeMesh(node, provider.GetRequiredService<FederationMetadata>(), stores.Queues, time));
                 services.AddSingleton<IClientHub>(provider => new NodeRoutedClientHub(provider.GetRequiredService<LocalClientHub>(), provider.GetRequiredService<NodeMesh>()));
+                // The node is recorded before its engine starts, so its clients are reachable from the first step.
                 services.AddHostedService(provider => new NodeService(provider.GetRequiredService<NodeMesh>(), provider.GetRequiredService<LocalClientHub>(), stores.Queues, provider.GetRequiredService<ILogger<NodeService>>(), time));
-            }
-            if (engine.Engine == ReducerEngine.AzureStorage)
-            {
                 services.AddSingleton(provider => new AzureStorageOrchestrationEngine(
                     provider.GetRequiredService<OrchestrationCatalog>(), settings.StorageConnectionString!, engine.AzureStorage, provider.GetRequiredService<ILoggerFactory>()));
                 services.AddSingleton(provider => provider.GetRequiredService<AzureStorageOrchestrationEngine>().Client);
                 services.AddHostedService<DurableEngineService>();
-            }
-            else
-            {
-                services.AddSingleton(provider => new LocalOrchestrationRunner(
-                    provider.GetRequiredService<OrchestrationCatalog>(), stores.Metadata, stores.Blobs, new LocalOrchestrationRunnerOptions { LeaseDuration = options.RunnerLease, TimeProvider = time }));
-                services.AddSingleton<IOrchestrationClient>(provider => provider.GetRequiredService<LocalOrchestrationRunner>());
-                services.AddHostedService<ReducerService>();
             }
 
             services.AddHostedService<HubShutdownService>();
