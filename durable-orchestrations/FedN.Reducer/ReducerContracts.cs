@@ -148,6 +148,15 @@ public sealed record CombineRequest
 
     /// <summary>The global model the updates must match.</summary>
     public required string ModelPath { get; init; }
+
+    /// <summary>Most examples one update weighs (<see cref="SessionConfig.MaxExampleWeight"/>).</summary>
+    public long MaxExampleWeight { get; init; } = SessionConfig.DefaultMaxExampleWeight;
+
+    /// <summary>Largest distance of an update from the global model (<see cref="SessionConfig.UpdateNormBound"/>), if bounded.</summary>
+    public double? UpdateNormBound { get; init; }
+
+    /// <summary>What an update beyond the bound does.</summary>
+    public UpdateNormAction UpdateNormAction { get; init; }
 }
 
 /// <summary>What a combiner did (output of the combine activity, also stored next to its partial).</summary>

@@ -1,3 +1,4 @@
+using FedN.Core.Messaging;
 using Microsoft.DurableTask;
 
 namespace FedN.Reducer;
@@ -31,6 +32,9 @@ public sealed record ReducerOptions
 
     /// <summary>Validity of task URLs beyond the round's deadline (clock skew, slow uploads started in time).</summary>
     public TimeSpan UrlSlack { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Bounds on what clients report, checked as reports arrive.</summary>
+    public ReportLimits ReportLimits { get; init; } = ReportLimits.Default;
 
     /// <summary>Time source of the activities (tests use a fake clock).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -29,6 +29,9 @@ public sealed record RoundLayout(string SessionId, int Round, int Attempt)
     /// <summary>The update client <paramref name="clientId"/> uploads (safetensors).</summary>
     public string Update(string clientId) => Path($"updates/{clientId}.safetensors");
 
+    /// <summary>Client <paramref name="clientId"/>'s update clipped onto the session's norm bound by the combiner of shard <paramref name="shard"/> (outside the clients' own upload folder).</summary>
+    public string ClippedUpdate(int shard, string clientId) => Path(Invariant($"shards/{shard}/clipped/{clientId}.safetensors"));
+
     /// <summary>Where shard <paramref name="shard"/>'s combiner records each batch it decided on, in order.</summary>
     public string LedgerPrefix(int shard) => BlobPath.ValidatePrefix(Invariant($"{RoundPrefix}attempt-{Attempt}/shards/{shard}/ledger/"));
 

@@ -27,7 +27,7 @@ var services = builder.Services;
 // FedN's JSON for every payload the worker serializes: the Durable extension takes this serializer for
 // orchestration inputs, outputs, events and activity triggers, so history holds what the other engines hold.
 services.Configure<WorkerOptions>(worker => worker.Serializer = new JsonObjectSerializer(FedNJson.Options));
-services.AddFedN(stores, settings.SigningKey, new ReducerOptions());
+services.AddFedN(stores, settings.SigningKey, new ReducerOptions { ReportLimits = LimitSettings.ReportLimits(builder.Configuration) });
 services.AddSingleton<IClientHub>(new AzureWebPubSubHub(new WebPubSubServiceClient(settings.WebPubSubConnectionString, WebPubSubProtocol.DefaultHub)));
 services.AddScoped<DurableClientBinding>();
 services.AddScoped<IOrchestrationClient>(provider => provider.GetRequiredService<DurableClientBinding>().OrchestrationClient);

@@ -37,7 +37,7 @@ public static class FedNServiceCollectionExtensions
         services.AddSingleton(stores.Blobs);
         services.AddSingleton(time);
         services.AddSingleton(new AccessTokens(signingKey, time));
-        services.AddSingleton(new ClientReportHandler(stores.Queues, stores.Blobs, metadata, time));
+        services.AddSingleton(new ClientReportHandler(stores.Queues, stores.Blobs, metadata, reducer));
         services.AddSingleton(provider => new ClientEventProcessor(
             provider.GetRequiredService<ClientReportHandler>(), new OpenTasks(stores.Blobs, metadata, reducer), metadata, provider.GetRequiredService<ILogger<ClientEventProcessor>>(), time, node));
         services.AddSingleton(provider => new ClientLiveness(metadata, provider.GetRequiredService<ILogger<ClientLiveness>>(), time));

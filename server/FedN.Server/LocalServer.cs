@@ -71,7 +71,7 @@ public static class LocalServer
             var node = engine.Engine == ReducerEngine.AzureStorage
                 ? new NodeRecord { Id = engine.AzureStorage.WorkerId, Address = options.PublicUri ?? options.ListenUri, StartedAt = time.GetUtcNow() }
                 : null;
-            services.AddFedN(stores, key, options.Reducer, node?.Id);
+            services.AddFedN(stores, key, options.Reducer with { ReportLimits = LimitSettings.ReportLimits(builder.Configuration) }, node?.Id);
             services.AddSingleton(new HubAccessTokens(key, time));
             services.AddSingleton(provider => new LocalClientHub(provider.GetRequiredService<HubAccessTokens>(), provider.GetRequiredService<ClientEventProcessor>(), options.Hub, provider.GetRequiredService<ILogger<LocalClientHub>>(), time));
             if (node is null)

@@ -92,9 +92,13 @@ public sealed class FailureBehaviourTests
         var instanceId = await new SessionControl(federation.Metadata, runner).StartAsync("s");
         await WaitForRoundAsync(federation, "s", 1, RoundStatus.Training);
 
-        // A client that was not asked, and a message about another round, both straight on the intake.
+        // A client that was not asked is refused at the intake; its message and one about another
+        // round, put straight on the intake, are refused by the combiner too.
         var layout = new RoundLayout("s", 1, 1);
-        await federation.Reports.SubmitUpdateAsync("intruder", new UpdateReport { SessionId = "s", Round = 1, NumExamples = 10 });
+        var stranger = await Assert.ThrowsAsync<ClientReportRejectedException>(() =>
+            federation.Reports.SubmitUpdateAsync("intruder", new UpdateReport { SessionId = "s", Round = 1, NumExamples = 10 }));
+        Assert.Contains("client 'intruder' was not asked to train", stranger.Message, StringComparison.Ordinal);
+        await federation.Queues.EnqueueAsync(layout.IntakeQueue(0), JsonSerializer.Serialize(new IntakeMessage("intruder", 1, 1, 10, null), FedNJson.Options));
         await federation.Queues.EnqueueAsync(layout.IntakeQueue(0), JsonSerializer.Serialize(new IntakeMessage("c5", 7, 1, 10, null), FedNJson.Options));
         await federation.Queues.EnqueueAsync(layout.IntakeQueue(0), "{not json");
         // A repeat that got past the report handler (it crashed between queueing and recording): the combiner drops it.
@@ -112,7 +116,7 @@ public sealed class FailureBehaviourTests
         var round = await RoundAsync(federation, "s", 1);
         var reasons = (await EventsAsync(federation, "s")).Where(e => e.Kind == "update.rejected").Select(e => $"{e.ClientId}: {e.Message}").ToList();
         Assert.True((round.UpdatesAggregated, round.UpdatesRejected) == (3L, 5L), $"{round.UpdatesAggregated} aggregated, {round.UpdatesRejected} refused:\n{string.Join("\n", reasons)}");
-        Assert.Equal(5L, round.UpdatesReceived); // c1, c2, c3 (its second report taken as the first), c5, the intruder
+        Assert.Equal(4L, round.UpdatesReceived); // c1, c2, c3 (its second report taken as the first), c5: only what the intake took
         Assert.Contains(reasons, r => r.StartsWith("c2: the update was refused", StringComparison.Ordinal) && r.Contains("NaN", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.StartsWith("c1: duplicate", StringComparison.Ordinal));
         Assert.DoesNotContain(reasons, r => r.StartsWith("c3:", StringComparison.Ordinal));

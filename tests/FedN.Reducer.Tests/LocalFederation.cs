@@ -82,7 +82,7 @@ internal sealed class LocalFederation : IAsyncDisposable
         federation.Metadata = new FederationMetadata(federation.MetadataStore);
         federation.Clients = new SimulatedClients();
         var stores = new ReducerStores(federation.Blobs, federation._queues, federation.Metadata, federation.Clients);
-        federation.Reports = federation.Clients.Reports = new ClientReportHandler(federation._queues, federation.Blobs, federation.Metadata);
+        federation.Reports = federation.Clients.Reports = new ClientReportHandler(federation._queues, federation.Blobs, federation.Metadata, options ?? FastOptions);
         federation.Catalog = new OrchestrationCatalog().AddReducer(stores, options ?? FastOptions);
         return federation;
     }

@@ -69,3 +69,25 @@ public sealed class ReducerEngineSettingsTests
         return ReducerEngineSettings.FromConfiguration(configuration, StorageSettings.FromConfiguration(configuration));
     }
 }
+
+public sealed class LimitSettingsTests
+{
+    [Fact]
+    public void Limits_are_read_from_FedN_Limits_and_every_bad_value_is_named()
+    {
+        var limits = FedN.Hosting.LimitSettings.ReportLimits(Configuration(("MaxExamplesPerReport", "5000"), ("MaxMetricMagnitude", "1e6")));
+        Assert.Equal(5000, limits.MaxExamples);
+        Assert.Equal(1e6, limits.MaxMetricMagnitude);
+        Assert.Equal(32, limits.MaxMetrics);
+
+        var error = Assert.Throws<ArgumentException>(() => FedN.Hosting.LimitSettings.ReportLimits(Configuration(("MaxExamplesPerReport", "lots"), ("MaxMetricsPerReport", "2.5"))));
+        Assert.Contains("FedN:Limits:MaxExamplesPerReport 'lots' is not a whole number", error.Message, StringComparison.Ordinal);
+        Assert.Contains("FedN:Limits:MaxMetricsPerReport '2.5' is not a whole number", error.Message, StringComparison.Ordinal);
+
+        error = Assert.Throws<ArgumentException>(() => FedN.Hosting.LimitSettings.ReportLimits(Configuration(("MaxExamplesPerReport", "0"))));
+        Assert.Contains("FedN:Limits: the most examples per report (0) must be between 1 and 10^12", error.Message, StringComparison.Ordinal);
+    }
+
+    private static Microsoft.Extensions.Configuration.IConfiguration Configuration(params (string Key, string Value)[] values) =>
+        new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create($"FedN:Limits:{v.Key}", (string?)v.Value))).Build();
+}

@@ -26,8 +26,11 @@ internal static class SessionCommands
         var aggregator = new Option<string?>("--aggregator") { Description = "fedavg, fedavgm, fedadam, fedyogi or fedadagrad." };
         var shards = new Option<int?>("--shards") { Description = "Combiners aggregating in parallel." };
         var noValidate = new Option<bool>("--no-validate") { Description = "Skip the validation step of each round." };
+        var maxWeight = new Option<long?>("--max-example-weight") { Description = $"Most examples one update weighs; a client claiming more counts as this many (default {SessionConfig.DefaultMaxExampleWeight})." };
+        var normBound = new Option<double?>("--update-norm-bound") { Description = "Largest L2 distance of an update from the global model (unbounded when absent)." };
+        var normAction = new Option<UpdateNormAction?>("--update-norm-action") { Description = "What an update beyond the bound does: clip (onto the bound, the default) or reject." };
         var wait = new Option<bool>("--wait") { Description = "Follow the session until it ends, with a progress bar over rounds." };
-        var command = server.AddTo(new Command("start", "Create a session and start it.") { id, name, seed, config, rounds, timeout, minClients, perRound, aggregator, shards, noValidate, wait });
+        var command = server.AddTo(new Command("start", "Create a session and start it.") { id, name, seed, config, rounds, timeout, minClients, perRound, aggregator, shards, noValidate, maxWeight, normBound, normAction, wait });
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             var settings = parse.GetValue(config) is { } file ? await ReadConfigAsync(file, ct) : new SessionConfig();
@@ -40,6 +43,9 @@ internal static class SessionCommands
                 Aggregator = parse.GetValue(aggregator) ?? settings.Aggregator,
                 Shards = parse.GetValue(shards) ?? settings.Shards,
                 Validate = !parse.GetValue(noValidate) && settings.Validate,
+                MaxExampleWeight = parse.GetValue(maxWeight) ?? settings.MaxExampleWeight,
+                UpdateNormBound = parse.GetValue(normBound) ?? settings.UpdateNormBound,
+                UpdateNormAction = parse.GetValue(normAction) ?? settings.UpdateNormAction,
             };
             settings.Check();
             using var api = server.Api(parse);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -343,9 +344,9 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
                 var bad = step.Accumulator.IsDouble
                     ? FoldTiles<double>(step, _tileSets[i % 2])
                     : FoldTiles<float>(step, _tileSets[i % 2]);
-                if (bad >= 0)
+                if (bad is { } problem)
                 {
-                    throw new BadInputDataException(indexInBatch[bad], $"tensor '{step.Read.Tensors[0].Name}' contains NaN or infinite values");
+                    throw new BadInputDataException(indexInBatch[problem.Input], problem.Reason);
                 }
             }
         }
@@ -399,11 +400,12 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
     }
 
     /// <summary>
-    /// sum[start..start+length] += Σ w_b · decode(tile_b), in input order. Returns the index of an
-    /// input with NaN/Inf values (the sum is then spoiled and must be rebuilt), or -1.
+    /// sum[start..start+length] += Σ w_b · decode(tile_b), in input order. Returns the input that
+    /// spoiled the sum (NaN/Inf values, or values so large that the weighted sum overflows) and
+    /// why, or <see langword="null"/>. A spoiled sum must be rebuilt without that input.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int FoldTiles<T>(TileStep tile, TileSet set)
+    private static FoldProblem? FoldTiles<T>(TileStep tile, TileSet set)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var step = tile.Read;
@@ -434,19 +436,32 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         // Only when it fails are the inputs checked one by one, to name the culprit.
         if (finite)
         {
-            return -1;
+            return null;
         }
 
+        var name = step.Tensors[0].Name;
         for (var b = 0; b < count; b++)
         {
             if (!TensorPrimitives.IsFiniteAll(MemoryMarshal.Cast<byte, T>(values[b].AsSpan())[..step.Length]))
             {
-                return b;
+                return new FoldProblem(b, $"tensor '{name}' contains NaN or infinite values");
             }
         }
 
-        throw new OverflowException($"the weighted sum of tensor '{step.Tensors[0].Name}' overflows {nativeDType.ToSafetensorsName()}; the updates' values or weights are too large");
+        // Every value is finite but the sum is not: it overflowed. The input with the largest
+        // weighted value is the one to leave out (the others are tried again without it).
+        var (largest, culprit) = (-1.0, 0);
+        for (var b = 0; b < count; b++)
+        {
+            var magnitude = double.CreateTruncating(T.Abs(TensorPrimitives.MaxMagnitude(MemoryMarshal.Cast<byte, T>(values[b].AsSpan())[..step.Length]))) * tile.Weights[b];
+            (largest, culprit) = magnitude > largest ? (magnitude, b) : (largest, culprit);
+        }
+
+        return new FoldProblem(culprit, string.Create(CultureInfo.InvariantCulture,
+            $"tensor '{name}' has values up to {largest / tile.Weights[culprit]:G3} which, weighted by {tile.Weights[culprit]:G6}, overflow the {nativeDType.ToSafetensorsName()} sum"));
     }
+
+    private readonly record struct FoldProblem(int Input, string Reason);
 
     private static async ValueTask Guard(int index, Func<ValueTask> read)
     {

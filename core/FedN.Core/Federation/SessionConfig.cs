@@ -41,6 +41,26 @@ public sealed record SessionConfig
     /// <summary>Rounds whose updates and partials are kept; older ones are deleted after each commit.</summary>
     public int KeepRounds { get; init; } = 2;
 
+    /// <summary>
+    /// Most examples an update weighs in the aggregate: a client that claims more is counted as
+    /// this many, so no single site can outweigh the rest by its claim alone. Set it to the size of
+    /// your largest site.
+    /// </summary>
+    public long MaxExampleWeight { get; init; } = DefaultMaxExampleWeight;
+
+    /// <summary>
+    /// Largest L2 distance an update may have from the global model it was trained from;
+    /// <see langword="null"/> leaves updates unbounded. What happens to one further away is
+    /// <see cref="UpdateNormAction"/>.
+    /// </summary>
+    public double? UpdateNormBound { get; init; }
+
+    /// <summary>What an update beyond <see cref="UpdateNormBound"/> does: clipped back onto the bound (the default), or refused.</summary>
+    public UpdateNormAction UpdateNormAction { get; init; } = UpdateNormAction.Clip;
+
+    /// <summary>The default of <see cref="MaxExampleWeight"/>.</summary>
+    public const long DefaultMaxExampleWeight = 1_000_000;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public void Check()
     {
@@ -52,6 +72,9 @@ public sealed record SessionConfig
         Require(QuorumGrace >= TimeSpan.Zero, $"quorum grace {QuorumGrace} must not be negative");
         Require(RoundRetries is >= 0 and <= 100, $"round retries {RoundRetries} must be between 0 and 100");
         Require(Clients is null || (Clients.Count >= MinClients && Clients.All(id => !string.IsNullOrWhiteSpace(id))), $"the client list must name at least the minimum clients ({MinClients}), with no empty ids");
+        Require(MaxExampleWeight is >= 1 and <= 1_000_000_000_000, $"the largest example weight {MaxExampleWeight} must be between 1 and 10^12");
+        Require(UpdateNormBound is null || (double.IsFinite(UpdateNormBound.Value) && UpdateNormBound > 0), $"the update norm bound {UpdateNormBound} must be a positive number");
+        Require(Enum.IsDefined(UpdateNormAction), $"the update norm action {UpdateNormAction} must be clip or reject");
         Require(KeepRounds >= 0, $"rounds to keep {KeepRounds} must not be negative");
         Require(Aggregators.Names.Contains(Aggregator, StringComparer.OrdinalIgnoreCase), $"unknown aggregator '{Aggregator}'; choose one of {string.Join(", ", Aggregators.Names)}");
         Hyperparameters.Validate();
@@ -64,4 +87,14 @@ public sealed record SessionConfig
             throw new ArgumentException(message);
         }
     }
+}
+
+/// <summary>What a session does with an update further from the global model than its <see cref="SessionConfig.UpdateNormBound"/>.</summary>
+public enum UpdateNormAction
+{
+    /// <summary>Scale its difference from the global model down onto the bound, then aggregate it.</summary>
+    Clip,
+
+    /// <summary>Refuse it, with the distance in the reason.</summary>
+    Reject,
 }

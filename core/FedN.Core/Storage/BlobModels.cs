@@ -26,6 +26,31 @@ public static class BlobModels
     }
 
     /// <summary>
+    /// Copies the blob at <paramref name="path"/> to a temporary local file, deleted when the returned
+    /// stream is closed: for a model that is read many times, or in any order, during one step.
+    /// </summary>
+    public static async Task<FileStream> CopyToTemporaryFileAsync(this IBlobStore blobs, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"fedn-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            await using (var source = await blobs.OpenReadAsync(path, cancellationToken))
+            {
+                await source.CopyToAsync(file, 1 << 20, cancellationToken);
+            }
+
+            file.Position = 0;
+            return file;
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="write"/> into a temporary local file, then uploads it to <paramref name="path"/>:
     /// writers produce models of any size without holding them in memory, and the blob appears whole or not at all.
     /// </summary>

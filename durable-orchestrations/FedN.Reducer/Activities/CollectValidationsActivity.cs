@@ -30,7 +30,9 @@ internal sealed class CollectValidationsActivity(ReducerStores stores, ReducerOp
         List<ValidationRecord> reports = [];
         await foreach (var report in stores.Metadata.Validations.ListAllAsync(request.SessionId, request.Round, cancellationToken: cancellationToken))
         {
-            if (report.Value.ModelId == request.ModelId)
+            // The intake checked each report against the limits; a record stored before those
+            // checks existed is left out rather than let it spoil the round's figures.
+            if (report.Value.ModelId == request.ModelId && options.ReportLimits.FindProblem(report.Value.NumExamples, report.Value.Metrics) is null)
             {
                 reports.Add(report.Value);
             }
@@ -41,13 +43,14 @@ internal sealed class CollectValidationsActivity(ReducerStores stores, ReducerOp
 
     internal static ValidationSummary Summarize(IReadOnlyList<ValidationRecord> reports)
     {
-        var examples = reports.Sum(report => report.NumExamples);
+        // In float64: a sum of example counts cannot overflow, whatever was stored.
+        var examples = reports.Sum(report => (double)report.NumExamples);
         var sums = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var report in reports)
         {
             ExampleWeightedMetrics.AddTo(sums, report.Metrics, report.NumExamples);
         }
 
-        return new ValidationSummary(reports.Count, examples, ExampleWeightedMetrics.Means(sums, examples));
+        return new ValidationSummary(reports.Count, (long)Math.Min(examples, long.MaxValue), ExampleWeightedMetrics.Means(sums, examples));
     }
 }

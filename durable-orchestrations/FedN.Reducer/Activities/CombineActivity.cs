@@ -4,6 +4,7 @@ using FedN.Core;
 using FedN.Core.Aggregation;
 using FedN.Core.Federation;
 using FedN.Core.Metadata;
+using FedN.Core.Safetensors;
 using FedN.Core.Storage;
 using FedN.Reducer.Intake;
 
@@ -16,6 +17,8 @@ namespace FedN.Reducer.Activities;
 /// deadline. Reports of another round, from clients not assigned to the shard, duplicates and updates
 /// that fail validation are refused, each with its reason recorded. Each batch's decisions go to a
 /// ledger before the batch leaves the queue, so a retry replays them and gives the same partial.
+/// Every update weighs at most the session's example cap, and with a norm bound one further from
+/// the global model than the bound is clipped onto it (a copy is aggregated) or refused.
 /// </summary>
 internal sealed class CombineActivity(ReducerStores stores, ReducerOptions options)
 {
@@ -37,12 +40,16 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
         var partial = aggregator.CreatePartial(await stores.Blobs.ReadHeaderAsync(request.ModelPath, cancellationToken));
         var shardState = new ShardState(plan.Shards[shard], request.Shard.Quorum);
 
+        // Distances are taken against a local copy: the global model is read once per update, in
+        // each update's own tensor order.
+        await using var global = request.UpdateNormBound is null ? null : await stores.Blobs.CopyToTemporaryFileAsync(request.ModelPath, cancellationToken);
+
         var batchNumber = 0;
         await foreach (var blob in stores.Blobs.ListAsync(layout.LedgerPrefix(shard), cancellationToken))
         {
             var recorded = await BlobJson.ReadAsync<CombineLedgerBatch>(stores.Blobs, layout.LedgerBatch(shard, batchNumber), cancellationToken)
                 ?? throw new InvalidDataException($"the ledger of shard {shard} has '{blob.Path}' but no batch {batchNumber}");
-            await partial.AddUpdatesAsync([.. recorded.Accepted.Select(update => Weighted(layout, update))], cancellationToken);
+            await partial.AddUpdatesAsync([.. recorded.Accepted.Select(update => Weighted(layout, shard, update))], cancellationToken);
             shardState.Apply(recorded, Time.GetUtcNow());
             batchNumber++;
         }
@@ -58,7 +65,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
                 continue;
             }
 
-            var batch = await DecideAsync(layout, request, shardState, partial, messages, cancellationToken);
+            var batch = await DecideAsync(layout, request, shardState, partial, global, messages, cancellationToken);
             try
             {
                 await BlobJson.WriteAsync(stores.Blobs, layout.LedgerBatch(shard, batchNumber++), batch, BlobWriteMode.CreateOnly, cancellationToken);
@@ -95,7 +102,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
     }
 
     /// <summary>Checks the batch's reports and aggregates the acceptable ones together.</summary>
-    private async Task<CombineLedgerBatch> DecideAsync(RoundLayout layout, CombineRequest request, ShardState shardState, IPartialAggregator partial, IReadOnlyList<Core.Storage.QueueMessage> messages, CancellationToken cancellationToken)
+    private async Task<CombineLedgerBatch> DecideAsync(RoundLayout layout, CombineRequest request, ShardState shardState, IPartialAggregator partial, FileStream? global, IReadOnlyList<Core.Storage.QueueMessage> messages, CancellationToken cancellationToken)
     {
         List<AcceptedUpdate> candidates = [];
         List<RejectedReport> rejected = [];
@@ -120,25 +127,76 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
                     $"duplicate: client '{report.ClientId}' already reported an update for this round",
                 _ => null,
             };
-            if (problem is null)
+            problem ??= options.ReportLimits.FindProblem(report!.NumExamples, report.Metrics);
+            var candidate = problem is null ? new AcceptedUpdate(message.Id, report!.ClientId, report.NumExamples, report.Metrics, Math.Min(report.NumExamples, request.MaxExampleWeight)) : null;
+            if (candidate is { } measured && global is not null)
             {
-                candidates.Add(new AcceptedUpdate(message.Id, report!.ClientId, report.NumExamples, report.Metrics));
+                (candidate, problem) = await BoundNormAsync(layout, request, measured, global, cancellationToken);
+            }
+
+            if (candidate is not null)
+            {
+                candidates.Add(candidate);
             }
             else
             {
-                rejected.Add(new RejectedReport(message.Id, report?.ClientId, problem, SettlesClient: forThisRound));
+                rejected.Add(new RejectedReport(message.Id, report?.ClientId, problem!, SettlesClient: forThisRound));
             }
         }
 
-        var refused = (await partial.AddUpdatesAsync([.. candidates.Select(update => Weighted(layout, update))], cancellationToken))
+        var refused = (await partial.AddUpdatesAsync([.. candidates.Select(update => Weighted(layout, request.Shard.Shard, update))], cancellationToken))
             .ToDictionary(rejection => rejection.Id, rejection => rejection.Reason, StringComparer.Ordinal);
         rejected.AddRange(candidates.Where(update => refused.ContainsKey(update.ClientId))
             .Select(update => new RejectedReport(update.MessageId, update.ClientId, $"the update was refused: {refused[update.ClientId]}")));
         return new CombineLedgerBatch([.. candidates.Where(update => !refused.ContainsKey(update.ClientId))], rejected, Time.GetUtcNow());
     }
 
-    private WeightedUpdate Weighted(RoundLayout layout, AcceptedUpdate update) =>
-        new(stores.Blobs.Source(layout.Update(update.ClientId), update.ClientId), update.NumExamples);
+    private WeightedUpdate Weighted(RoundLayout layout, int shard, AcceptedUpdate update) =>
+        new(stores.Blobs.Source(update.Clipped ? layout.ClippedUpdate(shard, update.ClientId) : layout.Update(update.ClientId), update.ClientId), update.WeightUsed);
+
+    /// <summary>
+    /// Holds <paramref name="update"/> to the session's norm bound: within it, the update as it is;
+    /// beyond it, a clipped copy (written before the ledger names it, so a retry finds it) or a
+    /// refusal. An update that cannot be measured is refused here with the reason.
+    /// </summary>
+    private async Task<(AcceptedUpdate? Update, string? Problem)> BoundNormAsync(RoundLayout layout, CombineRequest request, AcceptedUpdate update, FileStream global, CancellationToken cancellationToken)
+    {
+        var bound = request.UpdateNormBound!.Value;
+        try
+        {
+            global.Position = 0;
+            using var globalModel = await SafetensorsReader.OpenAsync(global, leaveOpen: true, cancellationToken: cancellationToken);
+            double distance;
+            using (var measured = await stores.Blobs.Source(layout.Update(update.ClientId)).OpenAsync(cancellationToken))
+            {
+                distance = await UpdateNorm.DistanceAsync(globalModel, measured, cancellationToken);
+            }
+
+            if (!double.IsFinite(distance))
+            {
+                return (null, "the update's distance to the global model is not finite: it holds NaN or infinite values, or values too large to measure");
+            }
+
+            if (distance <= bound)
+            {
+                return (update, null);
+            }
+
+            if (request.UpdateNormAction == UpdateNormAction.Reject)
+            {
+                return (null, string.Create(CultureInfo.InvariantCulture, $"the update is {distance:G4} from the global model, beyond the session's bound of {bound:G4}"));
+            }
+
+            using var clipped = await stores.Blobs.Source(layout.Update(update.ClientId)).OpenAsync(cancellationToken);
+            await stores.Blobs.WriteAsync(layout.ClippedUpdate(request.Shard.Shard, update.ClientId), BlobWriteMode.Overwrite,
+                (destination, ct) => UpdateNorm.WriteScaledAsync(globalModel, clipped, bound / distance, destination, ct), cancellationToken);
+            return (update with { Clipped = true }, null);
+        }
+        catch (Exception e) when (e is ArgumentException or SafetensorsFormatException or IOException or BlobNotFoundException)
+        {
+            return (null, e is BlobNotFoundException ? "the update was never uploaded" : e.Message);
+        }
+    }
 
     private static IntakeMessage? Parse(string body)
     {
@@ -198,7 +256,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             {
                 Processed.Add(update.MessageId);
                 Settled.Add(update.ClientId);
-                ExampleWeightedMetrics.AddTo(MetricSums, update.Metrics, update.NumExamples);
+                ExampleWeightedMetrics.AddTo(MetricSums, update.Metrics, update.WeightUsed);
             }
 
             foreach (var rejection in batch.Rejected)

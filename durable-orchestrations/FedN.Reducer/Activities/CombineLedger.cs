@@ -12,7 +12,17 @@ namespace FedN.Reducer.Activities;
 internal sealed record CombineLedgerBatch(IReadOnlyList<AcceptedUpdate> Accepted, IReadOnlyList<RejectedReport> Rejected, DateTimeOffset? DecidedAt = null);
 
 /// <summary>An update the combiner aggregated.</summary>
-internal sealed record AcceptedUpdate(string MessageId, string ClientId, long NumExamples, IReadOnlyDictionary<string, double>? Metrics);
+/// <param name="MessageId">The intake message.</param>
+/// <param name="ClientId">The client.</param>
+/// <param name="NumExamples">The examples it reported.</param>
+/// <param name="Metrics">The training metrics it reported.</param>
+/// <param name="Weight">Its weight: the examples, capped by the session (absent in ledgers written before the cap: the examples).</param>
+/// <param name="Clipped">Whether it was clipped onto the session's norm bound: the clipped copy was aggregated instead.</param>
+internal sealed record AcceptedUpdate(string MessageId, string ClientId, long NumExamples, IReadOnlyDictionary<string, double>? Metrics, long? Weight = null, bool Clipped = false)
+{
+    /// <summary>The weight the update was aggregated with.</summary>
+    public long WeightUsed => Weight ?? NumExamples;
+}
 
 /// <summary>A report the combiner refused, and why.</summary>
 /// <param name="MessageId">The intake message.</param>

@@ -18,15 +18,16 @@ internal sealed class DispatchActivity(ReducerStores stores, ReducerOptions opti
         var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken)
             ?? throw new InvalidOperationException($"round {request.Round} (attempt {request.Attempt}) of session '{request.SessionId}' has no plan");
         await BlobJson.WriteAsync(stores.Blobs, layout.Dispatch(request.Kind), request, BlobWriteMode.Overwrite, cancellationToken);
+        if (request.Kind == ClientTaskKind.Validate)
+        {
+            // Before any task goes out: the intake takes validations only from a validating round.
+            await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round with { Status = RoundStatus.Validating }, cancellationToken);
+        }
+
         var modelUrl = await TaskUrls.ModelAsync(stores.Blobs, request, options, cancellationToken);
         var assignments = plan.Shards.SelectMany((clients, shard) => clients.Select(client => (Client: client, Shard: shard)));
         await Parallel.ForEachAsync(assignments, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (assignment, ct) =>
             await stores.Channel.SendTaskAsync(assignment.Client, await TaskUrls.TaskAsync(stores.Blobs, request, assignment.Client, assignment.Shard, modelUrl, options, ct), ct));
-
-        if (request.Kind == ClientTaskKind.Validate)
-        {
-            await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round with { Status = RoundStatus.Validating }, cancellationToken);
-        }
 
         return plan.Shards.Sum(shard => shard.Count);
     }

@@ -11,28 +11,27 @@ namespace FedN.Reducer.Intake;
 /// Takes clients' reports (the <c>update</c> and <c>validation</c> events of the channel) for an
 /// authenticated client: checks them against the round, records them, and puts updates on their
 /// shard's intake. One queue message per update and no orchestration event, so a round of 10,000
-/// clients adds nothing to orchestration history. The combiner checks again what only it can
-/// (assignment, duplicates, the update itself).
+/// clients adds nothing to orchestration history. Only a client the round assigned, in the round's
+/// phase, before its deadline and with figures inside <see cref="ReportLimits"/> is heard; every
+/// refusal says why. The combiner checks again what only it can (duplicates, the update itself).
 /// </summary>
-public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, FederationMetadata metadata, TimeProvider? timeProvider = null)
+public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, FederationMetadata metadata, ReducerOptions? options = null)
 {
-    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly TimeProvider _time = (options ?? new ReducerOptions()).TimeProvider;
+    private readonly ReportLimits _limits = (options ?? new ReducerOptions()).ReportLimits;
+    private readonly PlanCache _plans = new(blobs);
 
     /// <summary>
     /// Accepts client <paramref name="clientId"/>'s report that its update is uploaded. Idempotent: a
     /// client that sends its report again (it lost the ack in a reconnect) is answered as the first
     /// time, and its update still goes to the combiner once.
     /// </summary>
-    /// <exception cref="ClientReportRejectedException">The report is late, for another round or attempt, or malformed.</exception>
+    /// <exception cref="ClientReportRejectedException">The report is late, for another round or attempt, from a client the round did not assign, or out of bounds.</exception>
     public async Task SubmitUpdateAsync(string clientId, UpdateReport report, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         ArgumentNullException.ThrowIfNull(report);
-        if (report.NumExamples <= 0)
-        {
-            throw new ClientReportRejectedException($"numExamples {report.NumExamples} must be a positive number of training examples");
-        }
-
+        Refuse(_limits.FindProblem(report.NumExamples, report.Metrics));
         var round = await CurrentRoundAsync(report.SessionId, report.Round, cancellationToken);
 
         // A repeat is answered before the round's state is checked: the first report may be what
@@ -55,9 +54,15 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
             throw new ClientReportRejectedException($"the update arrived after the round's deadline ({round.Deadline:u})");
         }
 
-        if (report.Shard < 0 || report.Shard >= round.Shards.Count)
+        var assigned = await _plans.ShardOfAsync(layout, clientId, cancellationToken);
+        if (assigned is null)
         {
-            throw new ClientReportRejectedException($"shard {report.Shard} is not a shard of this round");
+            throw new ClientReportRejectedException($"client '{clientId}' was not asked to train in round {report.Round} (attempt {report.Attempt}) of session '{report.SessionId}'");
+        }
+
+        if (report.Shard != assigned)
+        {
+            throw new ClientReportRejectedException($"the update names shard {report.Shard}, but client '{clientId}' was assigned to shard {assigned}");
         }
 
         var message = new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics);
@@ -76,17 +81,39 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
     }
 
     /// <summary>Records client <paramref name="clientId"/>'s validation of a round's model.</summary>
-    /// <exception cref="ClientReportRejectedException">The report is for no such round, malformed, or a duplicate.</exception>
+    /// <exception cref="ClientReportRejectedException">
+    /// The report is for no such round, for a round that is not validating, for another model, late,
+    /// from a client the round did not ask, out of bounds, or a duplicate.
+    /// </exception>
     public async Task SubmitValidationAsync(string clientId, ValidationReport report, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         ArgumentNullException.ThrowIfNull(report);
-        if (report.NumExamples <= 0 || report.Metrics.Values.Any(value => !double.IsFinite(value)))
+        Refuse(_limits.FindProblem(report.NumExamples, report.Metrics));
+        var round = await CurrentRoundAsync(report.SessionId, report.Round, cancellationToken);
+        if (round.Status != RoundStatus.Validating)
         {
-            throw new ClientReportRejectedException("a validation needs a positive numExamples and finite metric values");
+            throw new ClientReportRejectedException($"round {report.Round} of session '{report.SessionId}' is not taking validations (it is {round.Status.ToString().ToLowerInvariant()})");
         }
 
-        await CurrentRoundAsync(report.SessionId, report.Round, cancellationToken);
+        var layout = new RoundLayout(report.SessionId, report.Round, round.Attempt);
+        var asked = await BlobJson.ReadAsync<DispatchRequest>(blobs, layout.Dispatch(ClientTaskKind.Validate), cancellationToken)
+            ?? throw new ClientReportRejectedException($"round {report.Round} of session '{report.SessionId}' has not asked for validations yet");
+        if (!string.Equals(report.ModelId, asked.ModelId, StringComparison.Ordinal))
+        {
+            throw new ClientReportRejectedException($"round {report.Round} asked to validate model '{asked.ModelId}', not '{report.ModelId}'");
+        }
+
+        if (_time.GetUtcNow() > asked.Deadline)
+        {
+            throw new ClientReportRejectedException($"the validation arrived after its deadline ({asked.Deadline:u})");
+        }
+
+        if (await _plans.ShardOfAsync(layout, clientId, cancellationToken) is null)
+        {
+            throw new ClientReportRejectedException($"client '{clientId}' was not asked to validate round {report.Round} of session '{report.SessionId}'");
+        }
+
         try
         {
             await metadata.Validations.CreateAsync(new ValidationRecord
@@ -103,6 +130,14 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         catch (MetadataAlreadyExistsException)
         {
             throw new ClientReportRejectedException($"client '{clientId}' already reported a validation for round {report.Round}");
+        }
+    }
+
+    private static void Refuse(string? problem)
+    {
+        if (problem is not null)
+        {
+            throw new ClientReportRejectedException(problem);
         }
     }
 

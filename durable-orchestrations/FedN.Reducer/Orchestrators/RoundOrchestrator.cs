@@ -81,6 +81,9 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
             Aggregator = config.Aggregator,
             Hyperparameters = config.Hyperparameters,
             ModelPath = input.ModelPath,
+            MaxExampleWeight = config.MaxExampleWeight,
+            UpdateNormBound = config.UpdateNormBound,
+            UpdateNormAction = config.UpdateNormAction,
         }, options.ActivityOptions)).ToList();
 
         // A combiner closes at the deadline by itself; one still out after the grace is stuck, and
