@@ -117,7 +117,11 @@ public sealed record ShardPlan(int Shard, int Expected, int Quorum);
 public sealed record RoundPlan(IReadOnlyList<IReadOnlyList<string>> Shards);
 
 /// <summary>Input of the dispatch activity: send <paramref name="Kind"/> tasks to the plan's clients.</summary>
-public sealed record DispatchRequest(string SessionId, int Round, int Attempt, ClientTaskKind Kind, string ModelId, string ModelPath, DateTimeOffset Deadline);
+public sealed record DispatchRequest(string SessionId, int Round, int Attempt, ClientTaskKind Kind, string ModelId, string ModelPath, DateTimeOffset Deadline)
+{
+    /// <summary>The most bytes an update upload takes; the dispatch sets it from the model's size before the request is stored.</summary>
+    public long? MaxUpdateBytes { get; init; }
+}
 
 /// <summary>Input of the combine activity for one shard.</summary>
 public sealed record CombineRequest

@@ -172,7 +172,7 @@ public sealed class AzureBlobStore : IBlobStore
         SasUrlAsync(path, BlobSasPermissions.Read, lifetime, cancellationToken);
 
     /// <inheritdoc />
-    public Task<Uri> CreateUploadUrlAsync(string path, TimeSpan lifetime, CancellationToken cancellationToken = default) =>
+    public Task<Uri> CreateUploadUrlAsync(string path, TimeSpan lifetime, long? maxBytes = null, CancellationToken cancellationToken = default) =>
         SasUrlAsync(path, BlobSasPermissions.Create, lifetime, cancellationToken);
 
     private async Task<Uri> SasUrlAsync(string path, BlobSasPermissions permissions, TimeSpan lifetime, CancellationToken cancellationToken)

@@ -10,7 +10,8 @@ namespace FedN.Storage.Embedded;
 /// Serves the transfer URLs of a <see cref="FileSystemBlobStore"/> the way Azure Blob Storage serves
 /// SAS URLs, so clients use one code path: GET downloads, PUT with <c>x-ms-blob-type: BlockBlob</c>
 /// creates. Refusals: 403 (bad signature, expired, or a URL used for what it does not allow),
-/// 404 (no such blob), 409 (the blob exists: an upload URL never overwrites), 400 (bad request).
+/// 404 (no such blob), 409 (the blob exists: an upload URL never overwrites), 413 (larger than the
+/// URL allows; nothing is stored), 400 (bad request).
 /// </summary>
 public static class BlobTransferEndpoints
 {
@@ -65,10 +66,17 @@ public static class BlobTransferEndpoints
             return;
         }
 
-        // Models can be several GB; the default 30 MB request limit does not apply here.
+        if (grant.MaxBytes is { } most && context.Request.ContentLength > most)
+        {
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestBodyTooLarge", TooLarge(context.Request.ContentLength.Value, most));
+            return;
+        }
+
+        // Models can be several GB: the URL's own limit replaces the default 30 MB request limit,
+        // and the server stops reading a body (chunked, or lying about its length) past it.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = null;
+            limit.MaxRequestBodySize = grant.MaxBytes;
         }
 
         try
@@ -80,6 +88,10 @@ public static class BlobTransferEndpoints
         catch (BlobAlreadyExistsException e)
         {
             await RefuseAsync(context, StatusCodes.Status409Conflict, "BlobAlreadyExists", e.Message);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge && grant.MaxBytes is { } allowed)
+        {
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestBodyTooLarge", TooLarge(null, allowed));
         }
     }
 
@@ -99,6 +111,9 @@ public static class BlobTransferEndpoints
 
         return grant;
     }
+
+    private static string TooLarge(long? length, long most) =>
+        $"the upload{(length is { } bytes ? $" of {bytes} bytes" : "")} is larger than the {most} bytes this URL takes (the model's size plus a margin); nothing was stored";
 
     private static Task RefuseAsync(HttpContext context, int status, string code, string message)
     {

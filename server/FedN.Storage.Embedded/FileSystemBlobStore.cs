@@ -31,6 +31,34 @@ public sealed class FileSystemBlobStore : IBlobStore
         _blobs = Directory.CreateDirectory(Path.Combine(root, "blobs")).FullName;
         _temp = Directory.CreateDirectory(Path.Combine(root, "tmp")).FullName;
         _leases = new FileLeaseTable(Directory.CreateDirectory(Path.Combine(root, "leases")).FullName, options.TimeProvider);
+        RemoveAbandonedWrites();
+    }
+
+    /// <summary>How long a temporary file may go unwritten before it counts as left behind by a process that died mid-write.</summary>
+    public static TimeSpan AbandonedWriteAge { get; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Deletes what writers that died left in the temporary folder. Another process may share the
+    /// directory (a hot standby) and be writing now, so only files untouched for
+    /// <see cref="AbandonedWriteAge"/> go: a live write touches its file all the time.
+    /// </summary>
+    private void RemoveAbandonedWrites()
+    {
+        var cutoff = DateTime.UtcNow - AbandonedWriteAge;
+        foreach (var file in new DirectoryInfo(_temp).EnumerateFiles())
+        {
+            if (file.LastWriteTimeUtc < cutoff)
+            {
+                try
+                {
+                    file.Delete();
+                }
+                catch (IOException)
+                {
+                    // Someone else cleaned it up first, or it is still open: the next start tries again.
+                }
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -170,17 +198,17 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     /// <inheritdoc />
     public Task<Uri> CreateDownloadUrlAsync(string path, TimeSpan lifetime, CancellationToken cancellationToken = default) =>
-        Task.FromResult(TransferUrl(path, TransferAccess.Read, lifetime));
+        Task.FromResult(TransferUrl(path, TransferAccess.Read, lifetime, maxBytes: null));
 
     /// <inheritdoc />
-    public Task<Uri> CreateUploadUrlAsync(string path, TimeSpan lifetime, CancellationToken cancellationToken = default) =>
-        Task.FromResult(TransferUrl(path, TransferAccess.Create, lifetime));
+    public Task<Uri> CreateUploadUrlAsync(string path, TimeSpan lifetime, long? maxBytes = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(TransferUrl(path, TransferAccess.Create, lifetime, maxBytes is null or > 0 ? maxBytes : throw new ArgumentOutOfRangeException(nameof(maxBytes), "an upload limit must be positive")));
 
     /// <summary>Checks a transfer token from a URL; on failure, <paramref name="error"/> says why.</summary>
     internal TransferToken? VerifyTransfer(string token, out string? error) =>
         TransferToken.Verify(token, _options.SigningKey, _options.TimeProvider.GetUtcNow(), out error);
 
-    private Uri TransferUrl(string path, TransferAccess access, TimeSpan lifetime)
+    private Uri TransferUrl(string path, TransferAccess access, TimeSpan lifetime, long? maxBytes)
     {
         BlobPath.Validate(path);
         if (lifetime <= TimeSpan.Zero)
@@ -190,7 +218,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
         var baseUri = _options.TransferBaseUri
             ?? throw new InvalidOperationException("This store has no TransferBaseUri: transfer URLs need the address of the server that maps MapBlobTransfer.");
-        var token = new TransferToken(path, access, _options.TimeProvider.GetUtcNow() + lifetime).Sign(_options.SigningKey);
+        var token = new TransferToken(path, access, _options.TimeProvider.GetUtcNow() + lifetime, maxBytes).Sign(_options.SigningKey);
         return new Uri(baseUri, "transfer/" + token);
     }
 

@@ -16,14 +16,15 @@ public enum TransferAccess
 }
 
 /// <summary>
-/// The signed part of a transfer URL: path, access and expiry, HMAC-SHA256-signed with the store's
-/// key. It names exactly one blob, so a URL cannot be bent to another path.
+/// The signed part of a transfer URL: path, access, expiry and (for uploads) the most bytes it
+/// takes, HMAC-SHA256-signed with the store's key. It names exactly one blob, so a URL cannot be
+/// bent to another path or a larger upload.
 /// </summary>
-internal sealed record TransferToken(string Path, TransferAccess Access, DateTimeOffset ExpiresOn)
+internal sealed record TransferToken(string Path, TransferAccess Access, DateTimeOffset ExpiresOn, long? MaxBytes = null)
 {
     public string Sign(byte[] key)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(Path, Access == TransferAccess.Read ? "r" : "c", ExpiresOn.ToUnixTimeSeconds()));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(Path, Access == TransferAccess.Read ? "r" : "c", ExpiresOn.ToUnixTimeSeconds(), MaxBytes));
         var body = WebEncoders.Base64UrlEncode(payload);
         return body + "." + WebEncoders.Base64UrlEncode(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(body)));
     }
@@ -57,7 +58,7 @@ internal sealed record TransferToken(string Path, TransferAccess Access, DateTim
         }
 
         var payload = JsonSerializer.Deserialize<Payload>(payloadBytes)!;
-        var parsed = new TransferToken(payload.P, payload.A == "r" ? TransferAccess.Read : TransferAccess.Create, DateTimeOffset.FromUnixTimeSeconds(payload.E));
+        var parsed = new TransferToken(payload.P, payload.A == "r" ? TransferAccess.Read : TransferAccess.Create, DateTimeOffset.FromUnixTimeSeconds(payload.E), payload.M);
         if (parsed.ExpiresOn <= now)
         {
             error = $"the transfer URL expired at {parsed.ExpiresOn:u}; ask the server for a new one";
@@ -68,5 +69,5 @@ internal sealed record TransferToken(string Path, TransferAccess Access, DateTim
         return parsed;
     }
 
-    private sealed record Payload(string P, string A, long E);
+    private sealed record Payload(string P, string A, long E, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? M = null);
 }

@@ -46,5 +46,5 @@ internal sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
 
     public Task<Uri> CreateDownloadUrlAsync(string path, TimeSpan lifetime, CancellationToken cancellationToken = default) => inner.CreateDownloadUrlAsync(path, lifetime, cancellationToken);
 
-    public Task<Uri> CreateUploadUrlAsync(string path, TimeSpan lifetime, CancellationToken cancellationToken = default) => inner.CreateUploadUrlAsync(path, lifetime, cancellationToken);
+    public Task<Uri> CreateUploadUrlAsync(string path, TimeSpan lifetime, long? maxBytes = null, CancellationToken cancellationToken = default) => inner.CreateUploadUrlAsync(path, lifetime, maxBytes, cancellationToken);
 }

@@ -53,6 +53,23 @@ public sealed class HostileReportTests
     }
 
     [Fact]
+    public async Task A_tasks_upload_url_takes_no_more_than_the_models_size_plus_a_margin()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await using var site = await RawHubClient.ConnectedAsync(server, "site");
+        await SessionSetup.StartAsync(server, OneRound);
+        var task = await SessionSetup.NextTaskAsync(site);
+        using var http = new HttpClient();
+        using var upload = new HttpRequestMessage(HttpMethod.Put, task.GetProperty("uploadUrl").GetString()) { Content = new ByteArrayContent(new byte[3 << 20]) };
+        upload.Headers.Add("x-ms-blob-type", "BlockBlob");
+        using var response = await http.SendAsync(upload);
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+
+        // The URL still takes a real update.
+        await UploadAsync(task, await TinyModelAsync(1, 1, 1, 1));
+    }
+
+    [Fact]
     public async Task Only_the_clients_a_round_asked_are_heard_and_only_in_its_phase()
     {
         await using var server = await RunningServer.StartAsync();

@@ -70,7 +70,60 @@ public sealed class FileSystemBlobStoreContractTests : BlobStoreContract, IAsync
         Assert.Contains("signature", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_upload_larger_than_its_url_allows_is_refused_with_413_and_nothing_is_stored()
+    {
+        var url = await _store!.CreateUploadUrlAsync("s/big.bin", TimeSpan.FromMinutes(1), maxBytes: 1000);
+
+        // Declared too large: refused before a byte is read.
+        using (var declared = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(new byte[1001]) })
+        {
+            declared.Headers.Add("x-ms-blob-type", "BlockBlob");
+            using var response = await Http.SendAsync(declared);
+            Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Contains("the upload of 1001 bytes is larger than the 1000 bytes this URL takes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Chunked, with no length to judge by: cut off at the limit.
+        using (var chunked = new HttpRequestMessage(HttpMethod.Put, url) { Content = new StreamContent(new UnknownLengthStream(new byte[1 << 20])) })
+        {
+            chunked.Headers.Add("x-ms-blob-type", "BlockBlob");
+            chunked.Headers.TransferEncodingChunked = true;
+            using var response = await Http.SendAsync(chunked);
+            Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        }
+
+        Assert.Null(await _store.GetPropertiesAsync("s/big.bin"));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, "tmp")));
+        using (var fits = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(new byte[1000]) })
+        {
+            fits.Headers.Add("x-ms-blob-type", "BlockBlob");
+            using var response = await Http.SendAsync(fits);
+            Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public void Writes_abandoned_by_a_dead_process_are_removed_when_the_store_opens_and_live_ones_are_kept()
+    {
+        var abandoned = Path.Combine(_root, "tmp", "abandoned");
+        var live = Path.Combine(_root, "tmp", "live");
+        File.WriteAllBytes(abandoned, new byte[10]);
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow - FileSystemBlobStore.AbandonedWriteAge - TimeSpan.FromMinutes(1));
+        File.WriteAllBytes(live, new byte[10]);
+
+        _ = new FileSystemBlobStore(new FileSystemBlobStoreOptions { RootDirectory = _root, SigningKey = _key });
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(live));
+    }
+
     protected override Task<IBlobStore> CreateStoreAsync() => Task.FromResult<IBlobStore>(_store!);
+
+    /// <summary>A stream that does not say how long it is, so HttpClient sends it chunked.</summary>
+    private sealed class UnknownLengthStream(byte[] content) : MemoryStream(content)
+    {
+        public override bool CanSeek => false;
+    }
 }
 
 /// <summary>The contract on Azure Blob Storage, against Azurite.</summary>

@@ -46,7 +46,9 @@ public interface IBlobStore
     /// <summary>
     /// A URL that lets its bearer create this one blob with a single PUT (header
     /// <c>x-ms-blob-type: BlockBlob</c>) until <paramref name="lifetime"/> has passed. It cannot
-    /// overwrite the blob once it exists, read it, or write any other path.
+    /// overwrite the blob once it exists, read it, or write any other path. With
+    /// <paramref name="maxBytes"/>, a larger upload is refused where the store can (the embedded
+    /// store answers 413; Azure's SAS cannot say it, so readers check the size when they use the blob).
     /// </summary>
-    Task<Uri> CreateUploadUrlAsync(string path, TimeSpan lifetime, CancellationToken cancellationToken = default);
+    Task<Uri> CreateUploadUrlAsync(string path, TimeSpan lifetime, long? maxBytes = null, CancellationToken cancellationToken = default);
 }

@@ -17,6 +17,11 @@ internal sealed class DispatchActivity(ReducerStores stores, ReducerOptions opti
         var layout = new RoundLayout(request.SessionId, request.Round, request.Attempt);
         var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken)
             ?? throw new InvalidOperationException($"round {request.Round} (attempt {request.Attempt}) of session '{request.SessionId}' has no plan");
+        if (request.Kind == ClientTaskKind.Train && await stores.Blobs.GetPropertiesAsync(request.ModelPath, cancellationToken) is { } model)
+        {
+            request = request with { MaxUpdateBytes = TaskUrls.MaxUpdateBytes(model.Length) };
+        }
+
         await BlobJson.WriteAsync(stores.Blobs, layout.Dispatch(request.Kind), request, BlobWriteMode.Overwrite, cancellationToken);
         if (request.Kind == ClientTaskKind.Validate)
         {

@@ -16,7 +16,7 @@ internal static class TaskUrls
     {
         var layout = new RoundLayout(request.SessionId, request.Round, request.Attempt);
         var uploadUrl = request.Kind == ClientTaskKind.Train
-            ? await blobs.CreateUploadUrlAsync(layout.Update(clientId), Lifetime(request, options), cancellationToken)
+            ? await blobs.CreateUploadUrlAsync(layout.Update(clientId), Lifetime(request, options), request.MaxUpdateBytes, cancellationToken)
             : null;
         return new ClientTask
         {
@@ -32,6 +32,9 @@ internal static class TaskUrls
             Deadline = request.Deadline,
         };
     }
+
+    /// <summary>The most bytes an update of a model of <paramref name="modelBytes"/> bytes may take: the same tensors, and room for a different header.</summary>
+    public static long MaxUpdateBytes(long modelBytes) => modelBytes + Math.Max(1 << 20, modelBytes / 100);
 
     private static TimeSpan Lifetime(DispatchRequest request, ReducerOptions options) =>
         request.Deadline - options.TimeProvider.GetUtcNow() + options.UrlSlack;
