@@ -6,6 +6,15 @@ public sealed record ControlPlaneOptions
     /// <summary>Largest model the API takes in an upload (8 GiB by default).</summary>
     public long MaxModelBytes { get; init; } = 8L << 30;
 
+    /// <summary>
+    /// The address clients reach this server at (its public URL, behind a proxy the proxy's):
+    /// negotiated WebSocket URLs are built on it. When absent they are built from the request.
+    /// </summary>
+    public Uri? PublicUri { get; init; }
+
+    /// <summary>Largest JSON body of any other request (1 MiB by default): a session's configuration is a few hundred bytes.</summary>
+    public long MaxJsonBodyBytes { get; init; } = 1 << 20;
+
     /// <summary>How long the access token in a negotiated WebSocket URL is valid; an open connection outlives it.</summary>
     public TimeSpan ConnectionTokenLifetime { get; init; } = TimeSpan.FromHours(1);
 

@@ -73,7 +73,7 @@ public static class LocalServer
                 : null;
             services.AddFedN(stores, key, options.Reducer with { ReportLimits = LimitSettings.ReportLimits(builder.Configuration) }, node?.Id);
             services.AddSingleton(new HubAccessTokens(key, time));
-            services.AddSingleton(provider => new LocalClientHub(provider.GetRequiredService<HubAccessTokens>(), provider.GetRequiredService<ClientEventProcessor>(), options.Hub, provider.GetRequiredService<ILogger<LocalClientHub>>(), time));
+            services.AddSingleton(provider => new LocalClientHub(provider.GetRequiredService<HubAccessTokens>(), provider.GetRequiredService<ClientEventProcessor>(), options.Hub with { PublicUri = options.Hub.PublicUri ?? options.PublicUri }, provider.GetRequiredService<ILogger<LocalClientHub>>(), time));
             if (node is null)
             {
                 services.AddSingleton<IClientHub>(provider => provider.GetRequiredService<LocalClientHub>());
@@ -98,16 +98,18 @@ public static class LocalServer
             services.AddHostedService<LivenessService>();
             services.AddSingleton<IHostLifetime, CallerLifetime>();
 
+            var api = options.Api with { PublicUri = options.Api.PublicUri ?? options.PublicUri };
             var app = builder.Build();
             // Pings every 15 s; a peer that stops answering for 30 s (a dropped network, not a close) is disconnected and marked offline.
             app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(30) });
+            app.UseControlPlaneAuthorization(api);
             app.MapClientHub(app.Services.GetRequiredService<LocalClientHub>());
             if (stores.Blobs is FileSystemBlobStore files)
             {
                 app.MapBlobTransfer(files);
             }
 
-            app.MapControlPlaneApi(options.Api);
+            app.MapControlPlaneApi(api);
             var dashboard = options.Dashboard ?? DashboardFiles.Bundled();
             app.MapDashboard(dashboard);
             app.MapGet("/healthz", () => "ok").ExcludeFromDescription();

@@ -13,7 +13,7 @@ internal static class ServerCommand
         var data = new Option<string>("--data") { Description = "The data directory (created if missing): embedded stores and signing keys.", DefaultValueFactory = _ => TokenCommands.DefaultDataDirectory };
         var port = new Option<int>("--port") { Description = "The port.", DefaultValueFactory = _ => LocalServerOptions.DefaultPort };
         var host = new Option<string>("--host") { Description = "The address to listen on; 127.0.0.1 keeps the server on this machine, 0.0.0.0 opens it to the network.", DefaultValueFactory = _ => "127.0.0.1" };
-        var publicUrl = new Option<string?>("--public-url") { Description = "The address clients reach the server at, for model transfer URLs (when listening on 0.0.0.0 or behind a proxy)." };
+        var publicUrl = new Option<string?>("--public-url") { Description = "The address clients reach the server at (when listening on 0.0.0.0 or behind a TLS proxy): model transfer URLs and WebSocket URLs are built on it, and connection tokens are bound to it." };
         var storage = new Option<string>("--storage") { Description = "embedded (default) or azure: Azure Storage and Cosmos DB from FedN__Storage__ConnectionString and FedN__Cosmos__ConnectionString (Azurite and the Cosmos emulator work); on azure the reducer runs on the Durable Task Framework engine (FedN__Durable__*).", DefaultValueFactory = _ => "embedded" };
         storage.AcceptOnlyFromAmong("embedded", "azure");
         var command = new Command("server", "Run the local FedN server: API, client hub, reducer and stores, until Ctrl-C. Restarting it on the same data resumes running sessions.") { data, port, host, publicUrl, storage };

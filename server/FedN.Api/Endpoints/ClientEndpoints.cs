@@ -22,6 +22,7 @@ internal static class ClientEndpoints
 
         clientApi.MapPost("/clients/connect", (HttpContext context, IClientHub hub, CancellationToken cancellationToken) => ConnectAsync(context, hub, options, cancellationToken))
             .WithTags("Clients")
+            .Produces<NegotiateResponse>()
             .WithSummary("Negotiate: the WebSocket URL (with its access token) through which this client receives its tasks");
     }
 
@@ -33,12 +34,21 @@ internal static class ClientEndpoints
             ? TypedResults.Ok(client.Value)
             : ApiProblems.NotFound($"there is no client '{id}'; a client appears when it first connects");
 
-    private static async Task<NegotiateResponse> ConnectAsync(HttpContext context, IClientHub hub, ControlPlaneOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> ConnectAsync(HttpContext context, IClientHub hub, ControlPlaneOptions options, CancellationToken cancellationToken)
     {
         var clientId = context.Identity().ClientId!;
         var request = context.Request;
-        var url = await hub.GetClientAccessUriAsync(clientId, new Uri($"{request.Scheme}://{request.Host}"), options.ConnectionTokenLifetime, cancellationToken);
+
+        // The configured public address when there is one: behind a TLS proxy the request's own
+        // scheme and Host are the proxy's inside, and a Host header is the caller's to choose.
+        var baseUri = options.PublicUri;
+        if (baseUri is null && !Uri.TryCreate($"{request.Scheme}://{request.Host}", UriKind.Absolute, out baseUri))
+        {
+            return ApiProblems.BadRequest($"the request's Host header '{request.Host}' is not a host name");
+        }
+
+        var url = await hub.GetClientAccessUriAsync(clientId, baseUri, options.ConnectionTokenLifetime, cancellationToken);
         var token = QueryHelpers.ParseQuery(url.Query)[WebPubSubProtocol.AccessTokenParameter].ToString();
-        return new NegotiateResponse(url, new Uri(url.GetLeftPart(UriPartial.Path)), token);
+        return TypedResults.Ok(new NegotiateResponse(url, new Uri(url.GetLeftPart(UriPartial.Path)), token));
     }
 }

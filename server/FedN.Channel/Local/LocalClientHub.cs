@@ -134,11 +134,18 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
             return;
         }
 
+        var request = context.Request;
+        var serverUri = _options.PublicUri;
+        if (serverUri is null && !Uri.TryCreate($"{request.Scheme}://{request.Host}", UriKind.Absolute, out serverUri))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"the request's Host header '{request.Host}' is not a host name");
+            return;
+        }
+
         HubIdentity identity;
         try
         {
-            var request = context.Request;
-            var audience = HubAccessTokens.Audience(new Uri($"{request.Scheme}://{request.Host}"), Hub);
+            var audience = HubAccessTokens.Audience(serverUri, Hub);
             identity = await _tokens.ValidateAsync(AccessToken(request), audience);
         }
         catch (AccessTokenRejectedException denied)

@@ -8,6 +8,13 @@ public sealed record LocalHubOptions
     /// <summary>The hub's name (the path is <c>/client/hubs/{name}</c>).</summary>
     public string Hub { get; init; } = WebPubSubProtocol.DefaultHub;
 
+    /// <summary>
+    /// The address clients reach the server at. Connection tokens are bound to it, so they are
+    /// checked against it rather than against the request's Host header (a proxy's, or the caller's
+    /// to choose). When absent the request's address is used, as on a developer's machine.
+    /// </summary>
+    public Uri? PublicUri { get; init; }
+
     /// <summary>Largest frame a client may send; a bigger one closes the connection (Azure Web PubSub allows 1 MB).</summary>
     public int MaxMessageBytes { get; init; } = 1 << 20;
 

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using FedN.Testing;
+
+namespace FedN.Server.Tests;
+
+/// <summary>What reaches the server before anyone is authenticated: nothing is read for a caller without a token, and nothing of the request steers the addresses the server hands out.</summary>
+public sealed class FrontDoorTests
+{
+    [Fact]
+    public async Task A_request_without_a_token_is_refused_before_its_body_is_read_and_json_bodies_are_small()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseUri };
+
+        // Not JSON at all: had the body been parsed first, this would be a 400.
+        using (var anonymous = await http.SendWithTokenAsync(HttpMethod.Post, "/api/v1/sessions", token: null, new StringContent("{not json", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using (var wrongToken = await http.SendWithTokenAsync(HttpMethod.Post, "/api/v1/sessions", "not-a-token", new StringContent("{not json", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, wrongToken.StatusCode);
+        }
+
+        var huge = "{\"id\":\"" + new string('x', 2 << 20) + "\"}";
+        using var tooLarge = await http.SendWithTokenAsync(HttpMethod.Post, "/api/v1/sessions", server.AdminToken, new StringContent(huge, Encoding.UTF8, "application/json"));
+        Assert.True(tooLarge.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.BadRequest, $"a 2 MiB session request got {tooLarge.StatusCode}");
+        Assert.Null(await server.Metadata.Sessions.GetAsync(new string('x', 2 << 20)[..10]));
+    }
+
+    [Fact]
+    public async Task A_malformed_host_header_is_a_400_not_a_server_error()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var response = await RawRequestAsync(server,
+            $"POST /api/v1/clients/connect HTTP/1.1\r\nHost: localhost:99999\r\nAuthorization: Bearer {server.ClientToken("site")}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 400", response, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_a_public_url_negotiate_hands_out_its_address_whatever_the_host_header_says_and_the_hub_takes_tokens_bound_to_it()
+    {
+        var publicUri = new Uri("https://fedn.example.org/");
+        await using var server = await RunningServer.StartAsync(options => options with { PublicUri = publicUri });
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUri, "/api/v1/clients/connect"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", server.ClientToken("site"));
+        request.Headers.Host = "attacker.example";
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var url = new Uri((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!);
+        Assert.Equal("wss", url.Scheme);
+        Assert.Equal("fedn.example.org", url.Host);
+
+        // The proxy in front forwards to the server's own address: the token still holds there.
+        var direct = new UriBuilder(url) { Scheme = "ws", Host = server.BaseUri.Host, Port = server.BaseUri.Port }.Uri;
+        await using var client = await RawHubClient.ConnectedAsync(direct);
+    }
+
+    private static async Task<string> RawRequestAsync(RunningServer server, string request)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.BaseUri.Host, server.BaseUri.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}
