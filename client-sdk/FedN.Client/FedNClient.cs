@@ -239,7 +239,7 @@ public sealed class FedNClient : IAsyncDisposable
         try
         {
             var model = Path.Combine(folder, "model.safetensors");
-            await RetryTransferAsync(token => Transfers.DownloadAsync(_http, task.ModelUrl, model, Bytes(ClientStage.Downloading, task), token), deadline.Token);
+            await RetryTransferAsync(token => Transfers.DownloadAsync(_http, task.ModelUrl, model, Bytes(ClientStage.Downloading, task), token, task.ModelSha256), deadline.Token);
             if (task.Kind == ClientTaskKind.Train)
             {
                 await TrainAsync(task, model, Path.Combine(folder, "update.safetensors"), deadline.Token);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 
 namespace FedN.Client;
 
@@ -8,8 +9,9 @@ internal static class Transfers
 {
     private const int BufferBytes = 1 << 20;
 
-    /// <summary>Downloads <paramref name="url"/> into <paramref name="path"/>.</summary>
-    public static async Task DownloadAsync(HttpClient http, Uri url, string path, IProgress<long>? progress, CancellationToken cancellationToken)
+    /// <summary>Downloads <paramref name="url"/> into <paramref name="path"/>, checking it against <paramref name="expectedSha256"/> when given.</summary>
+    /// <exception cref="InvalidDataException">What arrived is not the file the server recorded.</exception>
+    public static async Task DownloadAsync(HttpClient http, Uri url, string path, IProgress<long>? progress, CancellationToken cancellationToken, string? expectedSha256 = null)
     {
         using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
@@ -19,7 +21,13 @@ internal static class Transfers
 
         await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
         await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, BufferBytes, FileOptions.Asynchronous);
-        await CopyAsync(source, file, progress, cancellationToken);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await CopyAsync(source, file, progress, cancellationToken, hash);
+        var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
+        if (expectedSha256 is not null && !string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"the model downloaded has SHA-256 {actual}, but the server recorded {expectedSha256}: it was corrupted in transit or in storage, and is not used");
+        }
     }
 
     /// <summary>
@@ -48,13 +56,14 @@ internal static class Transfers
         return true;
     }
 
-    public static async Task CopyAsync(Stream source, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
+    public static async Task CopyAsync(Stream source, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken, IncrementalHash? hash = null)
     {
         var buffer = new byte[BufferBytes];
         long total = 0;
         int read;
         while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
         {
+            hash?.AppendData(buffer, 0, read);
             await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             total += read;
             progress?.Report(total);

@@ -119,6 +119,9 @@ public sealed record RoundPlan(IReadOnlyList<IReadOnlyList<string>> Shards);
 /// <summary>Input of the dispatch activity: send <paramref name="Kind"/> tasks to the plan's clients.</summary>
 public sealed record DispatchRequest(string SessionId, int Round, int Attempt, ClientTaskKind Kind, string ModelId, string ModelPath, DateTimeOffset Deadline)
 {
+    /// <summary>The model file's SHA-256, sent with the tasks so clients check their download.</summary>
+    public string? ModelSha256 { get; init; }
+
     /// <summary>The most bytes an update upload takes; the dispatch sets it from the model's size before the request is stored.</summary>
     public long? MaxUpdateBytes { get; init; }
 }
@@ -226,7 +229,11 @@ public sealed record ReduceRequest
 }
 
 /// <summary>Output of the reduce activity.</summary>
-public sealed record ReduceResult(string ModelPath, long SizeBytes, string? OptimizerStatePath, int Count, double TotalWeight);
+public sealed record ReduceResult(string ModelPath, long SizeBytes, string? OptimizerStatePath, int Count, double TotalWeight)
+{
+    /// <summary>The new model file's SHA-256, recorded on the trail.</summary>
+    public string? Sha256 { get; init; }
+}
 
 /// <summary>Input of the validation collector.</summary>
 public sealed record CollectValidationsRequest(string SessionId, int Round, string ModelId, int Expected, DateTimeOffset Deadline);

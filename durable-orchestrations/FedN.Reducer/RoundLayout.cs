@@ -56,6 +56,14 @@ public sealed record RoundLayout(string SessionId, int Round, int Attempt)
     /// <summary>The server optimizer's state after round <paramref name="round"/>.</summary>
     public static string OptimizerState(string sessionId, int round) => BlobPath.Validate(Invariant($"sessions/{sessionId}/optimizer/{round:D6}.safetensors"));
 
+    /// <summary>Whether <paramref name="modelId"/> has the form of the ids sessions give the models they commit (<c>&lt;session&gt;-round-N</c>): reserved, so no upload takes one first.</summary>
+    public static bool IsCommittedModelId(string modelId)
+    {
+        ArgumentNullException.ThrowIfNull(modelId);
+        var marker = modelId.LastIndexOf("-round-", StringComparison.Ordinal);
+        return marker > 0 && modelId.Length > marker + 7 && !modelId.AsSpan(marker + 7).ContainsAnyExceptInRange('0', '9');
+    }
+
     /// <summary>The id of the model round <paramref name="round"/> of session <paramref name="sessionId"/> commits.</summary>
     public static string ModelId(string sessionId, int round) => Invariant($"{sessionId}-round-{round}");
 

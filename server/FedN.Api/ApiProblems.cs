@@ -27,6 +27,9 @@ public static class ApiProblems
     /// <summary>409.</summary>
     public static IResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, "Conflict", detail);
 
+    /// <summary>500: a stored model's file is missing or not the one recorded (the detail names the model).</summary>
+    public static IResult CorruptModel(string detail) => Problem(StatusCodes.Status500InternalServerError, "Stored model is corrupt", detail);
+
     /// <summary>413.</summary>
     public static IResult TooLarge(string detail) => Problem(StatusCodes.Status413PayloadTooLarge, "Too large", detail);
 

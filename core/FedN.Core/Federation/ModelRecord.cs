@@ -21,6 +21,9 @@ public sealed record ModelRecord
     /// <summary>The file's size.</summary>
     public long SizeBytes { get; init; }
 
+    /// <summary>The file's SHA-256 (lowercase hex), checked before the model is served or used; clients can check their download against it.</summary>
+    public string? Sha256 { get; init; }
+
     /// <summary>A note for people (for example the seed's origin).</summary>
     public string? Description { get; init; }
 

@@ -40,6 +40,9 @@ public sealed record ClientTask
     /// <summary>A read-only URL of the model.</summary>
     public required Uri ModelUrl { get; init; }
 
+    /// <summary>The model file's SHA-256 (lowercase hex): the SDK checks its download against it before training or validating.</summary>
+    public string? ModelSha256 { get; init; }
+
     /// <summary>For training: a create-only URL for the update (safetensors).</summary>
     public Uri? UploadUrl { get; init; }
 

@@ -38,6 +38,7 @@ internal sealed class CommitActivity(ReducerStores stores, ReducerOptions option
                 Round = request.Round,
                 BlobPath = request.Reduced.ModelPath,
                 SizeBytes = request.Reduced.SizeBytes,
+                Sha256 = request.Reduced.Sha256,
                 Description = string.Create(CultureInfo.InvariantCulture, $"round {request.Round}: {request.Reduced.Count} updates, {request.Reduced.TotalWeight:G} examples"),
                 CreatedAt = now,
             }, cancellationToken);

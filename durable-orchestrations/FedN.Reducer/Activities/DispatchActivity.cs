@@ -17,9 +17,14 @@ internal sealed class DispatchActivity(ReducerStores stores, ReducerOptions opti
         var layout = new RoundLayout(request.SessionId, request.Round, request.Attempt);
         var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken)
             ?? throw new InvalidOperationException($"round {request.Round} (attempt {request.Attempt}) of session '{request.SessionId}' has no plan");
-        if (request.Kind == ClientTaskKind.Train && await stores.Blobs.GetPropertiesAsync(request.ModelPath, cancellationToken) is { } model)
+        if (request.Kind == ClientTaskKind.Train)
         {
-            request = request with { MaxUpdateBytes = TaskUrls.MaxUpdateBytes(model.Length) };
+            // The model clients will train from is checked against the trail before anyone gets it.
+            var record = (await stores.Metadata.Models.GetAsync(request.ModelId, cancellationToken))?.Value
+                ?? throw new CorruptModelException(request.ModelId, $"model '{request.ModelId}' is not on the trail");
+            await ModelDigest.VerifyAsync(stores.Blobs, record, cancellationToken);
+            var size = (await stores.Blobs.GetPropertiesAsync(request.ModelPath, cancellationToken))?.Length ?? record.SizeBytes;
+            request = request with { ModelSha256 = record.Sha256, MaxUpdateBytes = TaskUrls.MaxUpdateBytes(size) };
         }
 
         await BlobJson.WriteAsync(stores.Blobs, layout.Dispatch(request.Kind), request, BlobWriteMode.Overwrite, cancellationToken);

@@ -46,7 +46,13 @@ internal sealed class ReduceActivity(ReducerStores stores)
                 await UploadAsync(statePath, stateFile, cancellationToken);
             }
 
-            return new ReduceResult(modelBlob.Path, modelBlob.Length, statePath, result.Count, result.TotalWeight);
+            string sha256;
+            await using (var written = File.OpenRead(modelFile))
+            {
+                sha256 = await ModelDigest.ComputeAsync(written, cancellationToken);
+            }
+
+            return new ReduceResult(modelBlob.Path, modelBlob.Length, statePath, result.Count, result.TotalWeight) { Sha256 = sha256 };
         }
         finally
         {

@@ -28,6 +28,7 @@ internal static class TaskUrls
             Shard = shard,
             ModelId = request.ModelId,
             ModelUrl = modelUrl,
+            ModelSha256 = request.ModelSha256,
             UploadUrl = uploadUrl,
             Deadline = request.Deadline,
         };

@@ -67,8 +67,16 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
         }
 
         context.SetCustomStatus("training");
-        await context.CallAsync(ReducerTasks.Dispatch,
-            new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Train, input.ModelId, input.ModelPath, deadline), options.ActivityOptions);
+        try
+        {
+            await context.CallAsync(ReducerTasks.Dispatch,
+                new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Train, input.ModelId, input.ModelPath, deadline), options.ActivityOptions);
+        }
+        catch (TaskFailedException failed)
+        {
+            // For example a global model whose file is corrupt: the round ends, saying why, before anyone trains on it.
+            return await CloseAsync(context, input, RoundStatus.Failed, $"the training tasks could not be sent: {failed.FailureDetails.ErrorMessage}", []);
+        }
 
         var combiners = plan.Shards.Select(shard => context.CallAsync(ReducerTasks.Combine, new CombineRequest
         {
@@ -130,7 +138,7 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
             context.SetCustomStatus("validating");
             var validationDeadline = new DateTimeOffset(context.CurrentUtcDateTime + config.RoundTimeout, TimeSpan.Zero);
             var asked = await context.CallAsync(ReducerTasks.Dispatch,
-                new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Validate, modelId, reduced.ModelPath, validationDeadline), options.ActivityOptions);
+                new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Validate, modelId, reduced.ModelPath, validationDeadline) { ModelSha256 = reduced.Sha256 }, options.ActivityOptions);
             validation = await UntilStopAsync(context.CallAsync(ReducerTasks.CollectValidations,
                 new CollectValidationsRequest(input.SessionId, input.Round, modelId, asked, validationDeadline), options.ActivityOptions), stop);
             if (validation is null)

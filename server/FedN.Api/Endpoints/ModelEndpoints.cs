@@ -42,6 +42,16 @@ internal static class ModelEndpoints
             return ApiProblems.NotFound($"there is no model '{id}'; GET /api/v1/models lists them");
         }
 
+        // Checked before the first byte goes out: once a 200 has started, a bad file could only be cut off.
+        try
+        {
+            await ModelDigest.VerifyAsync(blobs, model.Value, cancellationToken);
+        }
+        catch (CorruptModelException corrupt)
+        {
+            return ApiProblems.CorruptModel(corrupt.Message);
+        }
+
         var content = await blobs.OpenReadAsync(model.Value.BlobPath, cancellationToken);
         return TypedResults.Stream(content, "application/octet-stream", $"{id}.safetensors");
     }
@@ -53,6 +63,11 @@ internal static class ModelEndpoints
     {
         id ??= GeneratedIds.New("model", now);
         MetadataPath.ValidateKeyPart(id, "model id");
+        if (RoundLayout.IsCommittedModelId(id))
+        {
+            return ApiProblems.BadRequest($"model id '{id}' is reserved: ids ending in '-round-N' name the models sessions commit; upload under another id");
+        }
+
         if (await metadata.Models.GetAsync(id, cancellationToken) is not null)
         {
             return ApiProblems.Conflict($"model '{id}' already exists; models are never overwritten, upload under another id");
@@ -69,9 +84,12 @@ internal static class ModelEndpoints
         }
 
         // The whole body is checked as a model before anything is stored: a bad upload leaves nothing behind.
+        string? sha256 = null;
         var stored = await blobs.WriteAsync(RoundLayout.Model(id), BlobWriteMode.CreateOnly, async (file, token) =>
         {
             await context.Request.Body.CopyToAsync(file, token);
+            file.Position = 0;
+            sha256 = await ModelDigest.ComputeAsync(file, token);
             file.Position = 0;
             await using var reader = await SafetensorsReader.OpenAsync(file, leaveOpen: true, cancellationToken: token);
         }, cancellationToken);
@@ -80,6 +98,7 @@ internal static class ModelEndpoints
             Id = id,
             BlobPath = stored.Path,
             SizeBytes = stored.Length,
+            Sha256 = sha256,
             Description = description,
             CreatedAt = now,
         }, cancellationToken);
