@@ -24,7 +24,7 @@ internal sealed class SqliteDatabase
     private SqliteDatabase(string connectionString) => _connectionString = connectionString;
 
     /// <summary>Opens <paramref name="path"/>, creating the file and its schema if needed.</summary>
-    /// <exception cref="MetadataStoreException">The file was written by a newer FedN.</exception>
+    /// <exception cref="MetadataStoreException">The file is damaged (it fails SQLite's quick check) or was written by a newer FedN.</exception>
     public static async Task<SqliteDatabase> OpenAsync(string path, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -36,7 +36,34 @@ internal sealed class SqliteDatabase
             Pooling = true,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         }.ToString());
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        SqliteConnection connection;
+        try
+        {
+            connection = await database.OpenConnectionAsync(cancellationToken);
+        }
+        catch (SqliteException e)
+        {
+            throw Damaged(path, e.Message, e);
+        }
+
+        await using var opened = connection;
+
+        // A damaged file would start and then fail every request: check it once, here.
+        string check;
+        try
+        {
+            check = Convert.ToString(await Scalar(connection, "PRAGMA quick_check", cancellationToken), CultureInfo.InvariantCulture) ?? "";
+        }
+        catch (SqliteException e)
+        {
+            throw Damaged(path, e.Message, e);
+        }
+
+        if (!string.Equals(check, "ok", StringComparison.Ordinal))
+        {
+            throw Damaged(path, check, null);
+        }
+
         var version = Convert.ToInt32(await Scalar(connection, "PRAGMA user_version", cancellationToken), CultureInfo.InvariantCulture);
         if (version > SchemaVersion)
         {
@@ -71,6 +98,10 @@ internal sealed class SqliteDatabase
             """, cancellationToken);
         return database;
     }
+
+    private static MetadataStoreException Damaged(string path, string finding, Exception? inner) => new(
+        $"database '{path}' is damaged ({finding.Trim()}); the server will not start on it. Stop every server using it, then restore it from a backup, " +
+        $"or recover what can be read with 'sqlite3 \"{path}\" .recover | sqlite3 recovered.db' and put recovered.db in its place", inner);
 
     /// <summary>Opens a (pooled) connection with FedN's per-connection settings.</summary>
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)

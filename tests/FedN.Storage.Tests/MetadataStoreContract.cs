@@ -19,6 +19,21 @@ public abstract class MetadataStoreContract
     private FederationMetadata Metadata => new(Store);
 
     [Fact]
+    public async Task A_damaged_record_is_named_and_left_out_of_lists_instead_of_failing_them()
+    {
+        var sessions = new FederationMetadata(Store).Sessions;
+        await sessions.CreateAsync(new SessionRecord { Id = "good", Config = new SessionConfig(), SeedModelId = "seed", CreatedAt = DateTimeOffset.UnixEpoch.AddDays(1) });
+        var damaged = JsonSerializer.SerializeToElement(new { id = "broken", config = "not a config" });
+        await Store.CreateAsync(MetadataContainers.Sessions, new MetadataDocument(new MetadataKey("broken", "broken"), "0000000000000000001:broken", damaged));
+
+        var page = await sessions.ListAsync(new PageRequest(100));
+        Assert.Equal("good", Assert.Single(page.Items).Value.Id);
+        Assert.Contains("sessions record 'broken/broken' is not a valid SessionRecord", Assert.Single(page.Unreadable), StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<MetadataStoreException>(() => sessions.GetAsync("broken"));
+        Assert.Contains("'broken/broken'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Every_kind_of_record_round_trips()
     {
         var m = Metadata;

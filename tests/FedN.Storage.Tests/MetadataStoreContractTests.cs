@@ -36,6 +36,28 @@ public sealed class SqliteMetadataStoreContractTests : MetadataStoreContract, IA
     }
 
     [Fact]
+    public async Task A_database_with_damaged_pages_is_refused_at_open_with_what_to_do()
+    {
+        var sessions = new FederationMetadata(_store!).Sessions;
+        for (var i = 0; i < 200; i++)
+        {
+            await sessions.CreateAsync(new SessionRecord { Id = $"s{i}", Config = new SessionConfig(), SeedModelId = "seed", Name = new string('n', 200) });
+        }
+
+        _store!.Dispose();
+        _store = null;
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var bytes = await File.ReadAllBytesAsync(DatabasePath);
+        Assert.True(bytes.Length > 8 * 4096, $"the database has only {bytes.Length} bytes");
+        new Random(1).NextBytes(bytes.AsSpan(3 * 4096, 4 * 4096));
+        await File.WriteAllBytesAsync(DatabasePath, bytes);
+
+        var error = await Assert.ThrowsAsync<MetadataStoreException>(() => SqliteMetadataStore.OpenAsync(DatabasePath));
+        Assert.Contains("is damaged", error.Message, StringComparison.Ordinal);
+        Assert.Contains(".recover", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Two_stores_on_one_file_count_without_losing_updates()
     {
         using var other = await SqliteMetadataStore.OpenAsync(DatabasePath);

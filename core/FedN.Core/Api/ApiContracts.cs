@@ -6,7 +6,11 @@ namespace FedN.Core.Api;
 /// <typeparam name="T">The items' type.</typeparam>
 /// <param name="Items">The items, in the list's order.</param>
 /// <param name="ContinuationToken">The next page's token; absent on the last page.</param>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken);
+public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken)
+{
+    /// <summary>Records of this page the server could not read, each named with why; they are left out of <see cref="Items"/>.</summary>
+    public IReadOnlyList<string>? Warnings { get; init; }
+}
 
 /// <summary>The body of <c>POST /api/v1/sessions</c>.</summary>
 public sealed record CreateSessionRequest

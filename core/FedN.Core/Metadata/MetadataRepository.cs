@@ -118,7 +118,21 @@ public abstract class MetadataRepository<T>
         };
         query.Validate();
         var result = await _store.QueryAsync(Container, query, cancellationToken);
-        return new RecordPage<T>([.. result.Documents.Select(FromDocument)], result.ContinuationToken);
+        List<Versioned<T>> items = [];
+        List<string> unreadable = [];
+        foreach (var document in result.Documents)
+        {
+            try
+            {
+                items.Add(FromDocument(document));
+            }
+            catch (MetadataStoreException damaged)
+            {
+                unreadable.Add(damaged.Message);
+            }
+        }
+
+        return new RecordPage<T>(items, result.ContinuationToken) { Unreadable = unreadable };
     }
 
     /// <summary>Every record matching the partition and filters, in sort-key order, read a full page at a time.</summary>

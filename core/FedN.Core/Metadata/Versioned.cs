@@ -23,4 +23,8 @@ public readonly record struct PageRequest(int PageSize = 100, string? Continuati
 /// <summary>One page of records.</summary>
 /// <param name="Items">The records, in the list's order.</param>
 /// <param name="ContinuationToken">Ask for the next page with it; <see langword="null"/> on the last page.</param>
-public sealed record RecordPage<T>(IReadOnlyList<Versioned<T>> Items, string? ContinuationToken);
+public sealed record RecordPage<T>(IReadOnlyList<Versioned<T>> Items, string? ContinuationToken)
+{
+    /// <summary>Records of this page that could not be read (each named, with why): left out so one damaged record does not hide the rest.</summary>
+    public IReadOnlyList<string> Unreadable { get; init; } = [];
+}

@@ -13,5 +13,6 @@ internal static class Paging
         { } size => new PageRequest(size, continuationToken),
     };
 
-    public static Page<T> Of<T>(RecordPage<T> page) => new([.. page.Items.Select(item => item.Value)], page.ContinuationToken);
+    public static Page<T> Of<T>(RecordPage<T> page) =>
+        new([.. page.Items.Select(item => item.Value)], page.ContinuationToken) { Warnings = page.Unreadable.Count > 0 ? page.Unreadable : null };
 }
