@@ -9,13 +9,26 @@ public static class AuthSigningKey
     /// <summary>The key file in the data directory, used when the configuration has no key.</summary>
     public const string FileName = "auth-signing.key";
 
-    /// <summary>The configured key if there is one, else the data directory's key file (created if missing).</summary>
+    /// <summary>
+    /// The configured key if there is one, else the data directory's key file, created only in a
+    /// directory that holds nothing yet: a key made afresh beside existing data would silently void
+    /// every token and connection of that federation.
+    /// </summary>
     /// <exception cref="ArgumentException">The configured key is not base64 or is shorter than 32 bytes.</exception>
+    /// <exception cref="InvalidOperationException">The key file is gone from a data directory that holds a federation's data.</exception>
     public static async Task<byte[]> LoadAsync(string? configured, string dataDirectory, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(configured))
         {
-            return await SecretKeyFile.LoadOrCreateAsync(Path.Combine(dataDirectory, FileName), cancellationToken);
+            var path = Path.GetFullPath(Path.Combine(dataDirectory, FileName));
+            if (!File.Exists(path) && Directory.Exists(dataDirectory) && Directory.EnumerateFileSystemEntries(dataDirectory).Any())
+            {
+                throw new InvalidOperationException(
+                    $"the data directory '{Path.GetFullPath(dataDirectory)}' holds a federation's data but not its token signing key '{FileName}': a new key would invalidate every token issued for it. " +
+                    $"Restore the file from a backup, or set {ConfigurationKey}. To start afresh on purpose (every token must then be issued again), create a new key: openssl rand 32 > \"{path}\"");
+            }
+
+            return await SecretKeyFile.LoadOrCreateAsync(path, cancellationToken);
         }
 
         return Parse(configured);

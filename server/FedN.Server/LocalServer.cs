@@ -59,11 +59,12 @@ public static class LocalServer
 
         var settings = StorageSettings.FromConfiguration(builder.Configuration);
         var engine = ReducerEngineSettings.FromConfiguration(builder.Configuration, settings);
-        Directory.CreateDirectory(settings.DataDirectory);
+        // The key first: it is made only in a directory that holds nothing yet, before the stores fill it.
+        var key = await AuthSigningKey.LoadAsync(builder.Configuration[AuthSigningKey.ConfigurationKey], settings.DataDirectory, cancellationToken);
+        DataDirectory.CreatePrivate(settings.DataDirectory);
         var stores = await FedNStores.OpenAsync(settings, options.PublicUri ?? options.ListenUri, cancellationToken);
         try
         {
-            var key = await AuthSigningKey.LoadAsync(builder.Configuration[AuthSigningKey.ConfigurationKey], settings.DataDirectory, cancellationToken);
             var time = options.Reducer.TimeProvider;
             var services = builder.Services;
             // On the Durable Task Framework several servers form one deployment: each is a node, and

@@ -30,6 +30,17 @@ public sealed class SigningKeyTests : IDisposable
     }
 
     [Fact]
+    public async Task A_key_file_gone_from_a_directory_that_holds_data_is_not_made_again()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(_data, "federation")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(data, "metadata.db"), "a federation's records");
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => AuthSigningKey.LoadAsync(null, data));
+        Assert.Contains($"holds a federation's data but not its token signing key '{AuthSigningKey.FileName}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("openssl rand 32 >", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(data, AuthSigningKey.FileName)));
+    }
+
+    [Fact]
     public async Task A_truncated_key_file_is_refused_not_used()
     {
         var path = Path.Combine(_data, "short.key");

@@ -63,6 +63,29 @@ public sealed class FrontDoorTests
         await using var client = await RawHubClient.ConnectedAsync(direct);
     }
 
+    [Fact]
+    public async Task The_data_directory_is_private_to_its_owner()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var parent = Directory.CreateTempSubdirectory("fedn-private-").FullName;
+        var data = Path.Combine(parent, "data");
+        try
+        {
+            await using (var server = await RunningServer.StartAsync(dataDirectory: data))
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(data));
+            }
+        }
+        finally
+        {
+            Directory.Delete(parent, recursive: true);
+        }
+    }
+
     private static async Task<string> RawRequestAsync(RunningServer server, string request)
     {
         using var tcp = new TcpClient();
