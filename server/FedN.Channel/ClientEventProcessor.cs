@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using FedN.Core;
 using FedN.Core.Messaging;
@@ -15,8 +16,18 @@ namespace FedN.Channel;
 /// </summary>
 public sealed class ClientEventProcessor(ClientReportHandler reports, OpenTasks openTasks, FederationMetadata metadata, ILogger<ClientEventProcessor>? logger = null, TimeProvider? timeProvider = null, string? node = null)
 {
+    /// <summary>
+    /// Heartbeats closer together than this are not written: the record only has to stay well inside
+    /// <see cref="ClientLiveness.SilenceLimit"/>, and one write per heartbeat per client would spend
+    /// the store's whole write budget at ten thousand clients.
+    /// </summary>
+    public static readonly TimeSpan HeartbeatWriteInterval = ClientLiveness.SilenceLimit / 2;
+
     private readonly ILogger _logger = logger ?? NullLogger<ClientEventProcessor>.Instance;
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    // When each connected client's presence was last written; forgotten when it disconnects.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastWritten = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Client <paramref name="clientId"/> opened a connection: it is online (and registered on its
@@ -25,7 +36,9 @@ public sealed class ClientEventProcessor(ClientReportHandler reports, OpenTasks 
     /// </summary>
     public async Task<IReadOnlyList<ServerMessage>> ConnectedAsync(string clientId, CancellationToken cancellationToken = default)
     {
-        await metadata.Clients.RecordConnectedAsync(clientId, _time.GetUtcNow(), node: node, cancellationToken: cancellationToken);
+        var now = _time.GetUtcNow();
+        await metadata.Clients.RecordConnectedAsync(clientId, now, node: node, cancellationToken: cancellationToken);
+        _lastWritten[clientId] = now;
         var tasks = await openTasks.ForClientAsync(clientId, cancellationToken);
         _logger.ClientConnected(clientId, tasks.Count);
         return [.. tasks.Select(ServerMessage.ForTask)];
@@ -34,6 +47,7 @@ public sealed class ClientEventProcessor(ClientReportHandler reports, OpenTasks 
     /// <summary>Client <paramref name="clientId"/>'s last connection closed: it is offline.</summary>
     public async Task DisconnectedAsync(string clientId, CancellationToken cancellationToken = default)
     {
+        _lastWritten.TryRemove(clientId, out _);
         try
         {
             await metadata.Clients.RecordDisconnectedAsync(clientId, _time.GetUtcNow(), cancellationToken);
@@ -58,7 +72,13 @@ public sealed class ClientEventProcessor(ClientReportHandler reports, OpenTasks 
         switch (eventName)
         {
             case ClientEvents.Heartbeat:
-                await metadata.Clients.RecordConnectedAsync(clientId, _time.GetUtcNow(), node: node, cancellationToken: cancellationToken);
+                var now = _time.GetUtcNow();
+                if (!_lastWritten.TryGetValue(clientId, out var written) || now - written >= HeartbeatWriteInterval)
+                {
+                    await metadata.Clients.RecordConnectedAsync(clientId, now, node: node, cancellationToken: cancellationToken);
+                    _lastWritten[clientId] = now;
+                }
+
                 return null;
             case ClientEvents.Update:
                 return await ReportAsync<UpdateReport>(clientId, eventName, utf8Json, report => report.TaskId, report => reports.SubmitUpdateAsync(clientId, report, cancellationToken));

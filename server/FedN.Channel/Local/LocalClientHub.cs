@@ -28,6 +28,9 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, HubConnection> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, HubConnection>> _byUser = new(StringComparer.Ordinal);
+
+    // Guarded by _membership: per client, its open connections and the request rate they share.
+    private readonly Dictionary<string, ClientAllowance> _allowances = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, HubConnection>> _byGroup = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _userGroups = new(StringComparer.Ordinal);
     private readonly object _membership = new();
@@ -155,6 +158,24 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
             return;
         }
 
+        if (!TryReserveConnection(identity.UserId, out var allowance))
+        {
+            await RefuseAsync(context, StatusCodes.Status429TooManyRequests, $"client '{identity.UserId}' already has {_options.MaxConnectionsPerClient} open connections, the most one client may hold; close one first");
+            return;
+        }
+
+        try
+        {
+            await RunConnectionAsync(context, identity, allowance);
+        }
+        finally
+        {
+            ReleaseConnection(identity.UserId);
+        }
+    }
+
+    private async Task RunConnectionAsync(HttpContext context, HubIdentity identity, ClientAllowance allowance)
+    {
         using var socket = await context.WebSockets.AcceptWebSocketAsync(WebPubSubProtocol.Subprotocol);
         var connection = new HubConnection(Guid.NewGuid().ToString("N"), identity, socket, _options.SendTimeout);
         // Registered first, so nothing sent to the client is lost; its frames wait for "connected",
@@ -170,7 +191,7 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
                 await connection.SendAsync(HubFrames.FromServer(message), context.RequestAborted);
             }
 
-            await ReceiveAsync(connection, socket, context.RequestAborted);
+            await ReceiveAsync(connection, socket, allowance.Rate, context.RequestAborted);
         }
         finally
         {
@@ -188,11 +209,10 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
         await Task.WhenAll(_connections.Values.Select(connection => connection.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the server is shutting down; reconnect later")));
     }
 
-    private async Task ReceiveAsync(HubConnection connection, WebSocket socket, CancellationToken aborted)
+    private async Task ReceiveAsync(HubConnection connection, WebSocket socket, RequestRate rate, CancellationToken aborted)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, connection.Closed);
         var frame = new ArrayBufferWriter<byte>(4096);
-        var rate = new RequestRate(_options.RequestsPerSecond, _options.RequestBurst, _time);
         var acks = new AckIdWindow(_options.RememberedAckIds);
         try
         {
@@ -265,7 +285,7 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
 
             if (!rate.TryTake())
             {
-                await AckAsync(connection, ackId, WebPubSubProtocol.TooManyRequestsError, $"more than {_options.RequestsPerSecond} requests per second on this connection; slow down and retry");
+                await AckAsync(connection, ackId, WebPubSubProtocol.TooManyRequestsError, $"more than {_options.RequestsPerSecond} requests per second from this client; slow down and retry");
                 return true;
             }
 
@@ -436,6 +456,34 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
         await context.Response.WriteAsync(reason);
     }
 
+    /// <summary>Takes one of the client's connection slots, if it has one left; its connections share the returned request rate.</summary>
+    private bool TryReserveConnection(string userId, out ClientAllowance allowance)
+    {
+        lock (_membership)
+        {
+            allowance = _allowances.TryGetValue(userId, out var existing) ? existing
+                : _allowances[userId] = new ClientAllowance(new RequestRate(_options.RequestsPerSecond, _options.RequestBurst, _time));
+            if (allowance.Connections >= _options.MaxConnectionsPerClient)
+            {
+                return false;
+            }
+
+            allowance.Connections++;
+            return true;
+        }
+    }
+
+    private void ReleaseConnection(string userId)
+    {
+        lock (_membership)
+        {
+            if (_allowances.TryGetValue(userId, out var allowance) && --allowance.Connections <= 0)
+            {
+                _allowances.Remove(userId);
+            }
+        }
+    }
+
     private void Register(HubConnection connection)
     {
         lock (_membership)
@@ -496,5 +544,13 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
         {
             _logger.PresenceFailed(error, userId, what);
         }
+    }
+
+    /// <summary>What one client may still do: connections it holds, and the request rate they share.</summary>
+    private sealed class ClientAllowance(RequestRate rate)
+    {
+        public RequestRate Rate { get; } = rate;
+
+        public int Connections { get; set; }
     }
 }

@@ -18,10 +18,13 @@ public sealed record LocalHubOptions
     /// <summary>Largest frame a client may send; a bigger one closes the connection (Azure Web PubSub allows 1 MB).</summary>
     public int MaxMessageBytes { get; init; } = 1 << 20;
 
-    /// <summary>Requests per second a connection may sustain; above it requests are refused with <c>TooManyRequests</c>.</summary>
+    /// <summary>Connections one client may hold open at once; another is refused with 429 until one closes.</summary>
+    public int MaxConnectionsPerClient { get; init; } = 4;
+
+    /// <summary>Requests per second a client may sustain, over all its connections; above it requests are refused with <c>TooManyRequests</c>.</summary>
     public double RequestsPerSecond { get; init; } = 50;
 
-    /// <summary>Requests a connection may send at once before the rate applies.</summary>
+    /// <summary>Requests a client may send at once before the rate applies.</summary>
     public int RequestBurst { get; init; } = 100;
 
     /// <summary>How many ackIds a connection remembers for <c>Duplicate</c> answers (the newest ones).</summary>
@@ -38,7 +41,7 @@ public sealed record LocalHubOptions
             throw new ArgumentException($"hub name '{Hub}' must be letters, digits or '_'", nameof(Hub));
         }
 
-        if (MaxMessageBytes < 1024 || RequestsPerSecond <= 0 || RequestBurst < 1 || RememberedAckIds < 1 || SendTimeout <= TimeSpan.Zero)
+        if (MaxMessageBytes < 1024 || RequestsPerSecond <= 0 || RequestBurst < 1 || MaxConnectionsPerClient < 1 || RememberedAckIds < 1 || SendTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException("hub limits must be positive (MaxMessageBytes at least 1024)");
         }
