@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace FedN.Server;
 
 /// <summary>Runs the liveness sweep every <see cref="ClientLiveness.SweepInterval"/>, as the Functions app's timer does on Azure.</summary>
-internal sealed class LivenessService(ClientLiveness liveness, TimeProvider time, ILogger<LivenessService> logger) : BackgroundService
+internal sealed class LivenessService(ClientLiveness liveness, TimeProvider time, ILogger<LivenessService> logger, ServerHealth health) : GuardedBackgroundService(health, "client liveness sweep")
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(ClientLiveness.SweepInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))

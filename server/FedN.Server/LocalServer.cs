@@ -88,7 +88,7 @@ public static class LocalServer
                 services.AddSingleton(provider => new NodeMesh(node, provider.GetRequiredService<FederationMetadata>(), stores.Queues, time));
                 services.AddSingleton<IClientHub>(provider => new NodeRoutedClientHub(provider.GetRequiredService<LocalClientHub>(), provider.GetRequiredService<NodeMesh>()));
                 // The node is recorded before its engine starts, so its clients are reachable from the first step.
-                services.AddHostedService(provider => new NodeService(provider.GetRequiredService<NodeMesh>(), provider.GetRequiredService<LocalClientHub>(), stores.Queues, provider.GetRequiredService<ILogger<NodeService>>(), time));
+                services.AddHostedService(provider => new NodeService(provider.GetRequiredService<NodeMesh>(), provider.GetRequiredService<LocalClientHub>(), stores.Queues, provider.GetRequiredService<ILogger<NodeService>>(), time, provider.GetRequiredService<ServerHealth>()));
                 services.AddSingleton(provider => new AzureStorageOrchestrationEngine(
                     provider.GetRequiredService<OrchestrationCatalog>(), settings.StorageConnectionString!, engine.AzureStorage, provider.GetRequiredService<ILoggerFactory>()));
                 services.AddSingleton(provider => provider.GetRequiredService<AzureStorageOrchestrationEngine>().Client);
@@ -97,6 +97,7 @@ public static class LocalServer
 
             services.AddHostedService<HubShutdownService>();
             services.AddHostedService<LivenessService>();
+            services.AddSingleton<ServerHealth>();
             services.AddSingleton<IHostLifetime, CallerLifetime>();
 
             var api = options.Api with { PublicUri = options.Api.PublicUri ?? options.PublicUri };
@@ -113,7 +114,7 @@ public static class LocalServer
             app.MapControlPlaneApi(api);
             var dashboard = options.Dashboard ?? DashboardFiles.Bundled();
             app.MapDashboard(dashboard);
-            app.MapGet("/healthz", () => "ok").ExcludeFromDescription();
+            app.MapHealth(app.Services.GetRequiredService<ServerHealth>());
             app.Lifetime.ApplicationStopped.Register(stores.Dispose);
             app.Logger.LocalServerReady(stores.Description);
             app.Logger.ReducerEngineChosen(engine.Engine == ReducerEngine.AzureStorage

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Hosting;
 namespace FedN.Server;
 
 /// <summary>Runs the local durable runner for as long as the server runs: it takes the lease, resumes sessions and runs their orchestrations and activities.</summary>
-internal sealed class ReducerService(LocalOrchestrationRunner runner) : BackgroundService
+internal sealed class ReducerService(LocalOrchestrationRunner runner, ServerHealth health) : GuardedBackgroundService(health, "reducer")
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => runner.RunAsync(stoppingToken);
+    protected override Task RunAsync(CancellationToken stoppingToken) => runner.RunAsync(stoppingToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using FedN.Channel;
+using Microsoft.Extensions.DependencyInjection;
 using FedN.Testing;
 using FedN.Testing.Shared;
 
@@ -35,5 +36,47 @@ public sealed class ClientLivenessTests : IAsyncLifetime
         Assert.Equal(now - ClientLiveness.SilenceLimit - TimeSpan.FromSeconds(1), silent.LastSeen);
         Assert.True((await clients.GetAsync("talking"))!.Value.Online);
         Assert.False((await clients.GetAsync("gone"))!.Value.Online);
+    }
+}
+
+/// <summary>A background part that dies stops the server, and /healthz names it meanwhile.</summary>
+public sealed class ServerHealthTests
+{
+    [Fact]
+    public async Task A_dead_background_part_is_named_by_healthz_and_stops_the_host()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseUri };
+        Assert.Equal("ok", await http.GetStringAsync("/healthz"));
+
+        var health = server.App.Services.GetRequiredService<ServerHealth>();
+        health.Fail("reducer", new IOException("No space left on device"));
+        using var response = await http.GetAsync("/healthz");
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("the reducer stopped: No space left on device", (await response.Content.ReadAsStringAsync()).Trim());
+    }
+
+    [Fact]
+    public async Task A_guarded_part_that_throws_records_why_and_stops_the_host()
+    {
+        var health = new ServerHealth();
+        using var host = new Microsoft.Extensions.Hosting.HostBuilder()
+            .ConfigureServices((_, services) => services.AddHostedService(_ => new Dying(health)))
+            .Build();
+        var stopping = new TaskCompletionSource();
+        using var registration = host.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping.Register(stopping.SetResult);
+        await host.StartAsync();
+        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(new ServerPartFailure("test part", "the disk is full"), health.Failure);
+        await host.StopAsync();
+    }
+
+    private sealed class Dying(ServerHealth health) : GuardedBackgroundService(health, "test part")
+    {
+        protected override async Task RunAsync(CancellationToken stoppingToken)
+        {
+            await Task.Delay(50, stoppingToken);
+            throw new IOException("the disk is full");
+        }
     }
 }

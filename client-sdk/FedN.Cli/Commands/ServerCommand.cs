@@ -2,6 +2,7 @@ using System.CommandLine;
 using FedN.Hosting;
 using FedN.Server;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FedN.Cli.Commands;
 
@@ -42,16 +43,22 @@ internal static class ServerCommand
             await using var app = await LocalServer.BuildAsync(options, configuration, cancellationToken: ct);
             await app.StartAsync(ct);
             await Console.Error.WriteLineAsync($"fedn: serving on {listen} (API {listen}api/v1, OpenAPI {listen}api/v1/openapi.json, hub {listen.ToString().Replace("http", "ws", StringComparison.Ordinal)}client/hubs/fedn); Ctrl-C stops");
-            try
+            // Until Ctrl-C, or until the server stops by itself because a part of it died.
+            var stopping = new TaskCompletionSource();
+            using (app.Lifetime.ApplicationStopping.Register(stopping.SetResult))
             {
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                await Console.Error.WriteLineAsync("fedn: stopping (running sessions resume when the server starts again)");
+                await Task.WhenAny(Task.Delay(Timeout.Infinite, ct), stopping.Task);
             }
 
+            var failure = app.Services.GetRequiredService<ServerHealth>().Failure;
+            await Console.Error.WriteLineAsync(failure is null
+                ? "fedn: stopping (running sessions resume when the server starts again)"
+                : $"fedn: {failure}; the server stops (running sessions resume when it starts again)");
             await app.StopAsync(CancellationToken.None);
+            if (failure is not null)
+            {
+                throw new CliFailure(failure.ToString());
+            }
         }));
         return command;
     }

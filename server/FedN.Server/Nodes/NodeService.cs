@@ -9,7 +9,7 @@ namespace FedN.Server.Nodes;
 /// Keeps this node in the deployment: records it alive every <see cref="NodeMesh.HeartbeatInterval"/>
 /// and delivers what other nodes put on its queue to the clients connected here.
 /// </summary>
-internal sealed class NodeService(NodeMesh mesh, LocalClientHub hub, IQueueStore queues, ILogger<NodeService> logger, TimeProvider time) : BackgroundService
+internal sealed class NodeService(NodeMesh mesh, LocalClientHub hub, IQueueStore queues, ILogger<NodeService> logger, TimeProvider time, ServerHealth health) : GuardedBackgroundService(health, "node mesh")
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan Visibility = TimeSpan.FromSeconds(30);
@@ -21,7 +21,7 @@ internal sealed class NodeService(NodeMesh mesh, LocalClientHub hub, IQueueStore
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         var nextHeartbeat = time.GetUtcNow() + NodeMesh.HeartbeatInterval;
         while (!stoppingToken.IsCancellationRequested)
