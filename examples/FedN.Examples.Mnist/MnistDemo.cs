@@ -222,8 +222,10 @@ public static class MnistDemo
         while (true)
         {
             await Task.Delay(250, cancellationToken);
-            var session = await admin.GetSessionAsync(sessionId, cancellationToken);
-            var rounds = await admin.ListRoundsAsync(sessionId, cancellationToken: cancellationToken);
+            // A server that restarts mid-session resumes it: the demo waits for it and follows on.
+            var (session, rounds) = await ServerOutage.RetryAsync(async token =>
+                (await admin.GetSessionAsync(sessionId, token), await admin.ListRoundsAsync(sessionId, cancellationToken: token)),
+                reason => Console.Error.WriteLine($"demo: {reason}"), cancellationToken: cancellationToken);
             foreach (var round in rounds.Items.Where(r => r.Status == RoundStatus.Committed && r.Round > reported.Count).OrderBy(r => r.Round))
             {
                 var row = new DemoRound(round.Round, round.UpdatesAggregated, round.TrainingMetrics?.GetValueOrDefault("loss") ?? double.NaN,

@@ -129,13 +129,15 @@ internal static class SessionCommands
         while (session.Status is SessionStatus.Created or SessionStatus.Running or SessionStatus.Stopping)
         {
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            session = await api.GetSessionAsync(session.Id, cancellationToken);
+            session = await Client.ServerOutage.RetryAsync(token => api.GetSessionAsync(session.Id, token), Retrying, cancellationToken: cancellationToken);
             bar.Report(session.CompletedRounds);
         }
 
         bar.Complete();
         return session;
     }
+
+    private static void Retrying(string reason) => Console.Error.WriteLine($"fedn: {reason} (the session goes on on the server)");
 
     private static async Task<SessionConfig> ReadConfigAsync(string path, CancellationToken cancellationToken)
     {
