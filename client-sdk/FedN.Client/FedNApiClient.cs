@@ -121,6 +121,13 @@ public sealed class FedNApiClient : IDisposable
     public Task<TokenResponse> CreateTokenAsync(CreateTokenRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<TokenResponse>(HttpMethod.Post, "tokens", JsonContent.Create(request, options: FedNJson.Options), cancellationToken);
 
+    /// <summary>Revokes token <paramref name="tokenId"/> (its id, as <see cref="CreateTokenAsync"/> and <c>fedn token create</c> give it): the API and the hub refuse it from then on.</summary>
+    public async Task RevokeTokenAsync(string tokenId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tokenId);
+        using var response = await SendRawAsync(HttpMethod.Post, $"tokens/{Uri.EscapeDataString(tokenId)}/revoke", null, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

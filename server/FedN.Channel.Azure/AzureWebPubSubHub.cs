@@ -37,7 +37,8 @@ public sealed class AzureWebPubSubHub(WebPubSubServiceClient service) : IClientH
 
     /// <inheritdoc />
     /// <remarks>The service has its own address; <paramref name="serverBaseUri"/> is not used.</remarks>
-    public Task<Uri> GetClientAccessUriAsync(string clientId, Uri serverBaseUri, TimeSpan lifetime, CancellationToken cancellationToken = default) =>
+    /// <remarks>Azure Web PubSub checks its own tokens, so <paramref name="grantingTokenId"/> is not carried: a revoked token cannot negotiate again, and a URL it got stays valid for its lifetime.</remarks>
+    public Task<Uri> GetClientAccessUriAsync(string clientId, Uri serverBaseUri, TimeSpan lifetime, string? grantingTokenId = null, CancellationToken cancellationToken = default) =>
         service.GetClientAccessUriAsync(lifetime, clientId, roles: null, groups: null, WebPubSubClientProtocol.Default, cancellationToken);
 
     private static RequestContent Content(ServerMessage message) => RequestContent.Create(JsonSerializer.SerializeToUtf8Bytes(message, FedNJson.Options));

@@ -24,10 +24,18 @@ public sealed class HubAccessTokens
         return $"{scheme}://{serviceBaseUri.Authority}{WebPubSubProtocol.HubPath(hub)}";
     }
 
+    /// <summary>The claim naming the access token a hub token was negotiated with (FedN's own; Azure Web PubSub does not use it).</summary>
+    public const string GrantingTokenClaim = "fedn.granted_by";
+
     /// <summary>Mints a token for <paramref name="userId"/>.</summary>
-    public string Create(string audience, string userId, TimeSpan lifetime, IEnumerable<string>? roles = null, IEnumerable<string>? groups = null)
+    public string Create(string audience, string userId, TimeSpan lifetime, IEnumerable<string>? roles = null, IEnumerable<string>? groups = null, string? grantingTokenId = null)
     {
         var claims = new Dictionary<string, object>(StringComparer.Ordinal);
+        if (grantingTokenId is not null)
+        {
+            claims[GrantingTokenClaim] = grantingTokenId;
+        }
+
         if (roles?.ToArray() is { Length: > 0 } roleList)
         {
             claims["role"] = roleList;
@@ -60,7 +68,10 @@ public sealed class HubAccessTokens
         return new HubIdentity(
             userId,
             identity.FindAll("role").Select(claim => claim.Value).ToHashSet(StringComparer.Ordinal),
-            [.. identity.FindAll(WebPubSubProtocol.GroupClaim).Select(claim => claim.Value)]);
+            [.. identity.FindAll(WebPubSubProtocol.GroupClaim).Select(claim => claim.Value)])
+        {
+            GrantingTokenId = identity.FindFirst(GrantingTokenClaim)?.Value,
+        };
     }
 }
 
@@ -70,6 +81,9 @@ public sealed class HubAccessTokens
 /// <param name="Groups">Groups joined on connect.</param>
 public sealed record HubIdentity(string UserId, IReadOnlySet<string> Roles, IReadOnlyList<string> Groups)
 {
+    /// <summary>The access token the connection was negotiated with, when the hub token names it.</summary>
+    public string? GrantingTokenId { get; init; }
+
     /// <summary>Whether the connection may join and leave <paramref name="group"/>.</summary>
     public bool MayJoinOrLeave(string group) => Has(WebPubSubProtocol.JoinLeaveGroupRole, group);
 

@@ -31,6 +31,7 @@ public interface IClientHub
     /// <param name="clientId">The user id the connection gets.</param>
     /// <param name="serverBaseUri">The address the client reached the API at: the local hub serves on the same address; Azure Web PubSub has its own and ignores it.</param>
     /// <param name="lifetime">How long the URL's token is valid (the connection may outlive it).</param>
+    /// <param name="grantingTokenId">The id of the access token the client negotiated with: once it is revoked, the local hub refuses the URL's token and closes connections made with it.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    Task<Uri> GetClientAccessUriAsync(string clientId, Uri serverBaseUri, TimeSpan lifetime, CancellationToken cancellationToken = default);
+    Task<Uri> GetClientAccessUriAsync(string clientId, Uri serverBaseUri, TimeSpan lifetime, string? grantingTokenId = null, CancellationToken cancellationToken = default);
 }

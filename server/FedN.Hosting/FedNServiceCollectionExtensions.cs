@@ -36,7 +36,9 @@ public static class FedNServiceCollectionExtensions
         services.AddSingleton(metadata);
         services.AddSingleton(stores.Blobs);
         services.AddSingleton(time);
-        services.AddSingleton(new AccessTokens(signingKey, time));
+        var revocations = new BlobTokenRevocations(stores.Blobs, time);
+        services.AddSingleton<ITokenRevocations>(revocations);
+        services.AddSingleton(new AccessTokens(signingKey, time, revocations));
         services.AddSingleton(new ClientReportHandler(stores.Queues, stores.Blobs, metadata, reducer));
         services.AddSingleton(provider => new ClientEventProcessor(
             provider.GetRequiredService<ClientReportHandler>(), new OpenTasks(stores.Blobs, metadata, reducer), metadata, provider.GetRequiredService<ILogger<ClientEventProcessor>>(), time, node));

@@ -22,13 +22,40 @@ public sealed class AccessTokens
     /// <summary>Longest client id; ids are also blob path segments.</summary>
     public const int MaxClientIdLength = 128;
 
+    /// <summary>The claim that carries a token's id (<c>jti</c>), by which it can be revoked.</summary>
+    public const string TokenIdClaim = JwtRegisteredClaimNames.Jti;
+
     private static readonly SearchValues<char> ClientIdCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
     private readonly SignedTokens _tokens;
+    private readonly ITokenRevocations? _revocations;
 
     /// <summary>Creates the service with the deployment's signing key.</summary>
     /// <param name="signingKey">At least 32 bytes (<see cref="SecretKeyFile"/>).</param>
     /// <param name="timeProvider">The clock tokens are minted with.</param>
-    public AccessTokens(byte[] signingKey, TimeProvider? timeProvider = null) => _tokens = new SignedTokens(signingKey, timeProvider);
+    /// <param name="revocations">The revoked tokens, which validation refuses; none are when absent (a process that only mints).</param>
+    public AccessTokens(byte[] signingKey, TimeProvider? timeProvider = null, ITokenRevocations? revocations = null)
+    {
+        _tokens = new SignedTokens(signingKey, timeProvider);
+        _revocations = revocations;
+    }
+
+    /// <summary>The id of <paramref name="token"/> (its <c>jti</c>), read without checking it; <see langword="null"/> when it has none or is not a JWT.</summary>
+    public static string? IdOf(string token)
+    {
+        try
+        {
+            return new JsonWebToken(token).TryGetPayloadValue<string>(TokenIdClaim, out var id) ? id : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether <paramref name="tokenId"/> has the form of the ids FedN gives its tokens (32 hex digits).</summary>
+    public static bool IsTokenId(string? tokenId) => tokenId is { Length: 32 } && tokenId.AsSpan().IndexOfAnyExcept(HexDigits) < 0;
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdef");
 
     /// <summary>Mints a token.</summary>
     /// <param name="role"><see cref="AccessTokenRoles.Admin"/> or <see cref="AccessTokenRoles.Client"/>.</param>
@@ -44,7 +71,11 @@ public sealed class AccessTokens
             AccessTokenRoles.Client => ValidateClientId(clientId ?? throw new ArgumentException("a client token needs the client's id", nameof(clientId))),
             _ => throw new ArgumentException($"unknown role '{role}'; use '{AccessTokenRoles.Admin}' or '{AccessTokenRoles.Client}'", nameof(role)),
         };
-        return _tokens.Create(Issuer, Audience, subject, lifetime, new Dictionary<string, object> { ["role"] = role });
+        return _tokens.Create(Issuer, Audience, subject, lifetime, new Dictionary<string, object>
+        {
+            ["role"] = role,
+            [TokenIdClaim] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+        });
     }
 
     /// <summary>Checks a token's signature, issuer, audience, lifetime and claims.</summary>
@@ -54,10 +85,16 @@ public sealed class AccessTokens
         var identity = await _tokens.ValidateAsync(token, Audience, Issuer);
         var role = identity.FindFirst("role")?.Value;
         var subject = identity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+        var id = identity.FindFirst(TokenIdClaim)?.Value;
+        if (id is not null && _revocations is not null && await _revocations.IsRevokedAsync(id))
+        {
+            throw new AccessTokenRejectedException($"the access token {id} has been revoked; ask an admin for a new one");
+        }
+
         return (role, subject) switch
         {
-            (AccessTokenRoles.Admin, AdminSubject) => new AccessTokenIdentity(AccessTokenRoles.Admin, null),
-            (AccessTokenRoles.Client, { } client) when IsValidClientId(client) => new AccessTokenIdentity(AccessTokenRoles.Client, client),
+            (AccessTokenRoles.Admin, AdminSubject) => new AccessTokenIdentity(AccessTokenRoles.Admin, null, id),
+            (AccessTokenRoles.Client, { } client) when IsValidClientId(client) => new AccessTokenIdentity(AccessTokenRoles.Client, client, id),
             _ => throw new AccessTokenRejectedException($"the token's role '{role}' and subject '{subject}' do not make a FedN identity"),
         };
     }
@@ -74,7 +111,8 @@ public sealed class AccessTokens
 /// <summary>Who a valid token speaks for.</summary>
 /// <param name="Role"><see cref="AccessTokenRoles.Admin"/> or <see cref="AccessTokenRoles.Client"/>.</param>
 /// <param name="ClientId">The client, for a client token.</param>
-public sealed record AccessTokenIdentity(string Role, string? ClientId)
+/// <param name="TokenId">The token's id (absent in tokens minted before tokens had ids: those cannot be revoked one by one).</param>
+public sealed record AccessTokenIdentity(string Role, string? ClientId, string? TokenId = null)
 {
     /// <summary>Whether the token may do control operations.</summary>
     public bool IsAdmin => Role == AccessTokenRoles.Admin;

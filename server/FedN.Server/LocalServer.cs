@@ -74,7 +74,7 @@ public static class LocalServer
                 : null;
             services.AddFedN(stores, key, options.Reducer with { ReportLimits = LimitSettings.ReportLimits(builder.Configuration) }, node?.Id);
             services.AddSingleton(new HubAccessTokens(key, time));
-            services.AddSingleton(provider => new LocalClientHub(provider.GetRequiredService<HubAccessTokens>(), provider.GetRequiredService<ClientEventProcessor>(), options.Hub with { PublicUri = options.Hub.PublicUri ?? options.PublicUri }, provider.GetRequiredService<ILogger<LocalClientHub>>(), time));
+            services.AddSingleton(provider => new LocalClientHub(provider.GetRequiredService<HubAccessTokens>(), provider.GetRequiredService<ClientEventProcessor>(), options.Hub with { PublicUri = options.Hub.PublicUri ?? options.PublicUri }, provider.GetRequiredService<ILogger<LocalClientHub>>(), time, provider.GetRequiredService<ITokenRevocations>()));
             if (node is null)
             {
                 services.AddSingleton<IClientHub>(provider => provider.GetRequiredService<LocalClientHub>());

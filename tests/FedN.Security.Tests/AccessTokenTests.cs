@@ -12,9 +12,14 @@ public sealed class AccessTokenTests
     public async Task Admin_and_client_tokens_carry_their_role_and_client()
     {
         var tokens = new AccessTokens(Key);
-        Assert.Equal(new AccessTokenIdentity("admin", null), await tokens.ValidateAsync(tokens.Create("admin", null, TimeSpan.FromHours(1))));
+        var minted = tokens.Create("admin", null, TimeSpan.FromHours(1));
+        Assert.Equal(new AccessTokenIdentity("admin", null, AccessTokens.IdOf(minted)), await tokens.ValidateAsync(minted));
         var client = await tokens.ValidateAsync(tokens.Create("client", "site-1", TimeSpan.FromHours(1)));
         Assert.Equal(("client", "site-1", false), (client.Role, client.ClientId, client.IsAdmin));
+
+        // Every token has its own id, the handle to revoke it by.
+        Assert.True(AccessTokens.IsTokenId(client.TokenId));
+        Assert.NotEqual(AccessTokens.IdOf(minted), client.TokenId);
     }
 
     [Fact]

@@ -24,11 +24,13 @@ internal sealed class ServerOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    // No default value from the environment: help prints defaults, and a token must never be shown.
     public Option<string?> Token { get; } = new("--token")
     {
-        Description = $"The access token (or ${TokenVariable}); mint one with 'fedn token create'.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(TokenVariable),
+        Description = $"The access token; prefer ${TokenVariable} or --token-file, since a command line is visible to every user of the machine (ps). Mint one with 'fedn token create'.",
     };
+
+    public Option<FileInfo?> TokenFile { get; } = new("--token-file") { Description = "A file holding the access token (its first line)." };
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print JSON (for scripts) instead of a table." };
 
@@ -37,6 +39,7 @@ internal sealed class ServerOptions
     {
         command.Options.Add(Server);
         command.Options.Add(Token);
+        command.Options.Add(TokenFile);
         if (json)
         {
             command.Options.Add(Json);
@@ -56,9 +59,31 @@ internal sealed class ServerOptions
             ? uri
             : throw new CliFailure($"--server '{text}' is not an http(s) URL"))];
 
-    public string TokenOf(ParseResult parse) => parse.GetValue(Token) is { Length: > 0 } token
-        ? token
-        : throw new CliFailure($"no token: pass --token or set {TokenVariable} (mint one with 'fedn token create --role admin')");
+    public string TokenOf(ParseResult parse)
+    {
+        if (parse.GetValue(Token) is { Length: > 0 } token)
+        {
+            return token;
+        }
+
+        if (parse.GetValue(TokenFile) is { } file)
+        {
+            try
+            {
+                return File.ReadLines(file.FullName).FirstOrDefault()?.Trim() is { Length: > 0 } stored
+                    ? stored
+                    : throw new CliFailure($"--token-file '{file.FullName}' is empty");
+            }
+            catch (IOException e)
+            {
+                throw new CliFailure($"--token-file '{file.FullName}' cannot be read: {e.Message}");
+            }
+        }
+
+        return Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : throw new CliFailure($"no token: set {TokenVariable}, or pass --token-file or --token (mint one with 'fedn token create --role admin')");
+    }
 
     public FedNApiClient Api(ParseResult parse) => new(ServerUri(parse), TokenOf(parse));
 

@@ -22,7 +22,18 @@ internal static class TokenCommands
             var key = await AuthSigningKey.LoadAsync(Environment.GetEnvironmentVariable("FedN__Auth__SigningKey"), parse.GetValue(data)!, ct);
             var token = new AccessTokens(key).Create(parse.GetValue(role)!, parse.GetValue(clientId), TimeSpan.FromDays(parse.GetValue(days)));
             await Console.Out.WriteLineAsync(token);
+            await Console.Error.WriteLineAsync($"fedn: token id {AccessTokens.IdOf(token)} (revoke it with 'fedn token revoke {AccessTokens.IdOf(token)}')");
         }));
-        return new Command("token", "Access tokens for the API and the client channel.") { create };
+
+        var server = new ServerOptions();
+        var id = new Argument<string>("id") { Description = "The token's id, as 'fedn token create' printed it." };
+        var revoke = server.AddTo(new Command("revoke", "Revoke a token before it expires: the API and the hub refuse it from then on, and connections made with it close.") { id }, json: false);
+        revoke.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var api = server.Api(parse);
+            await api.RevokeTokenAsync(parse.GetValue(id)!, ct);
+            await Console.Out.WriteLineAsync($"token {parse.GetValue(id)} revoked");
+        }));
+        return new Command("token", "Access tokens for the API and the client channel.") { create, revoke };
     }
 }

@@ -65,4 +65,8 @@ public sealed record CreateTokenRequest
 /// <summary>A minted token.</summary>
 /// <param name="Token">The bearer token.</param>
 /// <param name="ExpiresAt">When it stops working.</param>
-public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt);
+public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt)
+{
+    /// <summary>The token's id, by which an admin revokes it (<c>POST /api/v1/tokens/{id}/revoke</c>).</summary>
+    public string? Id { get; init; }
+}

@@ -47,7 +47,7 @@ internal static class ClientEndpoints
             return ApiProblems.BadRequest($"the request's Host header '{request.Host}' is not a host name");
         }
 
-        var url = await hub.GetClientAccessUriAsync(clientId, baseUri, options.ConnectionTokenLifetime, cancellationToken);
+        var url = await hub.GetClientAccessUriAsync(clientId, baseUri, options.ConnectionTokenLifetime, context.Identity().TokenId, cancellationToken);
         var token = QueryHelpers.ParseQuery(url.Query)[WebPubSubProtocol.AccessTokenParameter].ToString();
         return TypedResults.Ok(new NegotiateResponse(url, new Uri(url.GetLeftPart(UriPartial.Path)), token));
     }

@@ -9,8 +9,18 @@ namespace FedN.Api.Endpoints;
 /// <summary><c>/api/v1/tokens</c>: an admin mints tokens, for example one per client it enrols.</summary>
 internal static class TokenEndpoints
 {
-    public static void Map(RouteGroupBuilder api) =>
+    public static void Map(RouteGroupBuilder api)
+    {
         api.MapPost("/tokens", Create).WithTags("Tokens").WithSummary("Mints an admin or client token");
+        api.MapPost("/tokens/{id}/revoke", RevokeAsync).WithTags("Tokens")
+            .WithSummary("Revokes a token before it expires: refused from then on by the API and the hub, whose connections made with it close");
+    }
+
+    private static async Task<IResult> RevokeAsync(string id, ITokenRevocations revocations, CancellationToken cancellationToken)
+    {
+        await revocations.RevokeAsync(id, cancellationToken);
+        return TypedResults.NoContent();
+    }
 
     private static TokenResponse Create(CreateTokenRequest request, AccessTokens tokens, TimeProvider time)
     {
@@ -20,6 +30,7 @@ internal static class TokenEndpoints
         }
 
         var lifetime = TimeSpan.FromDays(request.Days);
-        return new TokenResponse(tokens.Create(request.Role, request.ClientId, lifetime), time.GetUtcNow() + lifetime);
+        var token = tokens.Create(request.Role, request.ClientId, lifetime);
+        return new TokenResponse(token, time.GetUtcNow() + lifetime) { Id = AccessTokens.IdOf(token) };
     }
 }

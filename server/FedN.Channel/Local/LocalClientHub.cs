@@ -34,11 +34,13 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, HubConnection>> _byGroup = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _userGroups = new(StringComparer.Ordinal);
     private readonly object _membership = new();
+    private readonly ITokenRevocations? _revocations;
     private volatile bool _closing;
 
     /// <summary>Creates the hub.</summary>
-    public LocalClientHub(HubAccessTokens tokens, ClientEventProcessor events, LocalHubOptions? options = null, ILogger<LocalClientHub>? logger = null, TimeProvider? timeProvider = null)
+    public LocalClientHub(HubAccessTokens tokens, ClientEventProcessor events, LocalHubOptions? options = null, ILogger<LocalClientHub>? logger = null, TimeProvider? timeProvider = null, ITokenRevocations? revocations = null)
     {
+        _revocations = revocations;
         _tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
         _events = events ?? throw new ArgumentNullException(nameof(events));
         _options = options ?? new LocalHubOptions();
@@ -103,10 +105,10 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<Uri> GetClientAccessUriAsync(string clientId, Uri serverBaseUri, TimeSpan lifetime, CancellationToken cancellationToken = default)
+    public Task<Uri> GetClientAccessUriAsync(string clientId, Uri serverBaseUri, TimeSpan lifetime, string? grantingTokenId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(serverBaseUri);
-        var token = _tokens.Create(HubAccessTokens.Audience(serverBaseUri, Hub), clientId, lifetime);
+        var token = _tokens.Create(HubAccessTokens.Audience(serverBaseUri, Hub), clientId, lifetime, grantingTokenId: grantingTokenId);
         var scheme = serverBaseUri.Scheme is "https" or "wss" ? "wss" : "ws";
         return Task.FromResult(new Uri($"{scheme}://{serverBaseUri.Authority}{WebPubSubProtocol.HubPath(Hub)}?{WebPubSubProtocol.AccessTokenParameter}={Uri.EscapeDataString(token)}"));
     }
@@ -155,6 +157,12 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
         {
             _logger.ConnectionRefused(context.Connection.RemoteIpAddress?.ToString(), denied.Message);
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, denied.Message);
+            return;
+        }
+
+        if (await IsRevokedAsync(identity, context.RequestAborted))
+        {
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, RevokedMessage);
             return;
         }
 
@@ -257,6 +265,13 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
     /// <summary>Handles one request; returns false when the connection was closed because of it.</summary>
     private async Task<bool> HandleFrameAsync(HubConnection connection, ReadOnlyMemory<byte> frame, RequestRate rate, AckIdWindow acks, CancellationToken cancellationToken)
     {
+        // A connection made with a token revoked since is closed at its next frame (the SDK's heartbeat comes every 10 s).
+        if (await IsRevokedAsync(connection.Identity, cancellationToken))
+        {
+            await connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, RevokedMessage);
+            return false;
+        }
+
         JsonDocument document;
         try
         {
@@ -455,6 +470,11 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(reason);
     }
+
+    private const string RevokedMessage = "the access token this connection was negotiated with has been revoked; ask an admin for a new one";
+
+    private async ValueTask<bool> IsRevokedAsync(HubIdentity identity, CancellationToken cancellationToken) =>
+        identity.GrantingTokenId is { } id && _revocations is not null && await _revocations.IsRevokedAsync(id, cancellationToken);
 
     /// <summary>Takes one of the client's connection slots, if it has one left; its connections share the returned request rate.</summary>
     private bool TryReserveConnection(string userId, out ClientAllowance allowance)

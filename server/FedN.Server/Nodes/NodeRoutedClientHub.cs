@@ -36,6 +36,6 @@ internal sealed class NodeRoutedClientHub(LocalClientHub local, NodeMesh mesh) :
     public Task RemoveClientFromGroupAsync(string clientId, string group, CancellationToken cancellationToken = default) =>
         local.RemoveClientFromGroupAsync(clientId, group, cancellationToken);
 
-    public Task<Uri> GetClientAccessUriAsync(string clientId, Uri serverBaseUri, TimeSpan lifetime, CancellationToken cancellationToken = default) =>
-        local.GetClientAccessUriAsync(clientId, serverBaseUri, lifetime, cancellationToken);
+    public Task<Uri> GetClientAccessUriAsync(string clientId, Uri serverBaseUri, TimeSpan lifetime, string? grantingTokenId = null, CancellationToken cancellationToken = default) =>
+        local.GetClientAccessUriAsync(clientId, serverBaseUri, lifetime, grantingTokenId, cancellationToken);
 }
