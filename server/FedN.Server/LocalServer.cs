@@ -46,6 +46,12 @@ public static class LocalServer
 
         builder.Configuration["FedN:Storage:DataDirectory"] ??= options.DataDirectory;
         builder.WebHost.UseUrls(options.ListenUri.ToString());
+        if (TlsSettings.LoadCertificate(builder.Configuration, options.ListenUri) is { } certificate)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+        }
+
         builder.Logging.ClearProviders();
         if (logging is null)
         {

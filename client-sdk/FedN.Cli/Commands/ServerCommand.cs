@@ -33,7 +33,9 @@ internal static class ServerCommand
                 configuration[StorageSettings.CosmosConnectionStringKey] = null;
             }
 
-            var listen = new Uri($"http://{parse.GetValue(host)}:{parse.GetValue(port)}/");
+            // HTTPS when a certificate is configured (FedN__Tls__CertificatePath, README "Security and limits").
+            var scheme = string.IsNullOrWhiteSpace(configuration[$"{TlsSettings.Section}:CertificatePath"]) ? "http" : "https";
+            var listen = new Uri($"{scheme}://{parse.GetValue(host)}:{parse.GetValue(port)}/");
             var options = new LocalServerOptions
             {
                 ListenUri = listen,
