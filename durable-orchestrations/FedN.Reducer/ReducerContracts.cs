@@ -272,8 +272,12 @@ public sealed record CommitRequest
 /// <summary>Input of the close-round activity: the round ends without a model.</summary>
 public sealed record CloseRoundRequest(string SessionId, int Round, int Attempt, string ModelId, RoundStatus Status, string Message, IReadOnlyList<ShardResult> Shards);
 
-/// <summary>Input of the retention activity, after round <paramref name="Round"/> committed.</summary>
-public sealed record RetentionRequest(string SessionId, int Round, int Attempts, int Shards, int KeepRounds);
+/// <summary>Input of the retention activity, after round <paramref name="Round"/> committed (or, <see cref="Abandoned"/>, after the session ended during it).</summary>
+public sealed record RetentionRequest(string SessionId, int Round, int Attempts, int Shards, int KeepRounds)
+{
+    /// <summary>The session ended without committing round <see cref="RetentionRequest.Round"/>: its attempts' working data and queues go, and nothing else.</summary>
+    public bool Abandoned { get; init; }
+}
 
 /// <summary>Input of the activity that records where a session is.</summary>
 public sealed record SessionStatusRequest(string SessionId, SessionStatus Status, string? Message);

@@ -62,6 +62,15 @@ public sealed class FailureBehaviourTests
         var session = (await federation.Metadata.Sessions.GetAsync("s"))!.Value;
         Assert.Equal((SessionStatus.Failed, "s-seed"), (session.Status, session.CurrentModelId ?? "s-seed"));
         Assert.Null(await federation.Metadata.Models.GetAsync("s-round-1"));
+
+        // The abandoned round's updates, plan, ledgers and partials are cleaned up with it.
+        var left = new List<string>();
+        await foreach (var blob in federation.Blobs.ListAsync(RoundLayout.RoundPrefixOf("s", 1)))
+        {
+            left.Add(blob.Path);
+        }
+
+        Assert.Empty(left);
     }
 
     [Fact]

@@ -61,23 +61,36 @@ internal sealed class LocalFederation : IAsyncDisposable
     public static async Task<LocalFederation> StartAsync(Func<IBlobStore, IBlobStore>? wrapBlobs = null, ReducerOptions? options = null)
     {
         var federation = new LocalFederation();
-        var address = new Uri($"http://127.0.0.1:{FreePort()}/");
         var database = Path.Combine(federation._directory, "fedn.db");
         federation.MetadataStore = await SqliteMetadataStore.OpenAsync(database);
         federation._queues = await SqliteQueueStore.OpenAsync(database);
-        federation.FileBlobs = new FileSystemBlobStore(new FileSystemBlobStoreOptions
+
+        // A free port can be taken by another process (an emulator starting beside) before Kestrel binds it: try another.
+        for (var attempt = 1; ; attempt++)
         {
-            RootDirectory = Path.Combine(federation._directory, "blobs"),
-            SigningKey = RandomNumberGenerator.GetBytes(32),
-            TransferBaseUri = address,
-        });
-        federation.Blobs = wrapBlobs?.Invoke(federation.FileBlobs) ?? federation.FileBlobs;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(address.ToString());
-        builder.Logging.ClearProviders();
-        federation._server = builder.Build();
-        federation._server.MapBlobTransfer(federation.FileBlobs);
-        await federation._server.StartAsync();
+            var address = new Uri($"http://127.0.0.1:{FreePort()}/");
+            federation.FileBlobs = new FileSystemBlobStore(new FileSystemBlobStoreOptions
+            {
+                RootDirectory = Path.Combine(federation._directory, "blobs"),
+                SigningKey = RandomNumberGenerator.GetBytes(32),
+                TransferBaseUri = address,
+            });
+            federation.Blobs = wrapBlobs?.Invoke(federation.FileBlobs) ?? federation.FileBlobs;
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls(address.ToString());
+            builder.Logging.ClearProviders();
+            federation._server = builder.Build();
+            federation._server.MapBlobTransfer(federation.FileBlobs);
+            try
+            {
+                await federation._server.StartAsync();
+                break;
+            }
+            catch (IOException e) when (attempt < 5 && e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await federation._server.DisposeAsync();
+            }
+        }
 
         federation.Metadata = new FederationMetadata(federation.MetadataStore);
         federation.Clients = new SimulatedClients();

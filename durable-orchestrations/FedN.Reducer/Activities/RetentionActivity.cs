@@ -3,7 +3,9 @@ namespace FedN.Reducer.Activities;
 /// <summary>
 /// After round r commits, deletes the working data (updates, ledgers, partials) of round
 /// r − keep, the intake queues of round r and the optimizer state that round r superseded, so
-/// storage stays bounded however long the session runs. Models on the trail are never deleted.
+/// storage stays bounded however long the session runs. When a session ends during a round (failed
+/// or stopped), that round's attempts are abandoned and their working data and queues deleted too.
+/// Models on the trail are never deleted.
 /// </summary>
 internal sealed class RetentionActivity(ReducerStores stores)
 {
@@ -20,18 +22,31 @@ internal sealed class RetentionActivity(ReducerStores stores)
         }
 
         var deleted = 0;
+        if (request.Abandoned)
+        {
+            return await DeleteRoundAsync(request.SessionId, request.Round, cancellationToken);
+        }
+
         var expired = request.Round - request.KeepRounds;
         if (expired >= 1)
         {
-            await foreach (var blob in stores.Blobs.ListAsync(RoundLayout.RoundPrefixOf(request.SessionId, expired), cancellationToken))
-            {
-                deleted += await stores.Blobs.DeleteAsync(blob.Path, cancellationToken) ? 1 : 0;
-            }
+            deleted += await DeleteRoundAsync(request.SessionId, expired, cancellationToken);
         }
 
         if (request.Round > 1)
         {
             deleted += await stores.Blobs.DeleteAsync(RoundLayout.OptimizerState(request.SessionId, request.Round - 1), cancellationToken) ? 1 : 0;
+        }
+
+        return deleted;
+    }
+
+    private async Task<int> DeleteRoundAsync(string sessionId, int round, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        await foreach (var blob in stores.Blobs.ListAsync(RoundLayout.RoundPrefixOf(sessionId, round), cancellationToken))
+        {
+            deleted += await stores.Blobs.DeleteAsync(blob.Path, cancellationToken) ? 1 : 0;
         }
 
         return deleted;

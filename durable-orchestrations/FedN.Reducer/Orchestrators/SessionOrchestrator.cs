@@ -89,16 +89,23 @@ internal sealed class SessionOrchestrator(ReducerOptions options) : TaskOrchestr
                 return new SessionOutcome(SessionStatus.Running, progress.Round - 1, progress.ModelId, outcome.Message);
 
             case RoundStatus.Failed:
+                await AbandonRoundAsync(context, progress);
                 return await FinishAsync(context, progress, SessionStatus.Failed,
                     $"round {progress.Round} failed{(progress.Attempt > 1 ? $" {progress.Attempt} times" : "")}: {outcome.Message}");
 
             default:
+                await AbandonRoundAsync(context, progress);
                 return await FinishAsync(context, progress, SessionStatus.Stopped, $"stopped during round {progress.Round}; the model stays at {progress.ModelId}");
         }
     }
 
     /// <summary>The instance id of attempt <paramref name="attempt"/> at round <paramref name="round"/>.</summary>
     internal static string RoundInstanceId(string sessionInstanceId, int round, int attempt) => $"{sessionInstanceId}:round-{round}:attempt-{attempt}";
+
+    /// <summary>The session ends during this round: its attempts' working data and queues will never be used.</summary>
+    private Task<int> AbandonRoundAsync(TaskOrchestrationContext context, SessionProgress progress) =>
+        context.CallAsync(ReducerTasks.Retention,
+            new RetentionRequest(progress.SessionId, progress.Round, progress.Attempt, progress.Config.Shards, progress.Config.KeepRounds) { Abandoned = true }, options.ActivityOptions);
 
     private async Task<SessionOutcome> FinishAsync(TaskOrchestrationContext context, SessionProgress progress, SessionStatus status, string message)
     {
