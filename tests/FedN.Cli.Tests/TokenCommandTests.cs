@@ -53,8 +53,11 @@ public sealed class TokenCommandTests : IDisposable
         Environment.SetEnvironmentVariable("FEDN_TOKEN", server.AdminToken);
         try
         {
-            var (_, help, _) = await CliRun.Run(0, "session", "start", "--help");
-            Assert.DoesNotContain(server.AdminToken, help, StringComparison.Ordinal);
+            foreach (var command in new[] { new[] { "session", "start", "--help" }, ["demo", "--help"], ["client", "run", "--help"] })
+            {
+                var (_, help, _) = await CliRun.Run(0, command);
+                Assert.DoesNotContain(server.AdminToken, help, StringComparison.Ordinal);
+            }
         }
         finally
         {

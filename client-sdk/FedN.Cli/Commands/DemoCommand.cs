@@ -22,7 +22,8 @@ internal static class DemoCommand
         var epochs = new Option<int>("--epochs") { Description = "Local epochs per round.", DefaultValueFactory = _ => new MnistTrainingOptions().Epochs };
         var json = new Option<string?>("--json") { Description = "Also write a JSON summary to this file." };
         var server = new Option<string[]>("--server") { Description = "Run the clients and the session against this server instead of starting one (needs --token); repeat it for several nodes of one deployment: the session starts on the first, the clients spread over all.", AllowMultipleArgumentsPerToken = false };
-        var token = new Option<string?>("--token") { Description = $"The server's admin token (or ${ServerOptions.TokenVariable}).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ServerOptions.TokenVariable) };
+        // Read from the environment when absent, never as a default value: help prints defaults.
+        var token = new Option<string?>("--token") { Description = $"The server's admin token; prefer ${ServerOptions.TokenVariable} (a command line shows in ps)." };
         var data = new Option<string>("--data") { Description = "The MNIST file.", DefaultValueFactory = _ => MnistDataset.DefaultPath };
         var command = new Command("demo", "Federated learning on real MNIST digits: a local server, clients with non-IID shares training a small MLP, FedAvg rounds with validation.")
         {
@@ -42,7 +43,7 @@ internal static class DemoCommand
                 Training = new MnistTrainingOptions { Epochs = parse.GetValue(epochs) },
                 Server = parse.GetValue(server) is [var first, ..] ? new Uri(first) : null,
                 ClientServers = parse.GetValue(server) is { Length: > 1 } nodes ? [.. nodes.Select(node => new Uri(node))] : null,
-                AdminToken = parse.GetValue(token),
+                AdminToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable(ServerOptions.TokenVariable),
             };
             await Console.Out.WriteLineAsync($"MNIST: {options.Clients} clients (Dirichlet alpha {Number(options.Alpha)}), {options.Rounds} rounds of {options.Aggregator}, {options.Shards} combiner(s), {(options.Server is null ? "local server" : options.Server.ToString())}");
             await Console.Out.WriteLineAsync("round  clients  train loss  val accuracy  seconds");
