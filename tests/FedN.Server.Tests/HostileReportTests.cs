@@ -62,6 +62,7 @@ public sealed class HostileReportTests
         using var http = new HttpClient();
         using var upload = new HttpRequestMessage(HttpMethod.Put, task.GetProperty("uploadUrl").GetString()) { Content = new ByteArrayContent(new byte[3 << 20]) };
         upload.Headers.Add("x-ms-blob-type", "BlockBlob");
+        upload.Headers.ExpectContinue = true;
         using var response = await http.SendAsync(upload);
         Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
 
