@@ -59,6 +59,15 @@ public sealed record MnistDemoOptions
 
     /// <summary>How long a round may take.</summary>
     public TimeSpan RoundTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many of the clients (the last ones) are <see cref="ScalingAttacker"/>s: a hostile run.</summary>
+    public int Attackers { get; init; }
+
+    /// <summary>The session's cap on one update's weight (<see cref="SessionConfig.MaxExampleWeight"/>).</summary>
+    public long MaxExampleWeight { get; init; } = SessionConfig.DefaultMaxExampleWeight;
+
+    /// <summary>The session's bound on an update's distance from the global model, if any (<see cref="SessionConfig.UpdateNormBound"/>).</summary>
+    public double? UpdateNormBound { get; init; }
 }
 
 /// <summary>One committed round, as the demo reports it.</summary>
@@ -95,6 +104,11 @@ public static class MnistDemo
             throw new ArgumentException("running against a server needs its admin token (--token or FEDN_TOKEN)");
         }
 
+        if (options.Attackers < 0 || options.Attackers >= options.Clients)
+        {
+            throw new ArgumentException($"attackers {options.Attackers} must be between 0 and one fewer than the clients ({options.Clients})");
+        }
+
         var data = await MnistDataset.LoadAsync(options.DataPath, cancellationToken);
         var shares = DirichletSplit.Split(data.Labels, options.Clients, options.Alpha, options.Seed);
         var run = $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}";
@@ -127,7 +141,8 @@ public static class MnistDemo
                 for (var i = 0; i < options.Clients; i++)
                 {
                     var token = await admin.CreateTokenAsync(new CreateTokenRequest { Role = AccessTokenRoles.Client, ClientId = $"mnist-{i + 1}", Days = 1 }, cancellationToken);
-                    var trainer = MnistTrainer.ForShare(data, shares[i], options.HeldOut, options.Training with { Seed = options.Seed + i });
+                    ITrainer trainer = MnistTrainer.ForShare(data, shares[i], options.HeldOut, options.Training with { Seed = options.Seed + i });
+                    trainer = i >= options.Clients - options.Attackers ? new ScalingAttacker(trainer) : trainer;
                     var nodes = options.ClientServers is { Count: > 0 } given ? given : [server];
                     var home = i % nodes.Count;
                     var client = new FedNClient(new FedNClientOptions { ServerUri = nodes[home], OtherServerUris = [.. nodes.Skip(home + 1), .. nodes.Take(home)], Token = token.Token, Logger = logging?.CreateLogger($"mnist-{i + 1}") }, trainer);
@@ -154,6 +169,8 @@ public static class MnistDemo
                         Shards = options.Shards,
                         QuorumGrace = TimeSpan.FromSeconds(5),
                         Validate = true,
+                        MaxExampleWeight = options.MaxExampleWeight,
+                        UpdateNormBound = options.UpdateNormBound,
                     },
                     Start = true,
                 }, cancellationToken);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FedN.Core;
+using FedN.Core.Federation;
 using FedN.Examples.Mnist;
 
 namespace FedN.Cli.Commands;
@@ -25,9 +26,12 @@ internal static class DemoCommand
         // Read from the environment when absent, never as a default value: help prints defaults.
         var token = new Option<string?>("--token") { Description = $"The server's admin token; prefer ${ServerOptions.TokenVariable} (a command line shows in ps)." };
         var data = new Option<string>("--data") { Description = "The MNIST file.", DefaultValueFactory = _ => MnistDataset.DefaultPath };
+        var attackers = new Option<int>("--attackers") { Description = "How many of the clients attack: each scales its update by 1e6 and claims 10^9 examples (a hostile run)." };
+        var maxWeight = new Option<long>("--max-example-weight") { Description = "The session's cap on one update's weight.", DefaultValueFactory = _ => SessionConfig.DefaultMaxExampleWeight };
+        var normBound = new Option<double?>("--update-norm-bound") { Description = "The session's bound on an update's L2 distance from the global model (clipped onto it)." };
         var command = new Command("demo", "Federated learning on real MNIST digits: a local server, clients with non-IID shares training a small MLP, FedAvg rounds with validation.")
         {
-            clients, rounds, aggregator, alpha, shards, seed, epochs, json, server, token, data,
+            clients, rounds, aggregator, alpha, shards, seed, epochs, json, server, token, data, attackers, maxWeight, normBound,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -44,6 +48,9 @@ internal static class DemoCommand
                 Server = parse.GetValue(server) is [var first, ..] ? new Uri(first) : null,
                 ClientServers = parse.GetValue(server) is { Length: > 1 } nodes ? [.. nodes.Select(node => new Uri(node))] : null,
                 AdminToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable(ServerOptions.TokenVariable),
+                Attackers = parse.GetValue(attackers),
+                MaxExampleWeight = parse.GetValue(maxWeight),
+                UpdateNormBound = parse.GetValue(normBound),
             };
             await Console.Out.WriteLineAsync($"MNIST: {options.Clients} clients (Dirichlet alpha {Number(options.Alpha)}), {options.Rounds} rounds of {options.Aggregator}, {options.Shards} combiner(s), {(options.Server is null ? "local server" : options.Server.ToString())}");
             await Console.Out.WriteLineAsync("round  clients  train loss  val accuracy  seconds");
