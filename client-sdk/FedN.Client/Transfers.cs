@@ -42,10 +42,6 @@ internal static class Transfers
         request.Content.Headers.ContentLength = file.Length;
         request.Headers.Add("x-ms-blob-type", "BlockBlob");
         request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
-
-        // The server may refuse the upload on its headers alone (too large, expired, already there):
-        // then not a byte of a model of gigabytes is sent.
-        request.Headers.ExpectContinue = true;
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Conflict)
         {
