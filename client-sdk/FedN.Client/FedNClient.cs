@@ -214,6 +214,7 @@ public sealed class FedNClient : IAsyncDisposable
                 _seenTasks.TryRemove(task.TaskId, out _);
                 _logger.TaskFailed(task.TaskId, error.Message);
                 Raise(new ClientProgressEventArgs(ClientStage.TaskFailed, task.TaskId, task.Round, message: error.Message));
+                await ReportFailureAsync(task, error, cancellationToken);
             }
             finally
             {
@@ -265,6 +266,36 @@ public sealed class FedNClient : IAsyncDisposable
             {
                 // A trainer process may still hold a file; the folder is under temp.
             }
+        }
+    }
+
+    /// <summary>Tells the server the task failed, so its round stops waiting for this client and says why; best effort, until the task's deadline.</summary>
+    private async Task ReportFailureAsync(ClientTask task, Exception error, CancellationToken cancellationToken)
+    {
+        var left = task.Deadline - DateTimeOffset.UtcNow;
+        if (left <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(left);
+        try
+        {
+            await ReportAsync(task, ClientEvents.Failed, new FailureReport
+            {
+                TaskId = task.TaskId,
+                Kind = task.Kind,
+                SessionId = task.SessionId,
+                Round = task.Round,
+                Attempt = task.Attempt,
+                Shard = task.Shard,
+                Reason = error.Message,
+            }, deadline.Token);
+        }
+        catch (Exception reportError) when (reportError is OperationCanceledException or InvalidOperationException or WebSocketException)
+        {
+            _logger.TaskFailed(task.TaskId, $"the failure could not be reported: {reportError.Message}");
         }
     }
 

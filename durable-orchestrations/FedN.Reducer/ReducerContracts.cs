@@ -198,6 +198,12 @@ public sealed record ShardResult
 
     /// <summary>When its updates arrived (see <see cref="ShardFigures.Arrivals"/>).</summary>
     public IReadOnlyList<ArrivalPoint> Arrivals { get; init; } = [];
+
+    /// <summary>Assigned clients with no update in the partial, each with why ("c3 (no answer)", "c4 (the client could not train: …)"), at most <see cref="MaxUndelivered"/>.</summary>
+    public IReadOnlyList<string> Undelivered { get; init; } = [];
+
+    /// <summary>Most clients <see cref="Undelivered"/> names.</summary>
+    public const int MaxUndelivered = 20;
 }
 
 /// <summary>Input of the reduce activity.</summary>

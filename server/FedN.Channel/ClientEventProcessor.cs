@@ -84,10 +84,12 @@ public sealed class ClientEventProcessor(ClientReportHandler reports, OpenTasks 
                 return await ReportAsync<UpdateReport>(clientId, eventName, utf8Json, report => report.TaskId, report => reports.SubmitUpdateAsync(clientId, report, cancellationToken));
             case ClientEvents.Validation:
                 return await ReportAsync<ValidationReport>(clientId, eventName, utf8Json, report => report.TaskId, report => reports.SubmitValidationAsync(clientId, report, cancellationToken));
+            case ClientEvents.Failed:
+                return await ReportAsync<FailureReport>(clientId, eventName, utf8Json, report => report.TaskId, report => reports.SubmitFailureAsync(clientId, report, cancellationToken));
             default:
                 _logger.UnknownEvent(clientId, eventName);
                 return ServerMessage.ForReceipt(new ReportReceipt(eventName, null, Accepted: false,
-                    $"unknown event '{eventName}': FedN clients send '{ClientEvents.Update}', '{ClientEvents.Validation}' or '{ClientEvents.Heartbeat}'"));
+                    $"unknown event '{eventName}': FedN clients send {string.Join(", ", ClientEvents.All.Select(name => $"'{name}'"))}"));
         }
     }
 

@@ -62,6 +62,31 @@ public sealed class ClientSessionTests
     }
 
     [Fact]
+    public async Task A_client_whose_trainer_fails_reports_it_and_the_round_fails_at_once_naming_it()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await using var federation = new ClientFederation(server);
+        federation.Start("site-1", new ShiftTrainer(shift: 1, examples: 100));
+        federation.Start("site-2", new FailingTrainer());
+        await federation.WaitForOnlineAsync(2);
+        await federation.StartSessionAsync("s", new SessionConfig { Rounds = 1, MinClients = 2, RoundTimeout = TimeSpan.FromMinutes(5), QuorumGrace = TimeSpan.FromMinutes(5), Validate = false }, await ShiftTrainer.SeedAsync());
+
+        // Without the report the round would wait out its five-minute deadline.
+        var session = await federation.WaitForSessionAsync("s", TimeSpan.FromSeconds(60));
+        Assert.Equal(SessionStatus.Failed, session.Status);
+        Assert.Contains("no update from site-2 (the client could not train: the trainer exited with code 1: CUDA out of memory)", session.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class FailingTrainer : ITrainer
+    {
+        public Task<TrainingResult> TrainAsync(TrainingRequest request, CancellationToken cancellationToken) =>
+            throw new TrainerException("the trainer exited with code 1: CUDA out of memory");
+
+        public Task<ValidationResult> ValidateAsync(ValidationRequest request, CancellationToken cancellationToken) =>
+            throw new TrainerException("the trainer exited with code 1");
+    }
+
+    [Fact]
     public async Task An_external_process_trainer_joins_through_files_alone()
     {
         await using var server = await RunningServer.StartAsync();

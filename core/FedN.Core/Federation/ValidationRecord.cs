@@ -21,6 +21,9 @@ public sealed record ValidationRecord
     /// <summary>The metrics (for example accuracy, loss).</summary>
     public required IReadOnlyDictionary<string, double> Metrics { get; init; }
 
+    /// <summary>Set when the client reported that it could not validate: why. Such a record has no figures; it only tells the round to stop waiting.</summary>
+    public string? Failure { get; init; }
+
     /// <summary>When it arrived.</summary>
     public DateTimeOffset ReceivedAt { get; init; }
 }

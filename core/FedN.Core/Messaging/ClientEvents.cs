@@ -15,8 +15,11 @@ public static class ClientEvents
     /// <summary>The client is alive; data is a <see cref="Heartbeat"/>.</summary>
     public const string Heartbeat = "heartbeat";
 
+    /// <summary>A task could not be done (the trainer failed, the model could not be fetched); data is a <see cref="FailureReport"/>.</summary>
+    public const string Failed = "failed";
+
     /// <summary>Every event a client sends: what the Web PubSub hub forwards to the Functions app.</summary>
-    public static IReadOnlyList<string> All { get; } = [Update, Validation, Heartbeat];
+    public static IReadOnlyList<string> All { get; } = [Update, Validation, Heartbeat, Failed];
 }
 
 /// <summary>The data of a <c>heartbeat</c> event.</summary>

@@ -18,7 +18,9 @@ internal sealed class CollectValidationsActivity(ReducerStores stores, ReducerOp
             var remaining = request.Deadline - time.GetUtcNow();
             if (reports.Count >= request.Expected || remaining <= TimeSpan.Zero)
             {
-                return Summarize(reports);
+                // A failed validation counts as the client's answer but has no figures; neither has a
+                // record stored before the limits were checked at the intake.
+                return Summarize([.. reports.Where(report => report.Failure is null && options.ReportLimits.FindProblem(report.NumExamples, report.Metrics) is null)]);
             }
 
             await Task.Delay(remaining < options.IntakePollInterval ? remaining : options.IntakePollInterval, time, cancellationToken);
@@ -30,9 +32,7 @@ internal sealed class CollectValidationsActivity(ReducerStores stores, ReducerOp
         List<ValidationRecord> reports = [];
         await foreach (var report in stores.Metadata.Validations.ListAllAsync(request.SessionId, request.Round, cancellationToken: cancellationToken))
         {
-            // The intake checked each report against the limits; a record stored before those
-            // checks existed is left out rather than let it spoil the round's figures.
-            if (report.Value.ModelId == request.ModelId && options.ReportLimits.FindProblem(report.Value.NumExamples, report.Value.Metrics) is null)
+            if (report.Value.ModelId == request.ModelId)
             {
                 reports.Add(report.Value);
             }

@@ -96,6 +96,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             ClosedBy = closedBy,
             Seconds = (Time.GetUtcNow() - started).TotalSeconds,
             Arrivals = ArrivalCurve.Thin(shardState.Arrivals),
+            Undelivered = shardState.Undelivered(),
         };
         await BlobJson.WriteAsync(stores.Blobs, layout.ShardResult(shard), result, BlobWriteMode.Overwrite, cancellationToken);
         return result;
@@ -125,6 +126,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
                     $"client '{report.ClientId}' is not assigned to shard {request.Shard.Shard} of this round",
                 _ when shardState.Settled.Contains(report.ClientId) || !inBatch.Add(report.ClientId) =>
                     $"duplicate: client '{report.ClientId}' already reported an update for this round",
+                { Failure: { } failure } => $"the client could not train: {failure}",
                 _ => null,
             };
             problem ??= options.ReportLimits.FindProblem(report!.NumExamples, report.Metrics);
@@ -250,12 +252,24 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
 
         public DateTimeOffset? QuorumReachedAt { get; private set; }
 
+        /// <summary>Why each assigned client whose answer was refused has no update in the partial.</summary>
+        private Dictionary<string, string> Refusals { get; } = new(StringComparer.Ordinal);
+
+        private HashSet<string> Aggregated { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Assigned clients with no update in the partial, and why (at most <see cref="ShardResult.MaxUndelivered"/>).</summary>
+        public IReadOnlyList<string> Undelivered() => [.. Assigned.Where(client => !Aggregated.Contains(client)).Order(StringComparer.Ordinal).Take(ShardResult.MaxUndelivered)
+            .Select(client => Refusals.TryGetValue(client, out var reason) ? $"{client} ({Shorten(reason)})" : $"{client} (no answer)")];
+
+        private static string Shorten(string reason) => reason.Length <= 160 ? reason : $"{reason[..160]}…";
+
         public void Apply(CombineLedgerBatch batch, DateTimeOffset now)
         {
             foreach (var update in batch.Accepted)
             {
                 Processed.Add(update.MessageId);
                 Settled.Add(update.ClientId);
+                Aggregated.Add(update.ClientId);
                 ExampleWeightedMetrics.AddTo(MetricSums, update.Metrics, update.WeightUsed);
             }
 
@@ -265,6 +279,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
                 if (rejection is { SettlesClient: true, ClientId: { } client } && Assigned.Contains(client))
                 {
                     Settled.Add(client);
+                    Refusals.TryAdd(client, rejection.Reason);
                 }
             }
 

@@ -32,21 +32,72 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         ArgumentNullException.ThrowIfNull(report);
         Refuse(_limits.FindProblem(report.NumExamples, report.Metrics));
-        var round = await CurrentRoundAsync(report.SessionId, report.Round, cancellationToken);
+        var task = new TrainingTaskKey(report.SessionId, report.Round, report.Attempt, report.Shard);
+        if (await QueueForCombinerAsync(clientId, task, new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics), cancellationToken))
+        {
+            await metadata.Rounds.CountUpdatesAsync(report.SessionId, report.Round, received: 1, cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Records client <paramref name="clientId"/>'s report that it could not do its task: a training
+    /// failure goes to its combiner, which stops waiting for it and records why; a validation failure
+    /// is recorded for the round, which stops waiting for it too. The checks are those of a report of
+    /// the same task, and the task then counts as answered (a later update for it is not taken).
+    /// </summary>
+    /// <exception cref="ClientReportRejectedException">As for the report the task would have sent.</exception>
+    public async Task SubmitFailureAsync(string clientId, FailureReport report, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Kind == ClientTaskKind.Train)
+        {
+            var task = new TrainingTaskKey(report.SessionId, report.Round, report.Attempt, report.Shard);
+            await QueueForCombinerAsync(clientId, task, new IntakeMessage(clientId, report.Round, report.Attempt, 0, null, report.BoundedReason), cancellationToken);
+            return;
+        }
+
+        var (round, asked) = await ValidatingRoundAsync(clientId, report.SessionId, report.Round, cancellationToken);
+        try
+        {
+            await metadata.Validations.CreateAsync(new ValidationRecord
+            {
+                SessionId = report.SessionId,
+                Round = report.Round,
+                ClientId = clientId,
+                ModelId = asked.ModelId,
+                Metrics = new Dictionary<string, double>(),
+                Failure = report.BoundedReason,
+                ReceivedAt = _time.GetUtcNow(),
+            }, cancellationToken);
+        }
+        catch (MetadataAlreadyExistsException)
+        {
+            throw new ClientReportRejectedException($"client '{clientId}' already reported on validating round {round.Round}");
+        }
+    }
+
+    /// <summary>
+    /// Checks a report on training task <paramref name="task"/> and puts <paramref name="message"/> on
+    /// its shard's intake; returns false for a repeat (answered as the first time, not queued again).
+    /// </summary>
+    private async Task<bool> QueueForCombinerAsync(string clientId, TrainingTaskKey task, IntakeMessage message, CancellationToken cancellationToken)
+    {
+        var round = await CurrentRoundAsync(task.SessionId, task.Round, cancellationToken);
 
         // A repeat is answered before the round's state is checked: the first report may be what
         // closed the round. The receipt is written after the message is queued: a crash in between
         // can let one repeat through, and the combiner drops that as a duplicate.
-        var layout = new RoundLayout(report.SessionId, report.Round, report.Attempt);
+        var layout = new RoundLayout(task.SessionId, task.Round, task.Attempt);
         var receipt = layout.Report(clientId);
         if (await blobs.GetPropertiesAsync(receipt, cancellationToken) is not null)
         {
-            return;
+            return false;
         }
 
-        if (round.Attempt != report.Attempt || round.Status != RoundStatus.Training)
+        if (round.Attempt != task.Attempt || round.Status != RoundStatus.Training)
         {
-            throw new ClientReportRejectedException($"round {report.Round} (attempt {report.Attempt}) of session '{report.SessionId}' is not taking updates (it is at attempt {round.Attempt}, {round.Status.ToString().ToLowerInvariant()})");
+            throw new ClientReportRejectedException($"round {task.Round} (attempt {task.Attempt}) of session '{task.SessionId}' is not taking updates (it is at attempt {round.Attempt}, {round.Status.ToString().ToLowerInvariant()})");
         }
 
         if (_time.GetUtcNow() > round.Deadline)
@@ -57,16 +108,15 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         var assigned = await _plans.ShardOfAsync(layout, clientId, cancellationToken);
         if (assigned is null)
         {
-            throw new ClientReportRejectedException($"client '{clientId}' was not asked to train in round {report.Round} (attempt {report.Attempt}) of session '{report.SessionId}'");
+            throw new ClientReportRejectedException($"client '{clientId}' was not asked to train in round {task.Round} (attempt {task.Attempt}) of session '{task.SessionId}'");
         }
 
-        if (report.Shard != assigned)
+        if (task.Shard != assigned)
         {
-            throw new ClientReportRejectedException($"the update names shard {report.Shard}, but client '{clientId}' was assigned to shard {assigned}");
+            throw new ClientReportRejectedException($"the update names shard {task.Shard}, but client '{clientId}' was assigned to shard {assigned}");
         }
 
-        var message = new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics);
-        await queues.EnqueueAsync(layout.IntakeQueue(report.Shard), JsonSerializer.Serialize(message, FedNJson.Options), cancellationToken);
+        await queues.EnqueueAsync(layout.IntakeQueue(task.Shard), JsonSerializer.Serialize(message, FedNJson.Options), cancellationToken);
         try
         {
             await BlobJson.WriteAsync(blobs, receipt, message, BlobWriteMode.CreateOnly, cancellationToken);
@@ -74,10 +124,10 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         catch (BlobAlreadyExistsException)
         {
             // The same report, sent twice at once: the combiner drops the second message.
-            return;
+            return false;
         }
 
-        await metadata.Rounds.CountUpdatesAsync(report.SessionId, report.Round, received: 1, cancellationToken: cancellationToken);
+        return true;
     }
 
     /// <summary>Records client <paramref name="clientId"/>'s validation of a round's model.</summary>
@@ -90,28 +140,10 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         ArgumentNullException.ThrowIfNull(report);
         Refuse(_limits.FindProblem(report.NumExamples, report.Metrics));
-        var round = await CurrentRoundAsync(report.SessionId, report.Round, cancellationToken);
-        if (round.Status != RoundStatus.Validating)
-        {
-            throw new ClientReportRejectedException($"round {report.Round} of session '{report.SessionId}' is not taking validations (it is {round.Status.ToString().ToLowerInvariant()})");
-        }
-
-        var layout = new RoundLayout(report.SessionId, report.Round, round.Attempt);
-        var asked = await BlobJson.ReadAsync<DispatchRequest>(blobs, layout.Dispatch(ClientTaskKind.Validate), cancellationToken)
-            ?? throw new ClientReportRejectedException($"round {report.Round} of session '{report.SessionId}' has not asked for validations yet");
+        var (_, asked) = await ValidatingRoundAsync(clientId, report.SessionId, report.Round, cancellationToken);
         if (!string.Equals(report.ModelId, asked.ModelId, StringComparison.Ordinal))
         {
             throw new ClientReportRejectedException($"round {report.Round} asked to validate model '{asked.ModelId}', not '{report.ModelId}'");
-        }
-
-        if (_time.GetUtcNow() > asked.Deadline)
-        {
-            throw new ClientReportRejectedException($"the validation arrived after its deadline ({asked.Deadline:u})");
-        }
-
-        if (await _plans.ShardOfAsync(layout, clientId, cancellationToken) is null)
-        {
-            throw new ClientReportRejectedException($"client '{clientId}' was not asked to validate round {report.Round} of session '{report.SessionId}'");
         }
 
         try
@@ -132,6 +164,33 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
             throw new ClientReportRejectedException($"client '{clientId}' already reported a validation for round {report.Round}");
         }
     }
+
+    /// <summary>The round, validating, and what it asked of client <paramref name="clientId"/>: refused when it is not validating, past the deadline, or did not ask this client.</summary>
+    private async Task<(RoundRecord Round, DispatchRequest Asked)> ValidatingRoundAsync(string clientId, string sessionId, int number, CancellationToken cancellationToken)
+    {
+        var round = await CurrentRoundAsync(sessionId, number, cancellationToken);
+        if (round.Status != RoundStatus.Validating)
+        {
+            throw new ClientReportRejectedException($"round {number} of session '{sessionId}' is not taking validations (it is {round.Status.ToString().ToLowerInvariant()})");
+        }
+
+        var layout = new RoundLayout(sessionId, number, round.Attempt);
+        var asked = await BlobJson.ReadAsync<DispatchRequest>(blobs, layout.Dispatch(ClientTaskKind.Validate), cancellationToken)
+            ?? throw new ClientReportRejectedException($"round {number} of session '{sessionId}' has not asked for validations yet");
+        if (_time.GetUtcNow() > asked.Deadline)
+        {
+            throw new ClientReportRejectedException($"the validation arrived after its deadline ({asked.Deadline:u})");
+        }
+
+        if (await _plans.ShardOfAsync(layout, clientId, cancellationToken) is null)
+        {
+            throw new ClientReportRejectedException($"client '{clientId}' was not asked to validate round {number} of session '{sessionId}'");
+        }
+
+        return (round, asked);
+    }
+
+    private sealed record TrainingTaskKey(string SessionId, int Round, int Attempt, int Shard);
 
     private static void Refuse(string? problem)
     {

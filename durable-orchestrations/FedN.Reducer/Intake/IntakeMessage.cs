@@ -10,4 +10,5 @@ namespace FedN.Reducer.Intake;
 /// <param name="Attempt">The attempt its task named.</param>
 /// <param name="NumExamples">Training examples: the update's weight.</param>
 /// <param name="Metrics">Training metrics it reported.</param>
-public sealed record IntakeMessage(string ClientId, int Round, int Attempt, long NumExamples, IReadOnlyDictionary<string, double>? Metrics);
+/// <param name="Failure">Set when the client reported that it could not train: why. The combiner stops waiting for it.</param>
+public sealed record IntakeMessage(string ClientId, int Round, int Attempt, long NumExamples, IReadOnlyDictionary<string, double>? Metrics, string? Failure = null);

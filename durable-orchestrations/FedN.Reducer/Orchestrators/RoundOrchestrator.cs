@@ -111,7 +111,7 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
         if (aggregated < config.MinClients)
         {
             return await CloseAsync(context, input, RoundStatus.Failed,
-                $"only {aggregated} update(s) were aggregated by the deadline; the round needs at least {config.MinClients}{ShardProblems(plan, combiners)}", shards);
+                $"only {aggregated} update(s) were aggregated by the deadline; the round needs at least {config.MinClients}{ShardProblems(plan, combiners)}{Undelivered(shards)}", shards);
         }
 
         context.SetCustomStatus("reducing");
@@ -194,6 +194,11 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
         }).OfType<string>().ToList();
         return problems.Count == 0 ? "" : $" ({string.Join("; ", problems)})";
     }
+
+    private static string Undelivered(List<ShardResult> shards) =>
+        shards.SelectMany(shard => shard.Undelivered).Take(ShardResult.MaxUndelivered).ToList() is { Count: > 0 } missing
+            ? $"; no update from {string.Join("; ", missing)}"
+            : "";
 
     private static string FailureMessage(Exception error) => error is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : error.Message;
 

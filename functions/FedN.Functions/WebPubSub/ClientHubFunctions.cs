@@ -59,6 +59,11 @@ public sealed class ClientHubFunctions(ClientEventProcessor events, IClientHub h
     public Task<UserEventResponse> ValidationAsync([WebPubSubTrigger(Hub, WebPubSubEventType.User, ClientEvents.Validation)] UserEventRequest request, FunctionContext context) =>
         HandleAsync(ClientEvents.Validation, request, context);
 
+    /// <summary>A task the client could not do.</summary>
+    [Function("hub-failed")]
+    public Task<UserEventResponse> FailedAsync([WebPubSubTrigger(Hub, WebPubSubEventType.User, ClientEvents.Failed)] UserEventRequest request, FunctionContext context) =>
+        HandleAsync(ClientEvents.Failed, request, context);
+
     /// <summary>A heartbeat.</summary>
     [Function("hub-heartbeat")]
     public Task<UserEventResponse> HeartbeatAsync([WebPubSubTrigger(Hub, WebPubSubEventType.User, ClientEvents.Heartbeat)] UserEventRequest request, FunctionContext context) =>
