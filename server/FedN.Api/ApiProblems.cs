@@ -30,6 +30,9 @@ public static class ApiProblems
     /// <summary>500: a stored model's file is missing or not the one recorded (the detail names the model).</summary>
     public static IResult CorruptModel(string detail) => Problem(StatusCodes.Status500InternalServerError, "Stored model is corrupt", detail);
 
+    /// <summary>415: the body is not of the type the route takes.</summary>
+    public static IResult UnsupportedMediaType(string detail) => Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", detail);
+
     /// <summary>413.</summary>
     public static IResult TooLarge(string detail) => Problem(StatusCodes.Status413PayloadTooLarge, "Too large", detail);
 

@@ -72,3 +72,16 @@ public sealed class ServerCommandTests : IAsyncLifetime
 
     private IEnumerable<string> Admin(params string[] args) => [.. args, "--server", _server.BaseUri.ToString(), "--token", _server.AdminToken];
 }
+
+[Collection(CliRun.Collection)]
+public sealed class HelpCommandTests
+{
+    [Fact]
+    public async Task Fedn_help_describes_a_command_as_its_help_option_does()
+    {
+        var (_, viaOption, _) = await CliRun.Run(0, "session", "start", "--help");
+        var (_, viaCommand, _) = await CliRun.Run(0, "help", "session", "start");
+        Assert.Equal(viaOption, viaCommand);
+        Assert.Contains("--max-example-weight", viaCommand, StringComparison.Ordinal);
+    }
+}

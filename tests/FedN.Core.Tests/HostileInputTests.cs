@@ -72,6 +72,14 @@ public class HostileInputTests
     }
 
     [Fact]
+    public async Task A_text_file_is_called_what_it_is_not_a_header_length()
+    {
+        var text = System.Text.Encoding.UTF8.GetBytes("{\"weights\": [1, 2, 3]}\n");
+        var e = await Assert.ThrowsAsync<SafetensorsFormatException>(() => ReadFullyAsync(new MemoryStream(text), "text"));
+        Assert.Contains("this is not a safetensors file: it starts with text (\"{\"weight…\")", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Header_length_beyond_the_limit_is_refused_before_allocating()
     {
         var bytes = Build(Good, new byte[8], headerLength: ulong.MaxValue);

@@ -96,3 +96,39 @@ public sealed class FrontDoorTests
         return await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
 }
+
+/// <summary>What a first user's slightly wrong requests get: the status and words that say what to fix.</summary>
+public sealed class FirstUserRequestTests
+{
+    [Fact]
+    public async Task A_model_upload_without_its_content_type_is_401_without_a_token_and_415_with_one_and_a_text_file_is_named_as_such()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseUri };
+        using (var anonymous = await http.SendWithTokenAsync(HttpMethod.Post, "/api/v1/models", token: null, new StringContent("x")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using (var form = await http.SendWithTokenAsync(HttpMethod.Post, "/api/v1/models", server.AdminToken, new StringContent("x", Encoding.UTF8, "application/x-www-form-urlencoded")))
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
+            Assert.Contains("Content-Type: application/octet-stream", await form.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var text = await http.SendWithTokenAsync(HttpMethod.Post, "/api/v1/models", server.AdminToken, ApiRequests.ModelContent(Encoding.UTF8.GetBytes("epoch,loss\n1,0.5\n2,0.3\n")));
+        Assert.Equal(HttpStatusCode.BadRequest, text.StatusCode);
+        Assert.Contains("this is not a safetensors file: it starts with text", await text.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stopping_a_session_that_has_ended_says_so()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await server.Metadata.Sessions.CreateAsync(new FedN.Core.Federation.SessionRecord { Id = "done", SeedModelId = "seed", Config = new FedN.Core.Federation.SessionConfig(), Status = FedN.Core.Federation.SessionStatus.Completed });
+        using var http = new HttpClient { BaseAddress = server.BaseUri };
+        using var stop = await http.SendWithTokenAsync(HttpMethod.Post, "/api/v1/sessions/done/stop", server.AdminToken);
+        Assert.Equal(HttpStatusCode.Conflict, stop.StatusCode);
+        Assert.Contains("session 'done' has already ended (completed); there is nothing to stop", await stop.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

@@ -242,6 +242,13 @@ public sealed class SafetensorsReader : IAsyncDisposable, IDisposable
         }
 
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        var implausible = headerLength > (ulong)options.MaxHeaderBytes || (totalLength is { } all && (long)headerLength > all - 8);
+        if (implausible && IsText(prefix[..8]))
+        {
+            // Most often a text file (JSON, CSV, a script, an error page) given where a model belongs.
+            throw new SafetensorsFormatException($"this is not a safetensors file: it starts with text (\"{System.Text.Encoding.ASCII.GetString(prefix[..8])}…\"), and a safetensors file starts with an 8-byte little-endian header length");
+        }
+
         if (headerLength > (ulong)options.MaxHeaderBytes)
         {
             throw new SafetensorsFormatException($"header length {headerLength} exceeds the limit of {options.MaxHeaderBytes} bytes");
@@ -258,6 +265,19 @@ public sealed class SafetensorsReader : IAsyncDisposable, IDisposable
         }
 
         return (long)headerLength;
+    }
+
+    private static bool IsText(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (b is not ((>= 0x20 and < 0x7f) or (byte)'\t' or (byte)'\n' or (byte)'\r'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void CheckDataLength(SafetensorsHeader header, long available)

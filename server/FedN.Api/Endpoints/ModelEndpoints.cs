@@ -20,7 +20,9 @@ internal static class ModelEndpoints
         models.MapGet("/", ListAsync).WithSummary("Models, oldest first (or ?newestFirst=true), optionally one session's");
         models.MapPost("/", (HttpContext context, FederationMetadata metadata, IBlobStore blobs, TimeProvider time, string? id, string? description, CancellationToken cancellationToken) =>
                 UploadAsync(context, metadata, blobs, options, time.GetUtcNow(), id, description, cancellationToken))
-            .Accepts<Stream>("application/octet-stream")
+            // No Accepts<> content-type constraint: a request the route would not match falls to the
+            // catch-all as a 404 before its token is checked. The handler answers 415 itself.
+            .WithDescription("The body is the safetensors file, sent with 'Content-Type: application/octet-stream'.")
             .WithSummary("Uploads a model (safetensors body) to the trail, as a seed for sessions");
         models.MapGet("/{id}", GetAsync).WithSummary("One model");
         models.MapGet("/{id}/content", DownloadAsync).WithSummary("The model's safetensors file");
@@ -61,6 +63,11 @@ internal static class ModelEndpoints
 
     private static async Task<IResult> UploadAsync(HttpContext context, FederationMetadata metadata, IBlobStore blobs, ControlPlaneOptions options, DateTimeOffset now, string? id, string? description, CancellationToken cancellationToken)
     {
+        if (!string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), "application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiProblems.UnsupportedMediaType($"a model is uploaded as 'Content-Type: application/octet-stream', not '{context.Request.ContentType ?? "none"}' (curl: --data-binary @model.safetensors -H 'Content-Type: application/octet-stream')");
+        }
+
         id ??= GeneratedIds.New("model", now);
         MetadataPath.ValidateKeyPart(id, "model id");
         if (RoundLayout.IsCommittedModelId(id))

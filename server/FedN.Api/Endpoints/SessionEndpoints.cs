@@ -94,9 +94,14 @@ internal static class SessionEndpoints
 
     private static async Task<IResult> StopAsync(FederationMetadata metadata, SessionControl control, string id, CancellationToken cancellationToken)
     {
-        if (await metadata.Sessions.GetAsync(id, cancellationToken) is null)
+        if (await metadata.Sessions.GetAsync(id, cancellationToken) is not { Value: var session })
         {
             return NoSession(id);
+        }
+
+        if (session.Status is SessionStatus.Completed or SessionStatus.Failed or SessionStatus.Stopped)
+        {
+            return ApiProblems.Conflict($"session '{id}' has already ended ({session.Status.ToString().ToLowerInvariant()}); there is nothing to stop");
         }
 
         await control.StopAsync(id, cancellationToken);
