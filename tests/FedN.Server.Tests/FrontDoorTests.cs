@@ -122,6 +122,24 @@ public sealed class FirstUserRequestTests
     }
 
     [Fact]
+    public async Task A_running_sessions_status_gives_the_round_in_progress_and_its_real_phase()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await using var site = await RawHubClient.ConnectedAsync(server, "site");
+        await SessionSetup.StartAsync(server, new FedN.Core.Federation.SessionConfig { Rounds = 2, RoundTimeout = TimeSpan.FromMinutes(1), QuorumGrace = TimeSpan.FromSeconds(1), Validate = false });
+        var task = await SessionSetup.NextTaskAsync(site);
+        using var http = new HttpClient { BaseAddress = server.BaseUri };
+        var status = await (await http.SendWithTokenAsync(HttpMethod.Get, "/api/v1/sessions/s/status", server.AdminToken)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((1, "training"), (status.GetProperty("round").GetInt32(), status.GetProperty("phase").GetString()));
+
+        await TaskAnswers.UploadAsync(task, await TaskAnswers.TinyModelAsync(1, 1, 1, 1));
+        TaskAnswers.AssertAccepted(await TaskAnswers.SendAsync(site, TaskAnswers.Update(task, 1, 10), 1));
+        await SessionSetup.NextTaskAsync(site);
+        status = await (await http.SendWithTokenAsync(HttpMethod.Get, "/api/v1/sessions/s/status", server.AdminToken)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((2, "training"), (status.GetProperty("round").GetInt32(), status.GetProperty("phase").GetString()));
+    }
+
+    [Fact]
     public async Task Stopping_a_session_that_has_ended_says_so()
     {
         await using var server = await RunningServer.StartAsync();

@@ -39,7 +39,7 @@ public sealed record CreateSessionRequest
 /// <param name="Orchestration">The orchestration's runtime status (running, completed, failed), when it was started.</param>
 /// <param name="Round">The round in progress.</param>
 /// <param name="Attempt">Its attempt.</param>
-/// <param name="Phase">Its phase (plan, train, combine, reduce, validate, commit).</param>
+/// <param name="Phase">Its phase while it runs: planning, training, aggregating, validating or committing (failed or stopped for a round that just ended).</param>
 /// <param name="Message">Why the session failed or stopped.</param>
 public sealed record SessionStatusView(string SessionId, SessionStatus Status, int CompletedRounds, string? CurrentModelId, string? Orchestration, int? Round, int? Attempt, string? Phase, string? Message);
 

@@ -77,8 +77,29 @@ internal static class SessionEndpoints
 
         var instance = await orchestrations.GetInstanceAsync(SessionControl.InstanceId(id), cancellationToken);
         var progress = instance?.Status == OrchestrationStatus.Running ? instance.ReadCustomStatusAs<SessionProgressStatus>() : null;
+
+        // The round in progress and its phase come from the round's own record, which every step
+        // updates; the orchestration's custom status only changes between rounds.
+        int? round = null, attempt = null;
+        string? phase = null;
+        if (session.Status is SessionStatus.Running or SessionStatus.Stopping)
+        {
+            round = session.CompletedRounds + 1;
+            var current = (await metadata.Rounds.GetAsync(id, round.Value, cancellationToken))?.Value;
+            attempt = current?.Attempt ?? progress?.Attempt;
+            phase = current?.Status switch
+            {
+                null or RoundStatus.Planned => "planning",
+                RoundStatus.Training => "training",
+                RoundStatus.Reducing => "aggregating",
+                RoundStatus.Validating => "validating",
+                RoundStatus.Committed => "committing",
+                var ended => ended.Value.ToString().ToLowerInvariant(),
+            };
+        }
+
         return TypedResults.Ok(new SessionStatusView(id, session.Status, session.CompletedRounds, session.CurrentModelId,
-            instance?.Status.ToString().ToLowerInvariant(), progress?.Round, progress?.Attempt, progress?.Phase, session.Message ?? instance?.Error));
+            instance?.Status.ToString().ToLowerInvariant(), round, attempt, phase, session.Message ?? instance?.Error));
     }
 
     private static async Task<IResult> StartAsync(FederationMetadata metadata, SessionControl control, string id, CancellationToken cancellationToken)
