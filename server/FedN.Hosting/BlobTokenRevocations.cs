@@ -23,12 +23,15 @@ public sealed class BlobTokenRevocations(IBlobStore blobs, TimeProvider? timePro
 
     // Revoked by this process: kept apart, so a refresh that listed just before the write cannot drop one.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _revokedHere = new(StringComparer.Ordinal);
-    private DateTimeOffset _readAt = DateTimeOffset.MinValue;
+    // UTC ticks of the last read (0: never), read and written atomically by concurrent callers.
+    private long _readAtTicks;
+
+    private bool IsStale => _time.GetUtcNow().UtcTicks - Volatile.Read(ref _readAtTicks) >= RefreshInterval.Ticks;
 
     /// <inheritdoc />
     public async ValueTask<bool> IsRevokedAsync(string tokenId, CancellationToken cancellationToken = default)
     {
-        if (_time.GetUtcNow() - _readAt >= RefreshInterval)
+        if (IsStale)
         {
             await RefreshAsync(cancellationToken);
         }
@@ -61,10 +64,17 @@ public sealed class BlobTokenRevocations(IBlobStore blobs, TimeProvider? timePro
 
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        await _refresh.WaitAsync(cancellationToken);
+        // Every API request and hub frame asks: while one caller reads the list, the others answer
+        // from the copy they have rather than queue behind the read. Only the first read is waited for.
+        var hasCopy = Volatile.Read(ref _readAtTicks) != 0;
+        if (!await _refresh.WaitAsync(hasCopy ? TimeSpan.Zero : Timeout.InfiniteTimeSpan, cancellationToken))
+        {
+            return;
+        }
+
         try
         {
-            if (_time.GetUtcNow() - _readAt < RefreshInterval)
+            if (!IsStale)
             {
                 return;
             }
@@ -76,7 +86,7 @@ public sealed class BlobTokenRevocations(IBlobStore blobs, TimeProvider? timePro
             }
 
             _revoked = revoked;
-            _readAt = _time.GetUtcNow();
+            Volatile.Write(ref _readAtTicks, _time.GetUtcNow().UtcTicks);
         }
         finally
         {

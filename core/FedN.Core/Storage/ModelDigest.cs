@@ -17,9 +17,10 @@ public static class ModelDigest
     /// <summary>
     /// Checks that <paramref name="model"/>'s file is there, has its recorded size and, when one was
     /// recorded, its SHA-256. Models recorded before digests were kept are checked by size only.
+    /// Returns the file's properties as checked.
     /// </summary>
     /// <exception cref="CorruptModelException">The file is missing or is not the one recorded.</exception>
-    public static async Task VerifyAsync(IBlobStore blobs, ModelRecord model, CancellationToken cancellationToken = default)
+    public static async Task<StoredBlob> VerifyAsync(IBlobStore blobs, ModelRecord model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(model);
@@ -39,6 +40,8 @@ public static class ModelDigest
                 throw new CorruptModelException(model.Id, $"model '{model.Id}' is corrupt: its file's SHA-256 is {actual}, but {expected} was recorded");
             }
         }
+
+        return stored;
     }
 }
 

@@ -22,9 +22,8 @@ internal sealed class DispatchActivity(ReducerStores stores, ReducerOptions opti
             // The model clients will train from is checked against the trail before anyone gets it.
             var record = (await stores.Metadata.Models.GetAsync(request.ModelId, cancellationToken))?.Value
                 ?? throw new CorruptModelException(request.ModelId, $"model '{request.ModelId}' is not on the trail");
-            await ModelDigest.VerifyAsync(stores.Blobs, record, cancellationToken);
-            var size = (await stores.Blobs.GetPropertiesAsync(request.ModelPath, cancellationToken))?.Length ?? record.SizeBytes;
-            request = request with { ModelSha256 = record.Sha256, MaxUpdateBytes = TaskUrls.MaxUpdateBytes(size) };
+            var file = await ModelDigest.VerifyAsync(stores.Blobs, record, cancellationToken);
+            request = request with { ModelSha256 = record.Sha256, MaxUpdateBytes = TaskUrls.MaxUpdateBytes(file.Length) };
         }
 
         await BlobJson.WriteAsync(stores.Blobs, layout.Dispatch(request.Kind), request, BlobWriteMode.Overwrite, cancellationToken);

@@ -17,9 +17,12 @@ namespace FedN.Reducer.Intake;
 /// </summary>
 public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, FederationMetadata metadata, ReducerOptions? options = null)
 {
-    private readonly TimeProvider _time = (options ?? new ReducerOptions()).TimeProvider;
-    private readonly ReportLimits _limits = (options ?? new ReducerOptions()).ReportLimits;
+    private readonly ReducerOptions _options = options ?? new ReducerOptions();
     private readonly PlanCache _plans = new(blobs);
+
+    private TimeProvider Time => _options.TimeProvider;
+
+    private ReportLimits Limits => _options.ReportLimits;
 
     /// <summary>
     /// Accepts client <paramref name="clientId"/>'s report that its update is uploaded. Idempotent: a
@@ -31,7 +34,7 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         ArgumentNullException.ThrowIfNull(report);
-        Refuse(_limits.FindProblem(report.NumExamples, report.Metrics));
+        Refuse(Limits.FindProblem(report.NumExamples, report.Metrics));
         var task = new TrainingTaskKey(report.SessionId, report.Round, report.Attempt, report.Shard);
         if (await QueueForCombinerAsync(clientId, task, new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics), cancellationToken))
         {
@@ -57,24 +60,17 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
             return;
         }
 
-        var (round, asked) = await ValidatingRoundAsync(clientId, report.SessionId, report.Round, cancellationToken);
-        try
+        var asked = await ValidatingRoundAsync(clientId, report.SessionId, report.Round, cancellationToken);
+        await RecordValidationAsync(new ValidationRecord
         {
-            await metadata.Validations.CreateAsync(new ValidationRecord
-            {
-                SessionId = report.SessionId,
-                Round = report.Round,
-                ClientId = clientId,
-                ModelId = asked.ModelId,
-                Metrics = new Dictionary<string, double>(),
-                Failure = report.BoundedReason,
-                ReceivedAt = _time.GetUtcNow(),
-            }, cancellationToken);
-        }
-        catch (MetadataAlreadyExistsException)
-        {
-            throw new ClientReportRejectedException($"client '{clientId}' already reported on validating round {round.Round}");
-        }
+            SessionId = report.SessionId,
+            Round = report.Round,
+            ClientId = clientId,
+            ModelId = asked.ModelId,
+            Metrics = new Dictionary<string, double>(),
+            Failure = report.BoundedReason,
+            ReceivedAt = Time.GetUtcNow(),
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -100,7 +96,7 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
             throw new ClientReportRejectedException($"round {task.Round} (attempt {task.Attempt}) of session '{task.SessionId}' is not taking updates (it is at attempt {round.Attempt}, {round.Status.ToString().ToLowerInvariant()})");
         }
 
-        if (_time.GetUtcNow() > round.Deadline)
+        if (Time.GetUtcNow() > round.Deadline)
         {
             throw new ClientReportRejectedException($"the update arrived after the round's deadline ({round.Deadline:u})");
         }
@@ -139,34 +135,40 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         ArgumentNullException.ThrowIfNull(report);
-        Refuse(_limits.FindProblem(report.NumExamples, report.Metrics));
-        var (_, asked) = await ValidatingRoundAsync(clientId, report.SessionId, report.Round, cancellationToken);
+        Refuse(Limits.FindProblem(report.NumExamples, report.Metrics));
+        var asked = await ValidatingRoundAsync(clientId, report.SessionId, report.Round, cancellationToken);
         if (!string.Equals(report.ModelId, asked.ModelId, StringComparison.Ordinal))
         {
             throw new ClientReportRejectedException($"round {report.Round} asked to validate model '{asked.ModelId}', not '{report.ModelId}'");
         }
 
+        await RecordValidationAsync(new ValidationRecord
+        {
+            SessionId = report.SessionId,
+            Round = report.Round,
+            ClientId = clientId,
+            ModelId = report.ModelId,
+            NumExamples = report.NumExamples,
+            Metrics = report.Metrics,
+            ReceivedAt = Time.GetUtcNow(),
+        }, cancellationToken);
+    }
+
+    /// <summary>Stores a client's answer to a validation task, its figures or its failure: one per client and round.</summary>
+    private async Task RecordValidationAsync(ValidationRecord record, CancellationToken cancellationToken)
+    {
         try
         {
-            await metadata.Validations.CreateAsync(new ValidationRecord
-            {
-                SessionId = report.SessionId,
-                Round = report.Round,
-                ClientId = clientId,
-                ModelId = report.ModelId,
-                NumExamples = report.NumExamples,
-                Metrics = report.Metrics,
-                ReceivedAt = _time.GetUtcNow(),
-            }, cancellationToken);
+            await metadata.Validations.CreateAsync(record, cancellationToken);
         }
         catch (MetadataAlreadyExistsException)
         {
-            throw new ClientReportRejectedException($"client '{clientId}' already reported a validation for round {report.Round}");
+            throw new ClientReportRejectedException($"client '{record.ClientId}' already reported a validation for round {record.Round}");
         }
     }
 
-    /// <summary>The round, validating, and what it asked of client <paramref name="clientId"/>: refused when it is not validating, past the deadline, or did not ask this client.</summary>
-    private async Task<(RoundRecord Round, DispatchRequest Asked)> ValidatingRoundAsync(string clientId, string sessionId, int number, CancellationToken cancellationToken)
+    /// <summary>What a validating round asked of client <paramref name="clientId"/>: refused when it is not validating, past the deadline, or did not ask this client.</summary>
+    private async Task<DispatchRequest> ValidatingRoundAsync(string clientId, string sessionId, int number, CancellationToken cancellationToken)
     {
         var round = await CurrentRoundAsync(sessionId, number, cancellationToken);
         if (round.Status != RoundStatus.Validating)
@@ -177,7 +179,7 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         var layout = new RoundLayout(sessionId, number, round.Attempt);
         var asked = await BlobJson.ReadAsync<DispatchRequest>(blobs, layout.Dispatch(ClientTaskKind.Validate), cancellationToken)
             ?? throw new ClientReportRejectedException($"round {number} of session '{sessionId}' has not asked for validations yet");
-        if (_time.GetUtcNow() > asked.Deadline)
+        if (Time.GetUtcNow() > asked.Deadline)
         {
             throw new ClientReportRejectedException($"the validation arrived after its deadline ({asked.Deadline:u})");
         }
@@ -187,7 +189,7 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
             throw new ClientReportRejectedException($"client '{clientId}' was not asked to validate round {number} of session '{sessionId}'");
         }
 
-        return (round, asked);
+        return asked;
     }
 
     private sealed record TrainingTaskKey(string SessionId, int Round, int Attempt, int Shard);

@@ -37,14 +37,9 @@ internal static class ClientEndpoints
     private static async Task<IResult> ConnectAsync(HttpContext context, IClientHub hub, ControlPlaneOptions options, CancellationToken cancellationToken)
     {
         var clientId = context.Identity().ClientId!;
-        var request = context.Request;
-
-        // The configured public address when there is one: behind a TLS proxy the request's own
-        // scheme and Host are the proxy's inside, and a Host header is the caller's to choose.
-        var baseUri = options.PublicUri;
-        if (baseUri is null && !Uri.TryCreate($"{request.Scheme}://{request.Host}", UriKind.Absolute, out baseUri))
+        if (!ServerAddress.TryResolve(context.Request, options.PublicUri, out var baseUri))
         {
-            return ApiProblems.BadRequest($"the request's Host header '{request.Host}' is not a host name");
+            return ApiProblems.BadRequest(ServerAddress.MalformedHost(context.Request));
         }
 
         var url = await hub.GetClientAccessUriAsync(clientId, baseUri, options.ConnectionTokenLifetime, context.Identity().TokenId, cancellationToken);

@@ -17,7 +17,7 @@ namespace FedN.Channel.Local;
 /// at <c>/client/hubs/{hub}</c>, so one client works against Azure and the local server alike.
 /// It checks the access token, grants the token's roles and groups, acks every request with an ackId,
 /// answers a repeated ackId with <c>Duplicate</c>, routes <c>event</c> requests to the
-/// <see cref="ClientEventProcessor"/>, and limits frame size and request rate per connection.
+/// <see cref="ClientEventProcessor"/>, and limits frame size, connections per client and the request rate of each client.
 /// </summary>
 public sealed class LocalClientHub : IClientHub, IAsyncDisposable
 {
@@ -140,10 +140,9 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
         }
 
         var request = context.Request;
-        var serverUri = _options.PublicUri;
-        if (serverUri is null && !Uri.TryCreate($"{request.Scheme}://{request.Host}", UriKind.Absolute, out serverUri))
+        if (!ServerAddress.TryResolve(request, _options.PublicUri, out var serverUri))
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"the request's Host header '{request.Host}' is not a host name");
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, ServerAddress.MalformedHost(request));
             return;
         }
 
