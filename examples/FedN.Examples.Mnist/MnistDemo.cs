@@ -140,12 +140,12 @@ public static class MnistDemo
             {
                 for (var i = 0; i < options.Clients; i++)
                 {
-                    var token = await admin.CreateTokenAsync(new CreateTokenRequest { Role = AccessTokenRoles.Client, ClientId = $"mnist-{i + 1}", Days = 1 }, cancellationToken);
+                    var token = await admin.CreateTokenAsync(new CreateTokenRequest { Role = AccessTokenRoles.Client, ClientId = ClientId(i + 1), Days = 1 }, cancellationToken);
                     ITrainer trainer = MnistTrainer.ForShare(data, shares[i], options.HeldOut, options.Training with { Seed = options.Seed + i });
                     trainer = i >= options.Clients - options.Attackers ? new ScalingAttacker(trainer) : trainer;
                     var nodes = options.ClientServers is { Count: > 0 } given ? given : [server];
                     var home = i % nodes.Count;
-                    var client = new FedNClient(new FedNClientOptions { ServerUri = nodes[home], OtherServerUris = [.. nodes.Skip(home + 1), .. nodes.Take(home)], Token = token.Token, Logger = logging?.CreateLogger($"mnist-{i + 1}") }, trainer);
+                    var client = new FedNClient(new FedNClientOptions { ServerUri = nodes[home], OtherServerUris = [.. nodes.Skip(home + 1), .. nodes.Take(home)], Token = token.Token, Logger = logging?.CreateLogger(ClientId(i + 1)) }, trainer);
                     clients.Add((client, Task.Run(() => client.RunAsync(stopClients.Token), CancellationToken.None)));
                 }
 
@@ -163,6 +163,9 @@ public static class MnistDemo
                     {
                         Rounds = options.Rounds,
                         MinClients = options.Clients,
+                        // Only the demo's own clients: others connected to a shared server would be
+                        // asked to train a model they do not know.
+                        Clients = [.. Enumerable.Range(1, options.Clients).Select(ClientId)],
                         RoundTimeout = options.RoundTimeout,
                         Aggregator = options.Aggregator,
                         Hyperparameters = options.Hyperparameters ?? TunedFor(options.Aggregator),
@@ -211,6 +214,8 @@ public static class MnistDemo
         "fedadam" or "fedyogi" or "fedadagrad" => new AggregatorHyperparameters { ServerLearningRate = 0.01, Tau = 1e-3 },
         _ => new AggregatorHyperparameters(),
     };
+
+    private static string ClientId(int number) => $"mnist-{number}";
 
     private static async Task WaitForClientsAsync(FedNApiClient admin, int count, List<(FedNClient Client, Task Run)> clients, CancellationToken cancellationToken)
     {

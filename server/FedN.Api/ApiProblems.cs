@@ -1,3 +1,4 @@
+using FedN.Core;
 using FedN.Core.Metadata;
 using FedN.Core.Safetensors;
 using Microsoft.AspNetCore.Builder;
@@ -52,7 +53,7 @@ public static class ApiProblems
             }
             catch (ArgumentException invalid)
             {
-                return BadRequest(invalid.Message);
+                return BadRequest(ErrorMessages.Of(invalid));
             }
             catch (MetadataNotFoundException missing)
             {

@@ -35,9 +35,13 @@ public static class ControlPlaneApi
             json.PropertyNamingPolicy = FedNJson.Options.PropertyNamingPolicy;
             json.DefaultIgnoreCondition = FedNJson.Options.DefaultIgnoreCondition;
             json.NumberHandling = FedNJson.Options.NumberHandling;
+            // Request bodies are what people write: a key that maps to nothing is refused (JsonInput).
+            json.UnmappedMemberHandling = JsonInput.Options.UnmappedMemberHandling;
             json.Converters.Add(new JsonStringEnumConverter(FedNJson.Options.PropertyNamingPolicy, allowIntegerValues: false));
         });
         services.AddRouting();
+        // Binding failures throw, so ApiRequestErrors can say what was wrong instead of an empty 400.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {

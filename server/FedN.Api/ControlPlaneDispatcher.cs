@@ -20,6 +20,7 @@ public sealed class ControlPlaneDispatcher
         ArgumentNullException.ThrowIfNull(services);
         var app = new ApplicationBuilder(services);
         app.UseRouting();
+        app.UseRequestErrorProblems();
         app.UseControlPlaneAuthorization(options);
         app.UseEndpoints(endpoints => endpoints.MapControlPlaneApi(options));
         _pipeline = app.Build();

@@ -37,7 +37,7 @@ public sealed class SignedTokens
         ArgumentException.ThrowIfNullOrEmpty(subject);
         if (lifetime <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"lifetime {lifetime} must be positive", nameof(lifetime));
+            throw new ArgumentException($"a token's lifetime must be positive, not {lifetime.TotalDays:0.###} days", nameof(lifetime));
         }
 
         var now = _time.GetUtcNow().UtcDateTime;

@@ -110,6 +110,7 @@ public static class LocalServer
             var app = builder.Build();
             // Pings every 15 s; a peer that stops answering for 30 s (a dropped network, not a close) is disconnected and marked offline.
             app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(30) });
+            app.UseRequestErrorProblems();
             app.UseControlPlaneAuthorization(api);
             app.MapClientHub(app.Services.GetRequiredService<LocalClientHub>());
             if (stores.Blobs is FileSystemBlobStore files)

@@ -70,6 +70,50 @@ public sealed class ServerCommandTests : IAsyncLifetime
         Assert.Contains("cannot reach the FedN server", unreachable, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Typos_and_bad_values_are_named_and_a_failed_download_leaves_no_file()
+    {
+        var seed = Path.Combine(_files, "seed.safetensors");
+        await CliRun.Run(0, "model", "random", "--out", seed);
+        await CliRun.Run(0, [.. Admin("model", "upload", seed, "--id", "seed")]);
+        var config = Path.Combine(_files, "config.json");
+        await File.WriteAllTextAsync(config, """{"rounds":2,"aggregatr":"fedadam"}""");
+        var output = Path.Combine(_files, "out", "ghost.safetensors");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+
+        var (_, _, typo) = await CliRun.Run(1, [.. Admin("session", "start", "--config", config)]);
+        var keys = Directory.CreateDirectory(Path.Combine(_files, "keys")).FullName;
+        var (_, _, days) = await CliRun.Run(1, "token", "create", "--role", "admin", "--days", "0", "--data", keys);
+        var (_, _, clientId) = await CliRun.Run(1, "token", "create", "--role", "client", "--client-id", "../x", "--data", keys);
+        var (_, _, noKey) = await CliRun.Run(1, "token", "create", "--role", "admin", "--data", _files);
+        var (_, _, download) = await CliRun.Run(1, [.. Admin("model", "download", "ghost", "--out", output)]);
+        var (_, _, list) = await CliRun.Run(0, [.. Admin("session", "list")]);
+
+        Assert.Contains($"{config}: unknown setting 'aggregatr' (did you mean 'aggregator'?)", typo, StringComparison.Ordinal);
+        Assert.Contains("--days 0 is out of range", days, StringComparison.Ordinal);
+        Assert.Contains("invalid client id '../x'", clientId, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", clientId, StringComparison.Ordinal);
+        Assert.StartsWith("fedn: the data directory", noKey, StringComparison.Ordinal);
+        Assert.Contains("no model 'ghost'", download, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(output)!));
+        Assert.DoesNotContain("fedadam", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_session_started_with_named_clients_takes_only_those()
+    {
+        var seed = Path.Combine(_files, "seed.safetensors");
+        await CliRun.Run(0, "model", "random", "--out", seed);
+        await CliRun.Run(0, [.. Admin("model", "upload", seed, "--id", "seed")]);
+
+        var (_, started, _) = await CliRun.Run(0, [.. Admin("session", "start", "--id", "named", "--clients", "site-a,site-b", "--clients", "site-c", "--min-clients", "2", "--json")]);
+        var (_, _, tooFew) = await CliRun.Run(1, [.. Admin("session", "start", "--clients", "site-a", "--min-clients", "2")]);
+
+        var clients = JsonDocument.Parse(started).RootElement.GetProperty("config").GetProperty("clients").EnumerateArray().Select(c => c.GetString()).ToList();
+        Assert.Equal(["site-a", "site-b", "site-c"], clients);
+        Assert.Contains("the client list must name at least the minimum clients (2)", tooFew, StringComparison.Ordinal);
+    }
+
     private IEnumerable<string> Admin(params string[] args) => [.. args, "--server", _server.BaseUri.ToString(), "--token", _server.AdminToken];
 }
 

@@ -92,7 +92,7 @@ public sealed class ControlPlaneApiTests : IAsyncLifetime, IDisposable
         }
 
         using var duplicate = await SendJsonAsync("/api/v1/sessions", new { id = "s1" });
-        await AssertProblemAsync(duplicate, HttpStatusCode.Conflict, "s1");
+        await AssertProblemAsync(duplicate, HttpStatusCode.Conflict, "session 's1' already exists");
 
         using var first = await SendAsync(HttpMethod.Get, "/api/v1/sessions?pageSize=2", _server.AdminToken);
         var page = await first.Content.ReadFromJsonAsync<JsonElement>();
@@ -138,6 +138,32 @@ public sealed class ControlPlaneApiTests : IAsyncLifetime, IDisposable
         }
 
         await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "openapi.json");
+    }
+
+    [Fact]
+    public async Task A_body_with_a_key_that_is_no_setting_is_refused_naming_it_and_nothing_is_created()
+    {
+        using (await UploadAsync("seed", await SessionSetup.TinyModelAsync()))
+        {
+        }
+
+        using var typoAtTop = await SendJsonAsync("/api/v1/sessions", new { id = "t1", roundz = 3 });
+        using var typoInConfig = await SendJsonAsync("/api/v1/sessions", new { id = "t2", config = new { rounds = 2, aggregatr = "fedadam" } });
+        using var wrongKind = await SendJsonAsync("/api/v1/sessions", new { id = "t3", config = new { rounds = "two" } });
+        using var unusedHyperparameter = await SendJsonAsync("/api/v1/sessions", new { id = "t4", config = new { hyperparameters = new { momentum = 0.5 } } });
+        using var alias = await SendJsonAsync("/api/v1/sessions", new { id = "t5", config = new { aggregator = "fedadam", hyperparameters = new { server_lr = 0.05 } } });
+        using var broken = await SendAsync(HttpMethod.Post, "/api/v1/sessions", _server.AdminToken, new StringContent("{\"id\":", Encoding.UTF8, "application/json"));
+        using var sessions = await SendAsync(HttpMethod.Get, "/api/v1/sessions", _server.AdminToken);
+
+        await AssertProblemAsync(typoAtTop, HttpStatusCode.BadRequest, "unknown setting 'roundz'; the settings are: id, name, seedModelId, config, start");
+        await AssertProblemAsync(typoInConfig, HttpStatusCode.BadRequest, "unknown setting 'config.aggregatr' (did you mean 'aggregator'?)");
+        await AssertProblemAsync(wrongKind, HttpStatusCode.BadRequest, "'config.rounds' must be a whole number");
+        await AssertProblemAsync(unusedHyperparameter, HttpStatusCode.BadRequest, "fedavg does not take momentum");
+        await AssertProblemAsync(broken, HttpStatusCode.BadRequest, "not valid JSON");
+        Assert.Equal(HttpStatusCode.Created, alias.StatusCode);
+        Assert.Equal(0.05, (await alias.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("config").GetProperty("hyperparameters").GetProperty("serverLearningRate").GetDouble());
+        var ids = (await sessions.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
+        Assert.Equal(["t5"], ids);
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detailContains)

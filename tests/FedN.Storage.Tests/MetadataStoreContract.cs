@@ -28,7 +28,7 @@ public abstract class MetadataStoreContract
 
         var page = await sessions.ListAsync(new PageRequest(100));
         Assert.Equal("good", Assert.Single(page.Items).Value.Id);
-        Assert.Contains("sessions record 'broken/broken' is not a valid SessionRecord", Assert.Single(page.Unreadable), StringComparison.Ordinal);
+        Assert.Contains("session 'broken' is stored damaged (not a valid SessionRecord)", Assert.Single(page.Unreadable), StringComparison.Ordinal);
         var error = await Assert.ThrowsAsync<MetadataStoreException>(() => sessions.GetAsync("broken"));
         Assert.Contains("'broken/broken'", error.Message, StringComparison.Ordinal);
     }

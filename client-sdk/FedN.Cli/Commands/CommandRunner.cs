@@ -1,3 +1,4 @@
+using FedN.Core;
 using FedN.Core.Safetensors;
 
 namespace FedN.Cli.Commands;
@@ -12,9 +13,9 @@ internal static class CommandRunner
             await body();
             return 0;
         }
-        catch (Exception e) when (e is CliFailure or Client.FedNApiException or SafetensorsFormatException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+        catch (Exception e) when (e is CliFailure or Client.FedNApiException or SafetensorsFormatException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or InvalidOperationException)
         {
-            await Console.Error.WriteLineAsync($"fedn: {e.Message.ReplaceLineEndings(" ")}");
+            await Console.Error.WriteLineAsync($"fedn: {ErrorMessages.Of(e)}");
             return 1;
         }
     }

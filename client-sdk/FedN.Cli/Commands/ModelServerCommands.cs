@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FedN.Core.IO;
 
 namespace FedN.Cli.Commands;
 
@@ -62,15 +63,15 @@ internal static class ModelServerCommands
         {
             using var api = server.Api(parse);
             var path = parse.GetValue(output)!;
-            var partial = path + ".partial";
-            await using (var file = File.Create(partial))
+            // Written beside the destination and renamed into place: a failed download leaves nothing behind.
+            await using (var file = AtomicFile.Create(path))
             {
                 var bar = new ProgressBar("download", null);
-                await api.DownloadModelAsync(parse.GetValue(id)!, file, bar, ct);
+                await api.DownloadModelAsync(parse.GetValue(id)!, file.Stream, bar, ct);
+                await file.CommitAsync(ct);
                 bar.Complete();
             }
 
-            File.Move(partial, path, overwrite: true);
             await Console.Out.WriteLineAsync(path);
         }));
         return command;

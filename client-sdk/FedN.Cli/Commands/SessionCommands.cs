@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using FedN.Core;
 using FedN.Core.Api;
 using FedN.Core.Federation;
@@ -23,14 +22,15 @@ internal static class SessionCommands
         var timeout = new Option<double?>("--round-timeout") { Description = "Seconds a round waits for updates." };
         var minClients = new Option<int?>("--min-clients") { Description = "Clients that must be online for a round to start, and updates it needs." };
         var perRound = new Option<int?>("--clients-per-round") { Description = "Clients chosen at random each round (all online clients when absent)." };
-        var aggregator = new Option<string?>("--aggregator") { Description = "fedavg, fedavgm, fedadam, fedyogi or fedadagrad." };
+        var clients = new Option<string[]?>("--clients") { Description = "Only these clients take part, by id (comma-separated or repeated); every connected client when absent.", AllowMultipleArgumentsPerToken = true };
+        var aggregator = new Option<string?>("--aggregator") { Description = $"How updates are combined: {string.Join(", ", Core.Aggregation.Aggregators.Names)} (docs/aggregation.md)." };
         var shards = new Option<int?>("--shards") { Description = "Combiners aggregating in parallel." };
         var noValidate = new Option<bool>("--no-validate") { Description = "Skip the validation step of each round." };
         var maxWeight = new Option<long?>("--max-example-weight") { Description = $"Most examples one update weighs; a client claiming more counts as this many (default {SessionConfig.DefaultMaxExampleWeight})." };
         var normBound = new Option<double?>("--update-norm-bound") { Description = "Largest L2 distance of an update from the global model (unbounded when absent)." };
         var normAction = new Option<UpdateNormAction?>("--update-norm-action") { Description = "What an update beyond the bound does: clip (onto the bound, the default) or reject." };
         var wait = new Option<bool>("--wait") { Description = "Follow the session until it ends, with a progress bar over rounds." };
-        var command = server.AddTo(new Command("start", "Create a session and start it.") { id, name, seed, config, rounds, timeout, minClients, perRound, aggregator, shards, noValidate, maxWeight, normBound, normAction, wait });
+        var command = server.AddTo(new Command("start", "Create a session and start it.") { id, name, seed, config, rounds, timeout, minClients, perRound, clients, aggregator, shards, noValidate, maxWeight, normBound, normAction, wait });
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             var settings = parse.GetValue(config) is { } file ? await ReadConfigAsync(file, ct) : new SessionConfig();
@@ -40,6 +40,7 @@ internal static class SessionCommands
                 RoundTimeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : settings.RoundTimeout,
                 MinClients = parse.GetValue(minClients) ?? settings.MinClients,
                 ClientsPerRound = parse.GetValue(perRound) ?? settings.ClientsPerRound,
+                Clients = parse.GetValue(clients) is { Length: > 0 } named ? ClientList(named) : settings.Clients,
                 Aggregator = parse.GetValue(aggregator) ?? settings.Aggregator,
                 Shards = parse.GetValue(shards) ?? settings.Shards,
                 Validate = !parse.GetValue(noValidate) && settings.Validate,
@@ -143,14 +144,17 @@ internal static class SessionCommands
     {
         try
         {
-            await using var file = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync<SessionConfig>(file, FedNJson.Options, cancellationToken) ?? new SessionConfig();
+            return JsonInput.Read<SessionConfig>(await File.ReadAllTextAsync(path, cancellationToken), path);
         }
-        catch (JsonException error)
+        catch (ArgumentException error)
         {
-            throw new CliFailure($"{path}: not a session configuration: {error.Message}");
+            throw new CliFailure($"{ErrorMessages.Of(error)} (docs/configuration.md lists every setting)");
         }
     }
+
+    /// <summary>The ids of <c>--clients a,b --clients c</c>, each once, in the order given.</summary>
+    private static List<string> ClientList(IEnumerable<string> values) =>
+        values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal).ToList();
 
     private static string Lower<TEnum>(TEnum value)
         where TEnum : struct, Enum => value.ToString().ToLowerInvariant();

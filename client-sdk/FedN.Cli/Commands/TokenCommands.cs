@@ -19,6 +19,11 @@ internal static class TokenCommands
         var create = new Command("create", "Mint an access token and print it (only the token, on stdout).") { role, clientId, data, days };
         create.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
+            if (parse.GetValue(days) is not (> 0 and <= 3650))
+            {
+                throw new CliFailure($"--days {parse.GetValue(days)} is out of range: a token is valid for more than 0 and at most 3650 days");
+            }
+
             var key = await AuthSigningKey.LoadAsync(Environment.GetEnvironmentVariable("FedN__Auth__SigningKey"), parse.GetValue(data)!, ct);
             var token = new AccessTokens(key).Create(parse.GetValue(role)!, parse.GetValue(clientId), TimeSpan.FromDays(parse.GetValue(days)));
             await Console.Out.WriteLineAsync(token);

@@ -1,3 +1,6 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
 namespace FedN.Core.Aggregation;
 
 /// <summary>Server-side hyperparameters; any left <see langword="null"/> take the chosen method's default.</summary>
@@ -5,6 +8,14 @@ public sealed record AggregatorHyperparameters
 {
     /// <summary>η, the server learning rate.</summary>
     public double? ServerLearningRate { get; init; }
+
+    /// <summary>FEDn's name for <see cref="ServerLearningRate"/> (and the one optimizer state files record), accepted when reading.</summary>
+    [JsonPropertyName("server_lr")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public double? ServerLr
+    {
+        init => ServerLearningRate = value;
+    }
 
     /// <summary>β, FedAvgM's momentum.</summary>
     public double? Momentum { get; init; }
@@ -17,6 +28,12 @@ public sealed record AggregatorHyperparameters
 
     /// <summary>τ, the adaptivity of the adaptive methods.</summary>
     public double? Tau { get; init; }
+
+    /// <summary>The JSON names of the values that are set.</summary>
+    public IEnumerable<string> SetNames() =>
+        new (string Name, double? Value)[] { ("serverLearningRate", ServerLearningRate), ("momentum", Momentum), ("beta1", Beta1), ("beta2", Beta2), ("tau", Tau) }
+            .Where(h => h.Value is not null)
+            .Select(h => h.Name);
 
     /// <summary>Checks every value that is set.</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>

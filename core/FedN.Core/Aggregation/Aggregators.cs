@@ -8,6 +8,16 @@ public static class Aggregators
     /// <summary>The names <see cref="Create"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } = ["fedavg", "fedavgm", "fedadam", "fedyogi", "fedadagrad"];
 
+    /// <summary>The hyperparameters (their JSON names) the aggregator called <paramref name="name"/> takes; empty for an unknown name.</summary>
+    public static IReadOnlyList<string> HyperparametersOf(string name) => name?.ToLowerInvariant() switch
+    {
+        "fedavg" => ["serverLearningRate"],
+        "fedavgm" => ["serverLearningRate", "momentum"],
+        "fedadam" or "fedyogi" => ["serverLearningRate", "beta1", "beta2", "tau"],
+        "fedadagrad" => ["serverLearningRate", "beta1", "tau"],
+        _ => [],
+    };
+
     /// <summary>Creates the aggregator called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown name, or a hyperparameter out of range.</exception>
     public static IAggregator Create(string name, AggregatorHyperparameters? hyperparameters = null)

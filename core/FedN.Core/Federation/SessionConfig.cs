@@ -78,6 +78,9 @@ public sealed record SessionConfig
         Require(KeepRounds >= 0, $"rounds to keep {KeepRounds} must not be negative");
         Require(Aggregators.Names.Contains(Aggregator, StringComparer.OrdinalIgnoreCase), $"unknown aggregator '{Aggregator}'; choose one of {string.Join(", ", Aggregators.Names)}");
         Hyperparameters.Validate();
+        var takes = Aggregators.HyperparametersOf(Aggregator);
+        var unused = Hyperparameters.SetNames().Except(takes).ToList();
+        Require(unused.Count == 0, $"{Aggregator.ToLowerInvariant()} does not take {string.Join(", ", unused)}; its hyperparameters are {string.Join(", ", takes)} (docs/aggregation.md)");
     }
 
     private static void Require(bool condition, string message)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace FedN.Core.Metadata;
 
 /// <summary>
@@ -47,4 +49,21 @@ public static class MetadataContainers
 
     /// <summary>Every container, for stores that create them up front.</summary>
     public static IReadOnlyList<string> All { get; } = [Sessions, Rounds, Models, Clients, Validations, Events, Orchestrations, Nodes];
+
+    /// <summary>
+    /// A record named as a user knows it ("session 'a'", "round 3 of session 'a'"), for messages that
+    /// reach users: the container and the store's partition/id key are the store's business.
+    /// </summary>
+    public static string Describe(string container, MetadataKey key) => container switch
+    {
+        Sessions => $"session '{key.Id}'",
+        Models => $"model '{key.Id}'",
+        Clients => $"client '{key.Id}'",
+        Nodes => $"server node '{key.Id}'",
+        Rounds => $"round {(int.TryParse(key.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var round) ? round.ToString(CultureInfo.InvariantCulture) : key.Id)} of session '{key.Partition}'",
+        Validations => $"validation '{key.Id}' of session '{key.Partition}'",
+        Events => $"event '{key.Id}'",
+        Orchestrations => $"orchestration record '{key}'",
+        _ => $"{container} record '{key}'",
+    };
 }

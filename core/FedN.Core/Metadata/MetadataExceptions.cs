@@ -12,7 +12,7 @@ public class MetadataStoreException : Exception
 
 /// <summary>A create found a document with the same key; the stored one was left untouched.</summary>
 public sealed class MetadataAlreadyExistsException(string container, MetadataKey key, Exception? innerException = null)
-    : MetadataStoreException($"{container} record '{key}' already exists", innerException)
+    : MetadataStoreException($"{MetadataContainers.Describe(container, key)} already exists", innerException)
 {
     /// <summary>The document's key.</summary>
     public MetadataKey Key { get; } = key;
@@ -20,7 +20,7 @@ public sealed class MetadataAlreadyExistsException(string container, MetadataKey
 
 /// <summary>An update named a document that does not exist.</summary>
 public sealed class MetadataNotFoundException(string container, MetadataKey key, Exception? innerException = null)
-    : MetadataStoreException($"{container} record '{key}' does not exist", innerException)
+    : MetadataStoreException($"{MetadataContainers.Describe(container, key)} does not exist", innerException)
 {
     /// <summary>The document's key.</summary>
     public MetadataKey Key { get; } = key;
@@ -31,7 +31,7 @@ public sealed class MetadataNotFoundException(string container, MetadataKey key,
 /// the update was refused and nothing was written. Read it again and reapply the change.
 /// </summary>
 public sealed class MetadataConflictException(string container, MetadataKey key, Exception? innerException = null)
-    : MetadataStoreException($"{container} record '{key}' was changed by someone else since it was read; read it again and reapply the change", innerException)
+    : MetadataStoreException($"{MetadataContainers.Describe(container, key)} was changed by someone else since it was read; read it again and reapply the change", innerException)
 {
     /// <summary>The document's key.</summary>
     public MetadataKey Key { get; } = key;

@@ -174,7 +174,7 @@ public abstract class MetadataRepository<T>
         }
         catch (JsonException e)
         {
-            throw new MetadataStoreException($"{Container} record '{document.Key}' is not a valid {typeof(T).Name}: {e.Message}", e);
+            throw new MetadataStoreException($"{MetadataContainers.Describe(Container, document.Key)} is stored damaged (not a valid {typeof(T).Name}): {e.Message}", e);
         }
 
         return new Versioned<T>(
