@@ -199,6 +199,9 @@ public sealed record ShardResult
     /// <summary>When its updates arrived (see <see cref="ShardFigures.Arrivals"/>).</summary>
     public IReadOnlyList<ArrivalPoint> Arrivals { get; init; } = [];
 
+    /// <summary>Assigned clients that answered but whose update was refused, or who reported they could not train.</summary>
+    public int Refused { get; init; }
+
     /// <summary>Assigned clients with no update in the partial, each with why ("c3 (no answer)", "c4 (the client could not train: …)"), at most <see cref="MaxUndelivered"/>.</summary>
     public IReadOnlyList<string> Undelivered { get; init; } = [];
 

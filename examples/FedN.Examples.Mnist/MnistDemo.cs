@@ -77,7 +77,8 @@ public sealed record MnistDemoOptions
 /// <param name="Accuracy">Validation accuracy on the clients' held-out digits (example-weighted).</param>
 /// <param name="Seconds">How long the round took.</param>
 /// <param name="ModelId">The model it committed.</param>
-public sealed record DemoRound(int Round, long Clients, double Loss, double Accuracy, double Seconds, string ModelId);
+/// <param name="Warning">Why the round's model is suspect (most updates refused), if it is (<see cref="RoundRecord.Warning"/>).</param>
+public sealed record DemoRound(int Round, long Clients, double Loss, double Accuracy, double Seconds, string ModelId, string? Warning = null);
 
 /// <summary>The demo's outcome (written by <c>--json</c>).</summary>
 /// <param name="SessionId">The session.</param>
@@ -251,7 +252,7 @@ public static class MnistDemo
             foreach (var round in rounds.Items.Where(r => r.Status == RoundStatus.Committed && r.Round > reported.Count).OrderBy(r => r.Round))
             {
                 var row = new DemoRound(round.Round, round.UpdatesAggregated, round.TrainingMetrics?.GetValueOrDefault("loss") ?? double.NaN,
-                    round.ValidationMetrics?.GetValueOrDefault("accuracy") ?? double.NaN, ((round.EndedAt ?? round.StartedAt) - round.StartedAt).TotalSeconds, round.OutputModelId ?? "");
+                    round.ValidationMetrics?.GetValueOrDefault("accuracy") ?? double.NaN, ((round.EndedAt ?? round.StartedAt) - round.StartedAt).TotalSeconds, round.OutputModelId ?? "", round.Warning);
                 reported.Add(row);
                 onRound?.Invoke(row);
             }

@@ -49,7 +49,7 @@ public sealed class ModelCommandTests : IDisposable
         await CliRun.Run(0, "model", "random", "--out", P("other"), "--tensors", "w:F32:4");
         await File.WriteAllTextAsync(P("junk"), "not a model at all");
         var (_, _, stderr) = await CliRun.Run(1, "model", "aggregate", "--out", P("out"), $"{P("a")}:1", $"{P("other")}:1", $"{P("junk")}:1");
-        Assert.Contains($"{P("other")}: tensor 'w' has shape [4], expected [3]", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{P("other")}: the model does not match the global model (tensor 'w' has shape [4], expected [3])", stderr, StringComparison.Ordinal);
         Assert.Contains($"{P("junk")}: this is not a safetensors file: it starts with text", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(P("out")));
         Assert.DoesNotContain(Directory.GetFiles(_dir), f => f.EndsWith(".tmp", StringComparison.Ordinal));

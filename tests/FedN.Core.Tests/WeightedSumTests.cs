@@ -208,10 +208,10 @@ public class WeightedSumTests
         Assert.Contains("duplicate", reasons["ok"], StringComparison.Ordinal);
         Assert.Contains("not a positive number", reasons["zero"], StringComparison.Ordinal);
         Assert.Contains("not a positive number", reasons["nan-weight"], StringComparison.Ordinal);
-        Assert.Equal("tensor 'w' has shape [2, 4], expected [4, 2]", reasons["shape"]);
-        Assert.Equal("tensor 'w' has dtype F16, expected F32", reasons["dtype"]);
-        Assert.Equal("tensor 'b' is missing", reasons["missing"]);
-        Assert.Equal("tensor 'extra' is not in the global model", reasons["extra"]);
+        Assert.Equal("the model does not match the global model (tensor 'w' has shape [2, 4], expected [4, 2])", reasons["shape"]);
+        Assert.Equal("the model does not match the global model (tensor 'w' has dtype F16, expected F32)", reasons["dtype"]);
+        Assert.Equal("the model does not match the global model (tensor 'b' is missing)", reasons["missing"]);
+        Assert.Equal("the model does not match the global model (tensor 'extra' is not in the global model)", reasons["extra"]);
         Assert.Contains("too short", reasons["garbage"], StringComparison.Ordinal);
         Assert.Contains("no such blob", reasons["gone"], StringComparison.Ordinal);
     }

@@ -220,6 +220,34 @@ public sealed class FailureBehaviourTests
         Assert.Empty(await ReducerSessionTests.ListAsync(federation.FileBlobs, "models/s-round-1"));
     }
 
+    [Fact]
+    public async Task A_round_whose_updates_are_mostly_refused_commits_with_a_warning_naming_them_and_a_clean_round_has_none()
+    {
+        await using var federation = await LocalFederation.StartAsync();
+        await federation.CreateSessionAsync("s", OneRound with { Rounds = 2 },
+            ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.WrongModel), ("c3", ClientBehaviour.WrongModel));
+        await using var runner = federation.NewRunner();
+        var instanceId = await new SessionControl(federation.Metadata, runner).StartAsync("s");
+        var outcome = (await runner.WaitForCompletionAsync(instanceId).WaitAsync(TimeSpan.FromSeconds(60))).ReadOutputAs<SessionOutcome>()!;
+
+        Assert.True(outcome.Status == SessionStatus.Completed, outcome.Message);
+        var round = await RoundAsync(federation, "s", 1);
+        Assert.Equal(1L, round.UpdatesAggregated);
+        Assert.NotNull(round.Warning);
+        Assert.True(round.Warning.StartsWith("most updates were refused: 2 of 3 clients that answered", StringComparison.Ordinal), round.Warning);
+        Assert.True(round.Warning.Contains("c2 (the update was refused: the model does not match the global model (tensor 'b' is missing))", StringComparison.Ordinal), round.Warning);
+        Assert.Contains("c3 (", round.Warning, StringComparison.Ordinal);
+        var events = await EventsAsync(federation, "s");
+        Assert.Contains(events, e => e is { Kind: "round.mostly-refused", Level: StatusLevel.Warning, Round: 1 });
+        Assert.Contains(events, e => e.Kind == "update.rejected" && e.ClientId == "c2" && e.Message.Contains("does not match the global model", StringComparison.Ordinal));
+
+        await using var clean = await LocalFederation.StartAsync();
+        await clean.CreateSessionAsync("t", OneRound, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal), ("c3", ClientBehaviour.WrongModel));
+        await using var cleanRunner = clean.NewRunner();
+        await cleanRunner.WaitForCompletionAsync(await new SessionControl(clean.Metadata, cleanRunner).StartAsync("t")).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Null((await RoundAsync(clean, "t", 1)).Warning);
+    }
+
     private static async Task<RoundRecord> RoundAsync(LocalFederation federation, string sessionId, int round) =>
         (await federation.Metadata.Rounds.GetAsync(sessionId, round))!.Value;
 

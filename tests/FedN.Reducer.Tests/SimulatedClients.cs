@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using FedN.Core.Messaging;
+using FedN.Core.Safetensors;
 using FedN.Reducer.Intake;
 using FedN.Testing.Shared;
 
@@ -23,6 +24,9 @@ internal enum ClientBehaviour
 
     /// <summary>Reports its update twice.</summary>
     ReportsTwice,
+
+    /// <summary>Uploads a model of another architecture (one tensor 'other' of 3 values).</summary>
+    WrongModel,
 }
 
 /// <summary>
@@ -102,7 +106,9 @@ internal sealed class SimulatedClients : IClientChannel
             return;
         }
 
-        var update = await F32Models.ShiftAsync(model, behaviour == ClientBehaviour.NaN ? float.NaN : Delta(client, task.Round));
+        var update = behaviour == ClientBehaviour.WrongModel
+            ? await F32Models.CreateAsync([new("other", DType.F32, [3])], _ => 1f)
+            : await F32Models.ShiftAsync(model, behaviour == ClientBehaviour.NaN ? float.NaN : Delta(client, task.Round));
         using var content = new ByteArrayContent(update);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using var put = new HttpRequestMessage(HttpMethod.Put, task.UploadUrl) { Content = content };

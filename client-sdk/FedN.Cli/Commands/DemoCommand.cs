@@ -54,8 +54,14 @@ internal static class DemoCommand
             };
             await Console.Out.WriteLineAsync($"MNIST: {options.Clients} clients (Dirichlet alpha {Number(options.Alpha)}), {options.Rounds} rounds of {options.Aggregator}, {options.Shards} combiner(s), {(options.Server is null ? "local server" : options.Server.ToString())}");
             await Console.Out.WriteLineAsync("round  clients  train loss  val accuracy  seconds");
-            var summary = await MnistDemo.RunAsync(options, round => Console.Out.WriteLine(
-                $"{round.Round,5}  {round.Clients,7}  {Number(round.Loss),10}  {Number(round.Accuracy),12}  {round.Seconds.ToString("0.0", CultureInfo.InvariantCulture),7}"), cancellationToken: ct);
+            var summary = await MnistDemo.RunAsync(options, round =>
+            {
+                Console.Out.WriteLine($"{round.Round,5}  {round.Clients,7}  {Number(round.Loss),10}  {Number(round.Accuracy),12}  {round.Seconds.ToString("0.0", CultureInfo.InvariantCulture),7}");
+                if (round.Warning is { } warning)
+                {
+                    Console.Error.WriteLine($"fedn: warning: round {round.Round}: {warning}");
+                }
+            }, cancellationToken: ct);
             if (parse.GetValue(json) is { } file)
             {
                 await File.WriteAllTextAsync(file, JsonSerializer.Serialize(summary, IndentedJson), ct);
@@ -66,7 +72,9 @@ internal static class DemoCommand
                 throw new CliFailure($"session {summary.SessionId} {summary.Status.ToString().ToLowerInvariant()}: {summary.Message}");
             }
 
-            await Console.Out.WriteLineAsync($"final accuracy {Number(summary.FinalAccuracy)} after {summary.Rounds.Count} rounds in {summary.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s (session {summary.SessionId})");
+            var warned = summary.Rounds.Count(round => round.Warning is not null);
+            await Console.Out.WriteLineAsync($"final accuracy {Number(summary.FinalAccuracy)} after {summary.Rounds.Count} rounds in {summary.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s (session {summary.SessionId})"
+                + (warned > 0 ? $"; warning: in {warned} round(s) most updates were refused, so this model is likely not what was meant" : ""));
         }));
         return command;
     }

@@ -94,6 +94,7 @@ internal static class SessionCommands
                 $"{session.Id}: {Lower(session.Status)}, {session.CompletedRounds}/{session.Config.Rounds} rounds, aggregator {session.Config.Aggregator}, {session.Config.Shards} shard(s)" + Environment.NewLine
                 + (status.Phase is null ? "" : $"now: round {status.Round} (attempt {status.Attempt}), {status.Phase}" + Environment.NewLine)
                 + (session.Message is null ? "" : $"message: {session.Message}" + Environment.NewLine)
+                + string.Concat(rounds.Where(r => r.Warning is not null).Select(r => $"warning: round {r.Round}: {r.Warning}" + Environment.NewLine))
                 + Table.Render(["round", "status", "clients", "aggregated", "rejected", "seconds", "training", "validation"], rounds.Select(r => new[]
                 {
                     r.Round.ToString(CultureInfo.InvariantCulture),

@@ -223,6 +223,11 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
                 _lastMatchingUpdateHeader = reader.Header;
             }
 
+            if (mismatch is not null && !input.IsPartial)
+            {
+                mismatch = $"the model does not match the global model ({mismatch})";
+            }
+
             if (mismatch is null && input.IsPartial)
             {
                 var (weight, count, error) = PartialMetadata.Read(reader.Header);

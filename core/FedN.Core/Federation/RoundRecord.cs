@@ -53,6 +53,14 @@ public sealed record RoundRecord
 
     /// <summary>Why it failed, for people.</summary>
     public string? Message { get; init; }
+
+    /// <summary>
+    /// Set on a committed round whose model rests on fewer updates than were refused: most of the
+    /// clients that answered sent something the session could not use (a model of another shape,
+    /// NaN values, a failed trainer). Names them and why. The model is committed, but it is likely
+    /// not what the session was meant to train.
+    /// </summary>
+    public string? Warning { get; init; }
 }
 
 /// <summary>The steps of a round.</summary>

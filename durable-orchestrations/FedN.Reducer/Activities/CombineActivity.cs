@@ -97,6 +97,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             Seconds = (Time.GetUtcNow() - started).TotalSeconds,
             Arrivals = ArrivalCurve.Thin(shardState.Arrivals),
             Undelivered = shardState.Undelivered(),
+            Refused = shardState.RefusedClients,
         };
         await BlobJson.WriteAsync(stores.Blobs, layout.ShardResult(shard), result, BlobWriteMode.Overwrite, cancellationToken);
         return result;
@@ -256,6 +257,9 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
         private Dictionary<string, string> Refusals { get; } = new(StringComparer.Ordinal);
 
         private HashSet<string> Aggregated { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Assigned clients whose answer was a refused update or a failure.</summary>
+        public int RefusedClients => Refusals.Count;
 
         /// <summary>Assigned clients with no update in the partial, and why (at most <see cref="ShardResult.MaxUndelivered"/>).</summary>
         public IReadOnlyList<string> Undelivered() => [.. Assigned.Where(client => !Aggregated.Contains(client)).Order(StringComparer.Ordinal).Take(ShardResult.MaxUndelivered)

@@ -52,9 +52,11 @@ internal sealed class CommitActivity(ReducerStores stores, ReducerOptions option
         {
             ExampleWeightedMetrics.AddTo(trainingSums, shard.MetricSums, 1); // already weighted by their examples
         }
+        var warning = RoundFigures.Warning(request.Shards, request.Reduced.Count);
         await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round with
         {
             Status = RoundStatus.Committed,
+            Warning = warning,
             OutputModelId = request.ModelId,
             UpdatesAggregated = request.Reduced.Count,
             UpdatesRejected = request.Shards.Sum(shard => shard.Rejected),
@@ -72,6 +74,20 @@ internal sealed class CommitActivity(ReducerStores stores, ReducerOptions option
             Kind = "round.committed",
             Message = string.Create(CultureInfo.InvariantCulture, $"round {request.Round} committed model {request.ModelId}: {request.Reduced.Count} updates from {request.Shards.Count} shard(s)"),
         }, cancellationToken);
+        if (warning is not null)
+        {
+            await stores.Metadata.Events.AppendAsync(new StatusEvent
+            {
+                Id = string.Create(CultureInfo.InvariantCulture, $"commit-warning-{request.Round}"),
+                SessionId = request.SessionId,
+                Time = now,
+                Round = request.Round,
+                Level = StatusLevel.Warning,
+                Kind = "round.mostly-refused",
+                Message = $"round {request.Round}: {warning}",
+            }, cancellationToken);
+        }
+
         return true;
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FedN.Core.Federation;
 
 namespace FedN.Reducer.Activities;
@@ -8,4 +9,22 @@ internal static class RoundFigures
     public static IReadOnlyList<ShardFigures> Of(IEnumerable<ShardResult> shards) =>
         [.. shards.OrderBy(shard => shard.Shard).Select(shard =>
             new ShardFigures(shard.Shard, shard.Expected, shard.Aggregated, shard.Rejected, (long)shard.TotalWeight, shard.Seconds, shard.ClosedBy, shard.Arrivals))];
+
+    /// <summary>
+    /// The round's <see cref="RoundRecord.Warning"/>: when at least as many answering clients were
+    /// refused as were aggregated, who and why; otherwise <see langword="null"/>. Stray duplicates
+    /// or reports for other rounds do not count, only assigned clients' answers.
+    /// </summary>
+    public static string? Warning(IReadOnlyList<ShardResult> shards, long aggregated)
+    {
+        var refused = shards.Sum(shard => shard.Refused);
+        if (refused == 0 || refused < aggregated)
+        {
+            return null;
+        }
+
+        var who = shards.SelectMany(shard => shard.Undelivered).Where(client => !client.EndsWith("(no answer)", StringComparison.Ordinal)).Take(5).ToList();
+        return string.Create(CultureInfo.InvariantCulture, $"most updates were refused: {refused} of {refused + aggregated} clients that answered sent an update the session could not use")
+            + (who.Count > 0 ? $"; {string.Join("; ", who)}" : "");
+    }
 }
