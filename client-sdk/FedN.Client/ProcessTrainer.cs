@@ -23,6 +23,54 @@ public sealed class ProcessTrainer(string command, IReadOnlyList<string>? argume
 {
     private const int StderrLinesKept = 20;
 
+    /// <summary>File extensions of scripts a first argument names, checked to exist by <see cref="EnsureStartable"/>.</summary>
+    private static readonly string[] ScriptExtensions = [".py", ".sh", ".R", ".r", ".js", ".mjs", ".jl", ".rb", ".pl", ".ps1", ".dll"];
+
+    /// <summary>
+    /// Checks, before the client joins and accepts tasks, that the program can start: the command is
+    /// a file or is found on <c>PATH</c> and may be executed, and a script named as the first
+    /// argument (<c>train.py</c>) exists. A client that cannot train should say so at once, not at
+    /// its first task.
+    /// </summary>
+    /// <exception cref="TrainerException">The program or its script cannot be found or run; the message says which and where it looked.</exception>
+    public void EnsureStartable()
+    {
+        var directory = workingDirectory ?? Environment.CurrentDirectory;
+        if (Resolve(command, directory) is not { } program)
+        {
+            throw new TrainerException(command.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) || command.Contains('/', StringComparison.Ordinal)
+                ? $"cannot start trainer '{command}': there is no such file"
+                : $"cannot start trainer '{command}': it is not on PATH ({Environment.GetEnvironmentVariable("PATH")})");
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(program) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+        {
+            throw new TrainerException($"cannot start trainer '{program}': the file is not executable (chmod +x {program})");
+        }
+
+        if (arguments is [var first, ..] && ScriptExtensions.Contains(Path.GetExtension(first), StringComparer.Ordinal)
+            && !File.Exists(Path.Combine(directory, first)))
+        {
+            throw new TrainerException($"trainer script '{first}' does not exist in {directory}");
+        }
+    }
+
+    /// <summary>The file a command runs: itself when it names a path, else the first match on PATH.</summary>
+    private static string? Resolve(string command, string directory)
+    {
+        if (Path.IsPathRooted(command) || command.Contains('/', StringComparison.Ordinal) || command.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            var path = Path.GetFullPath(command, directory);
+            return File.Exists(path) ? path : null;
+        }
+
+        var suffixes = OperatingSystem.IsWindows() ? (Environment.GetEnvironmentVariable("PATHEXT") ?? ".EXE").Split(';').Prepend("") : [""];
+        return (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(folder => suffixes.Select(suffix => Path.Combine(folder, command + suffix)))
+            .FirstOrDefault(File.Exists);
+    }
+
     /// <inheritdoc />
     public async Task<TrainingResult> TrainAsync(TrainingRequest request, CancellationToken cancellationToken)
     {

@@ -23,6 +23,16 @@ internal static class ClientCommands
                 .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; })
                 .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information));
             var logger = logging.CreateLogger("fedn.client");
+            var processTrainer = new ProcessTrainer(parse.GetValue(trainer)!, parse.GetValue(trainerArgs) ?? [], Environment.CurrentDirectory);
+            try
+            {
+                processTrainer.EnsureStartable();
+            }
+            catch (TrainerException cannot)
+            {
+                throw new CliFailure($"{cannot.Message}; the client did not join");
+            }
+
             await using var client = new FedNClient(new FedNClientOptions
             {
                 ServerUri = server.ServerUris(parse)[0],
@@ -30,7 +40,7 @@ internal static class ClientCommands
                 Token = server.TokenOf(parse),
                 WorkDirectory = parse.GetValue(work),
                 Logger = logger,
-            }, new ProcessTrainer(parse.GetValue(trainer)!, parse.GetValue(trainerArgs) ?? [], Environment.CurrentDirectory));
+            }, processTrainer);
             var bars = new Dictionary<ClientStage, ProgressBar>();
             client.Progress += (_, progress) =>
             {
