@@ -102,12 +102,15 @@ public static class LocalServer
             }
 
             services.AddHostedService<HubShutdownService>();
+            services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+            services.AddSingleton<InFlightRequests>();
             services.AddHostedService<LivenessService>();
             services.AddSingleton<ServerHealth>();
             services.AddSingleton<IHostLifetime, CallerLifetime>();
 
             var api = options.Api with { PublicUri = options.Api.PublicUri ?? options.PublicUri };
             var app = builder.Build();
+            app.Services.GetRequiredService<InFlightRequests>().CountRequestsOf(app);
             // Pings every 15 s; a peer that stops answering for 30 s (a dropped network, not a close) is disconnected and marked offline.
             app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(30) });
             app.UseRequestErrorProblems();

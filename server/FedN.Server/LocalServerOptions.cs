@@ -42,4 +42,11 @@ public sealed record LocalServerOptions
 
     /// <summary>Lease of the local durable runner: how soon a standby takes over a dead server's sessions.</summary>
     public TimeSpan RunnerLease { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Longest a stop waits for requests in flight (model transfers) and the reducer's running step
+    /// before it cuts them off. A cut-off transfer is retried by its client; a cut-off step runs
+    /// again when a server takes the session up.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 using FedN.Hosting;
 using FedN.Server;
 using Microsoft.Extensions.Configuration;
@@ -53,10 +55,13 @@ internal static class ServerCommand
             }
 
             var failure = app.Services.GetRequiredService<ServerHealth>().Failure;
+            var waitsFor = ServerShutdown.Describe(app.Services);
             await Console.Error.WriteLineAsync(failure is null
-                ? "fedn: stopping (running sessions resume when the server starts again)"
-                : $"fedn: {failure}; the server stops (running sessions resume when it starts again)");
+                ? $"fedn: stopping: {waitsFor} (running sessions resume when the server starts again)"
+                : $"fedn: {failure}; the server stops: {waitsFor} (running sessions resume when it starts again)");
+            var stoppingFor = Stopwatch.StartNew();
             await app.StopAsync(CancellationToken.None);
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"fedn: stopped in {stoppingFor.Elapsed.TotalSeconds:0.0} s"));
             if (failure is not null)
             {
                 throw new CliFailure(failure.ToString());
