@@ -128,6 +128,15 @@ public sealed class FedNApiClient : IDisposable
         using var response = await SendRawAsync(HttpMethod.Post, $"tokens/{Uri.EscapeDataString(tokenId)}/revoke", null, HttpCompletionOption.ResponseContentRead, cancellationToken);
     }
 
+    /// <summary>Deletes session <paramref name="id"/> (ended, or never started) with its rounds, validations, events and working files; its models stay on the trail.</summary>
+    public Task DeleteSessionAsync(string id, CancellationToken cancellationToken = default) => DeleteAsync("sessions", id, cancellationToken);
+
+    /// <summary>Deletes model <paramref name="id"/> and its file; refused while a session that has not ended uses it or another model descends from it.</summary>
+    public Task DeleteModelAsync(string id, CancellationToken cancellationToken = default) => DeleteAsync("models", id, cancellationToken);
+
+    /// <summary>Deletes client <paramref name="id"/>'s record; refused while it is connected or a session that has not ended names it.</summary>
+    public Task DeleteClientAsync(string id, CancellationToken cancellationToken = default) => DeleteAsync("clients", id, cancellationToken);
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -135,6 +144,12 @@ public sealed class FedNApiClient : IDisposable
         {
             _http.Dispose();
         }
+    }
+
+    private async Task DeleteAsync(string collection, string id, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        using var response = await SendRawAsync(HttpMethod.Delete, $"{collection}/{Uri.EscapeDataString(id)}", null, HttpCompletionOption.ResponseContentRead, cancellationToken);
     }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)

@@ -47,6 +47,9 @@ public sealed record RoundLayout(string SessionId, int Round, int Attempt)
     /// <summary>The intake queue of shard <paramref name="shard"/>.</summary>
     public string IntakeQueue(int shard) => QueueName.ForShard(SessionId, Round, shard, Attempt);
 
+    /// <summary>Every working file of session <paramref name="sessionId"/> (rounds, optimizer state); its committed models live under <c>models/</c>.</summary>
+    public static string SessionPrefixOf(string sessionId) => BlobPath.ValidatePrefix($"sessions/{sessionId}/");
+
     /// <summary>Every attempt of round <paramref name="round"/> of session <paramref name="sessionId"/>.</summary>
     public static string RoundPrefixOf(string sessionId, int round) => BlobPath.ValidatePrefix(Invariant($"sessions/{sessionId}/rounds/{round:D6}/"));
 

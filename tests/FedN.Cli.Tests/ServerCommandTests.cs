@@ -33,6 +33,11 @@ public sealed class ServerCommandTests : IAsyncLifetime
         Assert.Equal(await File.ReadAllBytesAsync(seed), await File.ReadAllBytesAsync(copy));
         Assert.Contains("seed-3", table, StringComparison.Ordinal);
         Assert.StartsWith("id", table, StringComparison.Ordinal);
+
+        var (_, deleted, _) = await CliRun.Run(0, [.. Admin("model", "delete", "seed-3")]);
+        var (_, _, gone) = await CliRun.Run(1, [.. Admin("model", "delete", "seed-3")]);
+        Assert.Equal("model seed-3 deleted", deleted.Trim());
+        Assert.Contains("no model 'seed-3'", gone, StringComparison.Ordinal);
     }
 
     [Fact]

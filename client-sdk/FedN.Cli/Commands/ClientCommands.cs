@@ -4,10 +4,15 @@ using Microsoft.Extensions.Logging;
 
 namespace FedN.Cli.Commands;
 
-/// <summary><c>fedn client run|list</c>.</summary>
+/// <summary><c>fedn client run|list|delete</c>.</summary>
 internal static class ClientCommands
 {
-    public static Command Create() => new("client", "Run a federated client, or list a server's clients.") { Run(), List() };
+    public static Command Create() => new("client", "Run a federated client, or list a server's clients.") 
+    {
+        Run(),
+        List(),
+        DeleteCommand.Create("client", "Delete a client's record (refused while it is connected or a session that has not ended names it; revoke its token first).", (api, id, ct) => api.DeleteClientAsync(id, ct)),
+    };
 
     private static Command Run()
     {

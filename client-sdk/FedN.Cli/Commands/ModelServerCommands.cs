@@ -3,7 +3,7 @@ using FedN.Core.IO;
 
 namespace FedN.Cli.Commands;
 
-/// <summary><c>fedn model upload|list|download</c>: models on a server's trail.</summary>
+/// <summary><c>fedn model upload|list|download|delete</c>: models on a server's trail.</summary>
 internal static class ModelServerCommands
 {
     public static IEnumerable<Command> Create()
@@ -11,6 +11,7 @@ internal static class ModelServerCommands
         yield return Upload();
         yield return List();
         yield return Download();
+        yield return DeleteCommand.Create("model", "Delete a model and its file (refused while a session that has not ended uses it, or another model descends from it).", (api, id, ct) => api.DeleteModelAsync(id, ct));
     }
 
     private static Command Upload()

@@ -6,10 +6,17 @@ using FedN.Core.Federation;
 
 namespace FedN.Cli.Commands;
 
-/// <summary><c>fedn session start|list|show|stop</c>.</summary>
+/// <summary><c>fedn session start|list|show|stop|delete</c>.</summary>
 internal static class SessionCommands
 {
-    public static Command Create() => new("session", "Start, follow and stop training sessions on a server.") { Start(), List(), Show(), Stop() };
+    public static Command Create() => new("session", "Start, follow, stop and delete training sessions on a server.") 
+    {
+        Start(),
+        List(),
+        Show(),
+        Stop(),
+        DeleteCommand.Create("session", "Delete an ended session with its rounds, validations, events and working files (its models stay on the trail).", (api, id, ct) => api.DeleteSessionAsync(id, ct)),
+    };
 
     private static Command Start()
     {

@@ -71,6 +71,10 @@ public sealed class ClientRepository(IMetadataStore store) : MetadataRepository<
     public Task<Versioned<ClientRecord>> UpdateAsync(string clientId, Func<ClientRecord, ClientRecord> change, CancellationToken cancellationToken = default) =>
         UpdateCoreAsync(Key(clientId), change, cancellationToken);
 
+    /// <summary>Deletes the client's record; returns whether there was one. A client that connects again is recorded afresh.</summary>
+    public Task<bool> DeleteAsync(string clientId, CancellationToken cancellationToken = default) =>
+        DeleteCoreAsync(Key(clientId), ifMatch: null, cancellationToken);
+
     /// <inheritdoc />
     protected override MetadataKey KeyOf(ClientRecord record) => Key(record.Id);
 

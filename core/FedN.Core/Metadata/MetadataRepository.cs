@@ -105,6 +105,27 @@ public abstract class MetadataRepository<T>
     protected Task<bool> DeleteCoreAsync(MetadataKey key, string? ifMatch, CancellationToken cancellationToken) =>
         _store.DeleteAsync(Container, Validated(key), ifMatch, cancellationToken);
 
+    /// <summary>Deletes every record of <paramref name="partition"/>, damaged ones too; returns how many.</summary>
+    protected async Task<int> DeletePartitionCoreAsync(string partition, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        while (true)
+        {
+            // From the start each time: what was deleted is gone from the next page.
+            var page = await _store.QueryAsync(Container, new MetadataQuery { Partition = partition, PageSize = MetadataQuery.MaxPageSize }, cancellationToken);
+            var before = deleted;
+            foreach (var document in page.Documents)
+            {
+                deleted += await _store.DeleteAsync(Container, document.Key, ifMatch: null, cancellationToken) ? 1 : 0;
+            }
+
+            if (page.Documents.Count == 0 || deleted == before)
+            {
+                return deleted;
+            }
+        }
+    }
+
     /// <summary>One page of records matching the partition and filters, in sort-key order.</summary>
     protected async Task<RecordPage<T>> QueryCoreAsync(string? partition, IReadOnlyList<MetadataFilter> filters, bool descending, PageRequest page, CancellationToken cancellationToken)
     {

@@ -55,6 +55,17 @@ public sealed class ModelRepository(IMetadataStore store) : MetadataRepository<M
         return trail;
     }
 
+    /// <summary>A model whose parent is <paramref name="modelId"/>, if there is one.</summary>
+    public async Task<ModelRecord?> FindChildAsync(string modelId, CancellationToken cancellationToken = default)
+    {
+        var children = (await QueryCoreAsync(null, [MetadataFilter.Equal("parentId", modelId)], descending: false, new PageRequest(1), cancellationToken)).Items;
+        return children.Count > 0 ? children[0].Value : null;
+    }
+
+    /// <summary>Deletes the model's record (not its file); returns whether there was one.</summary>
+    public Task<bool> DeleteAsync(string modelId, CancellationToken cancellationToken = default) =>
+        DeleteCoreAsync(Key(modelId), ifMatch: null, cancellationToken);
+
     /// <inheritdoc />
     protected override MetadataKey KeyOf(ModelRecord record) => Key(record.Id);
 

@@ -46,6 +46,10 @@ public sealed class RoundRepository(IMetadataStore store) : MetadataRepository<R
         return PatchCoreAsync(Key(sessionId, round), operations, ifMatch: null, cancellationToken);
     }
 
+    /// <summary>Deletes every one of the session's rounds; returns how many.</summary>
+    public Task<int> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        DeletePartitionCoreAsync(sessionId, cancellationToken);
+
     /// <inheritdoc />
     protected override MetadataKey KeyOf(RoundRecord record) => Key(record.SessionId, record.Round);
 

@@ -33,6 +33,10 @@ public sealed class SessionRepository(IMetadataStore store) : MetadataRepository
     public Task<Versioned<SessionRecord>> UpdateAsync(string sessionId, Func<SessionRecord, SessionRecord> change, CancellationToken cancellationToken = default) =>
         UpdateCoreAsync(Key(sessionId), change, cancellationToken);
 
+    /// <summary>Deletes the session's record; returns whether there was one. Its rounds, validations and events are deleted by their repositories.</summary>
+    public Task<bool> DeleteAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        DeleteCoreAsync(Key(sessionId), ifMatch: null, cancellationToken);
+
     /// <inheritdoc />
     protected override MetadataKey KeyOf(SessionRecord record) => Key(record.Id);
 

@@ -40,6 +40,10 @@ public sealed class StatusEventRepository(IMetadataStore store) : MetadataReposi
     public Task<RecordPage<StatusEvent>> ListAsync(string? sessionId, PageRequest page, bool newestFirst = false, CancellationToken cancellationToken = default) =>
         QueryCoreAsync(sessionId ?? FederationScope, [], newestFirst, page, cancellationToken);
 
+    /// <summary>Deletes every one of the session's events; returns how many.</summary>
+    public Task<int> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        DeletePartitionCoreAsync(sessionId, cancellationToken);
+
     /// <inheritdoc />
     protected override MetadataKey KeyOf(StatusEvent record) => new(record.SessionId ?? FederationScope, record.Id);
 

@@ -44,6 +44,10 @@ public sealed class ValidationRepository(IMetadataStore store) : MetadataReposit
         return filters;
     }
 
+    /// <summary>Deletes every one of the session's validation results; returns how many.</summary>
+    public Task<int> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        DeletePartitionCoreAsync(sessionId, cancellationToken);
+
     /// <inheritdoc />
     protected override MetadataKey KeyOf(ValidationRecord record) => new(record.SessionId, Id(record.Round, record.ClientId));
 

@@ -19,6 +19,8 @@ internal static class ClientEndpoints
         var clients = api.MapGroup("/clients").WithTags("Clients");
         clients.MapGet("/", ListAsync).WithSummary("Clients by id, optionally only ?online=true or false, with last seen");
         clients.MapGet("/{id}", GetAsync).WithSummary("One client");
+        clients.MapDelete("/{id}", DeleteAsync)
+            .WithSummary("Deletes a client's record; refused while it is connected or a session that has not ended names it (revoke its token first so it cannot come back)");
 
         clientApi.MapPost("/clients/connect", (HttpContext context, IClientHub hub, CancellationToken cancellationToken) => ConnectAsync(context, hub, options, cancellationToken))
             .WithTags("Clients")
@@ -33,6 +35,27 @@ internal static class ClientEndpoints
         await metadata.Clients.GetAsync(id, cancellationToken) is { } client
             ? TypedResults.Ok(client.Value)
             : ApiProblems.NotFound($"there is no client '{id}'; a client appears when it first connects");
+
+    private static async Task<IResult> DeleteAsync(FederationMetadata metadata, string id, CancellationToken cancellationToken)
+    {
+        if (await metadata.Clients.GetAsync(id, cancellationToken) is not { Value: var client })
+        {
+            return ApiProblems.NotFound($"there is no client '{id}'");
+        }
+
+        if (client.Online)
+        {
+            return ApiProblems.Conflict($"client '{id}' is connected; revoke its token (fedn token revoke ID) so it cannot come back, and delete it once it is offline");
+        }
+
+        if ((await ActiveSessions.ListAsync(metadata, cancellationToken)).FirstOrDefault(s => s.Config.Clients?.Contains(id, StringComparer.Ordinal) == true) is { } user)
+        {
+            return ApiProblems.Conflict($"client '{id}' takes part in session '{user.Id}' ({user.Status.ToString().ToLowerInvariant()}); delete it once that session has ended");
+        }
+
+        await metadata.Clients.DeleteAsync(id, cancellationToken);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<IResult> ConnectAsync(HttpContext context, IClientHub hub, ControlPlaneOptions options, CancellationToken cancellationToken)
     {

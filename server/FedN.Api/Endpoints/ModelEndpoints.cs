@@ -27,6 +27,8 @@ internal static class ModelEndpoints
         models.MapGet("/{id}", GetAsync).WithSummary("One model");
         models.MapGet("/{id}/content", DownloadAsync).WithSummary("The model's safetensors file");
         models.MapGet("/{id}/trail", TrailAsync).WithSummary("The model and its ancestors, newest first");
+        models.MapDelete("/{id}", DeleteAsync)
+            .WithSummary("Deletes a model and its file; refused while a session that has not ended starts from it or trains it, or while another model descends from it");
     }
 
     private static async Task<Page<ModelRecord>> ListAsync(FederationMetadata metadata, string? sessionId, bool? newestFirst, int? pageSize, string? continuationToken, CancellationToken cancellationToken) =>
@@ -56,6 +58,29 @@ internal static class ModelEndpoints
 
         var content = await blobs.OpenReadAsync(model.Value.BlobPath, cancellationToken);
         return TypedResults.Stream(content, "application/octet-stream", $"{id}.safetensors");
+    }
+
+    private static async Task<IResult> DeleteAsync(FederationMetadata metadata, IBlobStore blobs, string id, CancellationToken cancellationToken)
+    {
+        if (await metadata.Models.GetAsync(id, cancellationToken) is not { Value: var model })
+        {
+            return ApiProblems.NotFound($"there is no model '{id}'; GET /api/v1/models lists them");
+        }
+
+        if ((await ActiveSessions.ListAsync(metadata, cancellationToken)).FirstOrDefault(s => s.SeedModelId == id || s.CurrentModelId == id) is { } user)
+        {
+            return ApiProblems.Conflict($"model '{id}' is in use by session '{user.Id}' ({user.Status.ToString().ToLowerInvariant()}); delete it once that session has ended");
+        }
+
+        if (await metadata.Models.FindChildAsync(id, cancellationToken) is { } child)
+        {
+            return ApiProblems.Conflict($"model '{id}' is the parent of model '{child.Id}' on the trail; delete its descendants first, newest first");
+        }
+
+        // The record first: once it is gone nothing hands the file out, and a file left by a delete cut short is only space.
+        await metadata.Models.DeleteAsync(id, cancellationToken);
+        await blobs.DeleteAsync(model.BlobPath, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<IReadOnlyList<ModelRecord>> TrailAsync(FederationMetadata metadata, string id, int? limit, CancellationToken cancellationToken) =>

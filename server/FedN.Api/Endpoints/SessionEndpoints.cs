@@ -1,6 +1,7 @@
 using FedN.Core.Api;
 using FedN.Core.Federation;
 using FedN.Core.Metadata;
+using FedN.Core.Storage;
 using FedN.Orchestration;
 using FedN.Reducer;
 using Microsoft.AspNetCore.Builder;
@@ -21,6 +22,8 @@ internal static class SessionEndpoints
         sessions.MapGet("/{id}/status", StatusAsync).WithSummary("Where the session is: round, attempt and phase while it runs");
         sessions.MapPost("/{id}/start", StartAsync).WithSummary("Starts the session; starting a started session changes nothing");
         sessions.MapPost("/{id}/stop", StopAsync).WithSummary("Stops the session: the round in progress ends without committing");
+        sessions.MapDelete("/{id}", DeleteAsync)
+            .WithSummary("Deletes an ended (or never started) session with its rounds, validations, events and working files; the models it committed stay on the trail");
 
         var rounds = sessions.MapGroup("/{id}/rounds").WithTags("Rounds");
         rounds.MapGet("/", ListRoundsAsync).WithSummary("The session's rounds, first first (or ?newestFirst=true)");
@@ -127,6 +130,32 @@ internal static class SessionEndpoints
 
         await control.StopAsync(id, cancellationToken);
         return TypedResults.Accepted($"/api/v1/sessions/{id}/status");
+    }
+
+    private static async Task<IResult> DeleteAsync(FederationMetadata metadata, IBlobStore blobs, IOrchestrationClient orchestrations, string id, CancellationToken cancellationToken)
+    {
+        if (await metadata.Sessions.GetAsync(id, cancellationToken) is not { Value: var session })
+        {
+            return NoSession(id);
+        }
+
+        var started = session.Status != SessionStatus.Created || await orchestrations.GetInstanceAsync(SessionControl.InstanceId(id), cancellationToken) is not null;
+        if (!ActiveSessions.HasEnded(session.Status) && started)
+        {
+            return ApiProblems.Conflict($"session '{id}' is {session.Status.ToString().ToLowerInvariant()}; stop it first (POST /api/v1/sessions/{id}/stop, or fedn session stop {id}) and delete it once it has stopped");
+        }
+
+        // The record last: a delete cut short is finished by running it again.
+        await foreach (var blob in blobs.ListAsync(RoundLayout.SessionPrefixOf(id), cancellationToken))
+        {
+            await blobs.DeleteAsync(blob.Path, cancellationToken);
+        }
+
+        await metadata.Rounds.DeleteSessionAsync(id, cancellationToken);
+        await metadata.Validations.DeleteSessionAsync(id, cancellationToken);
+        await metadata.Events.DeleteSessionAsync(id, cancellationToken);
+        await metadata.Sessions.DeleteAsync(id, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Page<RoundRecord>> ListRoundsAsync(FederationMetadata metadata, string id, bool? newestFirst, int? pageSize, string? continuationToken, CancellationToken cancellationToken) =>
