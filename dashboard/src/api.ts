@@ -80,6 +80,8 @@ export interface RoundRecord {
   deadline?: string | null;
   endedAt?: string | null;
   message?: string | null;
+  /** Set when most of the clients that answered were refused (RoundRecord.Warning). */
+  warning?: string | null;
 }
 
 export interface ValidationRecord {

@@ -1,6 +1,6 @@
 // The admin token the dashboard uses. It is kept in sessionStorage (gone when the tab closes), can
 // arrive in the URL's fragment (#token=..., which browsers never send to a server) and is then removed
-// from the address bar at once.
+// from the address bar at once. A link can open one session's page: #token=...&session=ID.
 
 import { ApiError, FedNApi } from "./api";
 import { h, replace } from "./dom";
@@ -8,10 +8,11 @@ import { h, replace } from "./dom";
 const storageKey = "fedn.adminToken";
 
 export function storedToken(): string | null {
-  const fromUrl = /^#\/?token=([^&]+)/.exec(location.hash)?.[1];
-  if (fromUrl) {
-    sessionStorage.setItem(storageKey, decodeURIComponent(fromUrl));
-    history.replaceState(null, "", `${location.pathname}${location.search}#/`);
+  const link = /^#\/?token=([^&]+)(?:&session=([^&]+))?/.exec(location.hash);
+  if (link) {
+    sessionStorage.setItem(storageKey, decodeURIComponent(link[1]!));
+    const page = link[2] ? `#/sessions/${link[2]}` : "#/";
+    history.replaceState(null, "", `${location.pathname}${location.search}${page}`);
   }
   return sessionStorage.getItem(storageKey);
 }

@@ -37,6 +37,14 @@ export function section(id: string, title: string, ...children: (Child | Child[]
   return h("section", { id, "aria-labelledby": `${id}-title`, class: "panel" }, h("h2", { id: `${id}-title` }, title), ...children);
 }
 
+/**
+ * A region that scrolls (a long table), reachable from the keyboard: focusable, so its content can
+ * be scrolled without a mouse, and named for screen readers.
+ */
+export function scrollRegion(label: string, short: boolean, ...children: (Child | Child[])[]): HTMLDivElement {
+  return h("div", { class: short ? "scroll short" : "scroll", tabindex: 0, role: "region", "aria-label": label }, ...children);
+}
+
 /** A table with a caption and column headers; `rows` are cells (strings or elements). */
 export function table(caption: string, headers: string[], rows: Child[][], attributes: Attributes = {}): HTMLTableElement {
   return h(

@@ -24,8 +24,22 @@ export function seconds(value: number): string {
   return value < 10 ? `${value.toFixed(2)} s` : value < 120 ? `${value.toFixed(1)} s` : `${(value / 60).toFixed(1)} min`;
 }
 
+/** A metric's value: 4 decimals, 4 significant digits below 0.1 (0.01213, not 0.0121), 1 decimal from 100. */
 export function metric(value: number | null | undefined): string {
-  return value === null || value === undefined ? "–" : Math.abs(value) >= 100 ? value.toFixed(1) : value.toFixed(4);
+  if (value === null || value === undefined) return "–";
+  const size = Math.abs(value);
+  return size >= 100 ? value.toFixed(1) : size >= 0.1 || size === 0 ? value.toFixed(4) : value.toPrecision(4);
+}
+
+/**
+ * Labels for evenly spaced axis ticks with as many decimals as their step needs, so neighbouring
+ * ticks never read the same (0.0120, 0.0125 rather than 0.012, 0.012).
+ */
+export function tickLabels(ticks: number[]): string[] {
+  const step = ticks.length > 1 ? Math.abs(ticks[1]! - ticks[0]!) : 0;
+  let decimals = 0;
+  while (step > 0 && decimals < 12 && Math.abs(step * 10 ** decimals - Math.round(step * 10 ** decimals)) > 1e-6) decimals++;
+  return ticks.map((tick) => (step > 0 ? tick.toFixed(decimals) : metric(tick)));
 }
 
 export function bytes(value: number): string {

@@ -36,16 +36,16 @@ public sealed class DashboardTests
         await sessionLink.WaitForAsync(new() { Timeout = Milliseconds(FederationTimeout) });
         await sessionLink.ClickAsync();
 
-        await Expect(page.Locator("#accuracy-chart")).ToHaveAttributeAsync("data-points", "2", new() { Timeout = Milliseconds(FederationTimeout) });
+        await Expect(page.Locator("#validation-chart")).ToHaveAttributeAsync("data-points", "2", new() { Timeout = Milliseconds(FederationTimeout) });
         var summary = await federation.WaitAsync(FederationTimeout);
         Assert.Equal(SessionStatus.Completed, summary.Status);
         await Expect(page.Locator("#session-status")).ToHaveTextAsync("completed", new() { Timeout = 10_000 });
 
         // The chart draws what the API says: one point per round, with the rounds' accuracies.
-        var accuracies = await page.Locator("#accuracy-chart tbody tr td").AllTextContentsAsync();
+        var accuracies = await page.Locator("#validation-chart tbody tr td").AllTextContentsAsync();
         Assert.Equal(summary.Rounds.Select(round => round.Accuracy.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)), accuracies);
-        Assert.True(await page.Locator("#accuracy-chart canvas").CountAsync() > 0, "uPlot drew no canvas");
-        await Expect(page.Locator("#loss-chart")).ToHaveAttributeAsync("data-points", "2");
+        Assert.True(await page.Locator("#validation-chart canvas").CountAsync() > 0, "uPlot drew no canvas");
+        await Expect(page.Locator("#training-chart")).ToHaveAttributeAsync("data-points", "2");
 
         // Every client is listed; each validated both rounds; the trail is seed + 2 models; 2 rounds on the timeline.
         string[] clients = ["mnist-1", "mnist-2", "mnist-3"];
@@ -64,7 +64,7 @@ public sealed class DashboardTests
         await Expect(page.Locator("#sessions-table")).ToBeVisibleAsync();
         await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
         await page.GoBackAsync();
-        await Expect(page.Locator("#accuracy-chart")).ToHaveAttributeAsync("data-points", "2");
+        await Expect(page.Locator("#validation-chart")).ToHaveAttributeAsync("data-points", "2");
 
         var screenshot = Browser.ScreenshotPath("session.png");
         await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
@@ -151,6 +151,68 @@ public sealed class DashboardTests
         using var http = new HttpClient();
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(server.BaseUri, "dashboard/assets/missing.js"))).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(server.BaseUri, "dashboard/..%2F..%2Fauth-signing.key"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_long_session_of_other_metrics_is_charted_from_a_deep_link_fits_its_panels_and_shows_its_warnings()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        await server.Metadata.Sessions.CreateAsync(new SessionRecord { Id = "long", SeedModelId = "seed", Config = new SessionConfig { Rounds = 30 }, CreatedAt = start });
+        await server.Metadata.Sessions.UpdateAsync("long", session => session with { Status = SessionStatus.Completed, CompletedRounds = 30 });
+        string[] clients = ["site-a", "site-b", "site-c"];
+        for (var round = 1; round <= 30; round++)
+        {
+            // A regression trainer's metrics, in a narrow band: tick labels of 3 decimals would all read 0.012.
+            var error = 0.0125 - (round * 0.00001);
+            await server.Metadata.Rounds.CreateAsync(new RoundRecord
+            {
+                SessionId = "long",
+                Round = round,
+                Status = RoundStatus.Committed,
+                InputModelId = "seed",
+                StartedAt = start.AddMinutes(round),
+                EndedAt = start.AddMinutes(round).AddSeconds(20),
+                UpdatesAggregated = 3,
+                TrainingMetrics = new Dictionary<string, double> { ["mse"] = error * 2, ["loss"] = error * 3 },
+                ValidationMetrics = new Dictionary<string, double> { ["meanAbsoluteError"] = error, ["r2"] = 1 - error },
+                Warning = round == 17 ? "most updates were refused: 2 of 3 clients that answered sent an update the session could not use" : null,
+            });
+            foreach (var client in clients)
+            {
+                await server.Metadata.Validations.CreateAsync(new ValidationRecord { SessionId = "long", Round = round, ClientId = client, ModelId = $"long-round-{round}", NumExamples = 10, Metrics = new Dictionary<string, double> { ["meanAbsoluteError"] = error, ["r2"] = 1 - error } });
+            }
+        }
+
+        await using var browser = await Browser.LaunchAsync();
+        List<string> scriptErrors = [];
+        var page = await browser.NewPageAsync(scriptErrors);
+        var token = server.AdminToken;
+        await page.GotoAsync(new Uri(server.BaseUri, $"dashboard/#token={token}&session=long").ToString());
+
+        // The link opens the session's page and leaves no token in the address bar.
+        await Expect(page.Locator("#validation-chart")).ToHaveAttributeAsync("data-points", "30", new() { Timeout = 10_000 });
+        Assert.EndsWith("#/sessions/long", page.Url, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, page.Url, StringComparison.Ordinal);
+
+        // Any reported metric can be charted; the first choice is the first name when there is no accuracy.
+        Assert.Equal("meanAbsoluteError", await page.Locator("#validation-metric").InputValueAsync());
+        Assert.Equal(["meanAbsoluteError", "r2"], await page.Locator("#validation-metric option").AllTextContentsAsync());
+        Assert.Equal("loss", await page.Locator("#training-metric").InputValueAsync());
+        await Expect(page.Locator("#training-chart")).ToHaveAttributeAsync("data-points", "30");
+        var ticks = (await page.Locator("#validation-chart").GetAttributeAsync("data-y-ticks"))!.Split(' ');
+        Assert.True(ticks.Length >= 2 && ticks.Distinct().Count() == ticks.Length, $"repeated y labels: {string.Join(", ", ticks)}");
+        await page.Locator("#validation-metric").SelectOptionAsync("r2");
+        await Expect(page.Locator("#validation-heatmap caption")).ToHaveTextAsync("Validation r2 by client and round");
+        Assert.Contains("0.98", (await page.Locator("#validation-chart tbody tr td").AllTextContentsAsync())[0], StringComparison.Ordinal);
+
+        // 30 rounds scroll inside the heatmap's panel instead of pushing past it.
+        var fits = await page.EvaluateAsync<bool>("() => { const panel = document.getElementById('validations'); const scroller = panel.querySelector('.scroll'); return panel.scrollWidth <= panel.clientWidth + 1 && panel.getBoundingClientRect().right <= document.documentElement.clientWidth + 1 && scroller.scrollWidth > scroller.clientWidth; }");
+        Assert.True(fits, "the heatmap overflows its panel");
+
+        await Expect(page.Locator("#session-warnings")).ToContainTextAsync("Round 17: most updates were refused");
+        await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+        Assert.Empty(scriptErrors);
     }
 
     private static async Task SignInAsync(IPage page, RunningServer server, string token)

@@ -1,11 +1,12 @@
-// A metric per round (validation accuracy, loss) as a uPlot line chart, with the same numbers in a
-// table for screen readers and for copying. The figure's data-points attribute says how many rounds
-// the chart draws, for tests and scripts.
+// A metric per round (validation accuracy, loss, any metric the trainers report) as a uPlot line
+// chart, with the same numbers in a table for screen readers and for copying. The figure's
+// data-points attribute says how many rounds the chart draws and data-y-ticks the labels of its
+// y axis (drawn on the canvas), for tests and scripts.
 
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { h, replace, table } from "../dom";
-import { metric } from "../format";
+import { metric, tickLabels } from "../format";
 
 export interface MetricSeries {
   label: string;
@@ -22,19 +23,29 @@ export class MetricChart {
   private plot: uPlot | null = null;
   private seriesLabels = "";
 
+  /** `control` (a metric picker) goes in the caption, beside the title. */
   constructor(
     id: string,
     private readonly title: string,
-    private readonly yLabel: string,
+    private yLabel: string,
+    control?: HTMLElement,
   ) {
     this.plotArea = h("div", { class: "plot", role: "img", "aria-label": title });
     this.empty = h("p", { class: "muted" }, "No rounds with this metric yet.");
     this.dataTable = h("details", { class: "chart-data" });
-    this.element = h("figure", { id, class: "chart", "data-points": 0 }, h("figcaption", {}, title), this.empty, this.plotArea, this.dataTable);
+    this.element = h(
+      "figure",
+      { id, class: "chart", "data-points": 0 },
+      h("figcaption", {}, title, control ?? null),
+      this.empty,
+      this.plotArea,
+      this.dataTable,
+    );
     new ResizeObserver(() => this.plot?.setSize(this.size())).observe(this.plotArea);
   }
 
-  update(rounds: number[], series: MetricSeries[]): void {
+  /** Draws `series` over `rounds`; `yLabel` names the y axis when the metric changed. */
+  update(rounds: number[], series: MetricSeries[], yLabel: string = this.yLabel): void {
     const points = rounds.filter((_, index) => series.some((s) => s.values[index] !== null)).length;
     this.element.dataset.points = String(points);
     this.empty.hidden = points > 0;
@@ -51,7 +62,8 @@ export class MetricChart {
     );
 
     const data: uPlot.AlignedData = [rounds, ...series.map((s) => s.values)];
-    const labels = series.map((s) => s.label).join("\n");
+    const labels = [yLabel, ...series.map((s) => s.label)].join("\n");
+    this.yLabel = yLabel;
     if (this.plot && labels === this.seriesLabels) {
       this.plot.setData(data);
       return;
@@ -68,7 +80,15 @@ export class MetricChart {
             incrs: [1, 2, 5, 10, 20, 50, 100],
             values: (_, ticks) => ticks.map((tick) => (Number.isInteger(tick) ? String(tick) : "")),
           },
-          { label: this.yLabel, size: 60 },
+          {
+            label: this.yLabel,
+            size: 70,
+            values: (_, ticks) => {
+              const labels = tickLabels(ticks);
+              this.element.dataset.yTicks = labels.join(" ");
+              return labels;
+            },
+          },
         ],
         series: [{ label: "round" }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true, size: 7 }, spanGaps: true }))],
         legend: { live: false },

@@ -1,7 +1,7 @@
 // The session's event log, newest first: rounds planned and committed, updates refused and why.
 
 import type { StatusEvent } from "../api";
-import { h, section, table, unlessEmpty } from "../dom";
+import { h, section, table, unlessEmpty, scrollRegion } from "../dom";
 import { time } from "../format";
 
 export function eventsPanel(events: StatusEvent[]): HTMLElement {
@@ -9,9 +9,9 @@ export function eventsPanel(events: StatusEvent[]): HTMLElement {
     "events",
     "Events",
     unlessEmpty(events.length, "No event yet.", () =>
-      h(
-        "div",
-        { class: "scroll short" },
+      scrollRegion(
+        "Events",
+        true,
         table(
           `The latest ${events.length} events, newest first`,
           ["Time", "Level", "Kind", "Round", "Client", "What happened"],

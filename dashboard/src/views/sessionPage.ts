@@ -1,7 +1,7 @@
 // One session: where it is, its configuration, the metric charts, the round timeline, each client's
 // validations, the combiners, the model trail, the event log and the clients, kept current by the live stream.
 
-import type { FedNApi, RoundRecord, SessionRecord, SessionStatusView } from "../api";
+import type { FedNApi, RoundRecord, SessionRecord, SessionStatusView, ValidationRecord } from "../api";
 import { MetricChart } from "../charts/metricChart";
 import { type ArrivalSample, RoundTimeline } from "../charts/roundTimeline";
 import { h, replace, section } from "../dom";
@@ -9,6 +9,7 @@ import { dateTime, timeSpan } from "../format";
 import type { View } from "../view";
 import { clientsPanel } from "./clientsPanel";
 import { eventsPanel } from "./eventsPanel";
+import { MetricPicker } from "./metricPicker";
 import { sessionControls } from "./sessionControls";
 import { shardsPanel } from "./shardsPanel";
 import { trailPanel } from "./trailPanel";
@@ -18,9 +19,13 @@ const eventsShown = 100;
 
 export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string): View {
   const header = h("div", { class: "session-header" });
+  const warnings = h("div");
   const config = h("div");
-  const accuracy = new MetricChart("accuracy-chart", "Validation accuracy by round", "accuracy");
-  const loss = new MetricChart("loss-chart", "Loss by round", "loss");
+  let redraw = () => {};
+  const validationPick = new MetricPicker("validation-metric", "Validation metric", "accuracy", () => redraw());
+  const trainingPick = new MetricPicker("training-metric", "Training metric", "loss", () => redraw());
+  const validationChart = new MetricChart("validation-chart", "Validation by round", "accuracy", validationPick.element);
+  const trainingChart = new MetricChart("training-chart", "Training by round", "loss", trainingPick.element);
   const timeline = new RoundTimeline("round-timeline");
   const validations = h("div");
   const shards = h("div");
@@ -32,7 +37,8 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
     main,
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Overview"), " / session"),
     header,
-    h("div", { class: "grid" }, section("metrics", "Metrics", h("div", { class: "charts" }, accuracy.element, loss.element)), config),
+    warnings,
+    h("div", { class: "grid" }, section("metrics", "Metrics", h("div", { class: "charts" }, validationChart.element, trainingChart.element)), config),
     section("timeline", "Rounds", timeline.element, shards),
     h("div", { class: "grid" }, validations, clients),
     trail,
@@ -41,6 +47,30 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
 
   let session: SessionRecord | null = null;
   let rounds: RoundRecord[] = [];
+  let reported: ValidationRecord[] = [];
+  redraw = () => {
+    const numbers = rounds.map((round) => round.round);
+    const of = (metrics: (round: RoundRecord) => Record<string, number> | null | undefined, name: string | null) =>
+      rounds.map((round) => (name === null ? null : (metrics(round)?.[name] ?? null)));
+    const validated = validationPick.offer(rounds.flatMap((round) => Object.keys(round.validationMetrics ?? {})));
+    const trained = trainingPick.offer(rounds.flatMap((round) => Object.keys(round.trainingMetrics ?? {})));
+    validationChart.update(
+      numbers,
+      [{ label: `validation ${validated ?? ""}`, color: "#1a6fb5", values: of((round) => round.validationMetrics, validated) }],
+      validated ?? "",
+    );
+    // The training metric beside its validation counterpart when both exist (training loss and validation loss).
+    const alsoValidated = trained !== null && rounds.some((round) => round.validationMetrics?.[trained] !== undefined);
+    trainingChart.update(
+      numbers,
+      [
+        { label: `training ${trained ?? ""}`, color: "#6b4fb3", values: of((round) => round.trainingMetrics, trained) },
+        ...(alsoValidated ? [{ label: `validation ${trained}`, color: "#b5461a", values: of((round) => round.validationMetrics, trained) }] : []),
+      ],
+      trained ?? "",
+    );
+    replace(validations, validationHeatmap(reported, validated));
+  };
   // The header changes with every phase; the configuration and the trail only with the session record.
   const refreshHeader = async () => {
     const [record, status] = await Promise.all([api.session(sessionId), api.sessionStatus(sessionId)]);
@@ -57,19 +87,12 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
     replace(trail, trailPanel(record.currentModelId ? await api.trail(record.currentModelId) : []));
   };
   const refreshRounds = async () => {
-    const [records, reported] = await Promise.all([api.rounds(sessionId), api.validations(sessionId)]);
-    rounds = records;
+    [rounds, reported] = await Promise.all([api.rounds(sessionId), api.validations(sessionId)]);
     sample(arrivals, rounds);
-    const numbers = rounds.map((round) => round.round);
-    const validation = (name: string) => rounds.map((round) => round.validationMetrics?.[name] ?? null);
-    accuracy.update(numbers, [{ label: "accuracy", color: "#1a6fb5", values: validation("accuracy") }]);
-    loss.update(numbers, [
-      { label: "validation loss", color: "#b5461a", values: validation("loss") },
-      { label: "training loss", color: "#6b4fb3", values: rounds.map((round) => round.trainingMetrics?.loss ?? null) },
-    ]);
+    redraw();
     timeline.update(rounds, arrivals);
-    replace(validations, validationHeatmap(reported));
     replace(shards, shardsPanel(rounds));
+    replace(warnings, roundWarnings(rounds));
     if (session && session.status === "running") {
       await refreshHeader();
     }
@@ -113,6 +136,26 @@ function sample(arrivals: Map<number, ArrivalSample[]>, rounds: RoundRecord[]): 
     }
     arrivals.set(round.round, samples);
   }
+}
+
+/** Rounds whose model rests on fewer updates than were refused: the session may have "completed" on the wrong clients. */
+function roundWarnings(rounds: RoundRecord[]): HTMLElement | null {
+  const warned = rounds.filter((round) => round.warning);
+  if (warned.length === 0) return null;
+  return h(
+    "div",
+    { id: "session-warnings", class: "message warning", role: "status" },
+    h(
+      "p",
+      {},
+      `${warned.length} round${warned.length === 1 ? "" : "s"} committed with most updates refused; the model is likely not what this session was meant to train.`,
+    ),
+    h(
+      "ul",
+      {},
+      warned.slice(-5).map((round) => h("li", {}, `Round ${round.round}: ${round.warning}`)),
+    ),
+  );
 }
 
 function sessionHeader(api: FedNApi, session: SessionRecord, status: SessionStatusView, refresh: () => void): HTMLElement {

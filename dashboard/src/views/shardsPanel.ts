@@ -1,7 +1,7 @@
 // What each combiner did in each round: the hierarchical tier of the federation, made visible.
 
 import type { RoundRecord } from "../api";
-import { h, table, unlessEmpty } from "../dom";
+import { h, table, unlessEmpty, scrollRegion } from "../dom";
 import { seconds } from "../format";
 
 export function shardsPanel(rounds: RoundRecord[]): HTMLElement {
@@ -24,9 +24,9 @@ export function shardsPanel(rounds: RoundRecord[]): HTMLElement {
     { id: "shards", class: "subsection" },
     h("h3", {}, "Combiners"),
     unlessEmpty(rows.length, "No combiner has finished yet.", () =>
-      h(
-        "div",
-        { class: "scroll" },
+      scrollRegion(
+        "Combiners",
+        false,
         table(
           "Combiners by round and shard, newest round first",
           ["Round", "Shard", "Expected", "Aggregated", "Rejected", "Examples", "Took", "Closed by"],

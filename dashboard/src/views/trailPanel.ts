@@ -1,7 +1,7 @@
 // The model trail: the current global model and its ancestors, newest first.
 
 import type { ModelRecord } from "../api";
-import { h, section, table, unlessEmpty } from "../dom";
+import { h, section, table, unlessEmpty, scrollRegion } from "../dom";
 import { bytes, dateTime } from "../format";
 
 export function trailPanel(trail: ModelRecord[]): HTMLElement {
@@ -9,9 +9,9 @@ export function trailPanel(trail: ModelRecord[]): HTMLElement {
     "trail",
     "Model trail",
     unlessEmpty(trail.length, "No model yet.", () =>
-      h(
-        "div",
-        { class: "scroll" },
+      scrollRegion(
+        "Model trail",
+        false,
         table(
           "The session's current model and its ancestors, newest first",
           ["Model", "Round", "Session", "Size", "Created", "Parent"],

@@ -2,12 +2,13 @@
 // client that lags (non-IID data, a bad site) stands out; the number is always written in the cell.
 
 import type { ValidationRecord } from "../api";
-import { h, section } from "../dom";
+import { h, section, scrollRegion } from "../dom";
 import { metric } from "../format";
 
-export function validationHeatmap(validations: ValidationRecord[]): HTMLElement {
+/** The heatmap of `chosen` (the metric the validation chart shows), or of accuracy or the first metric reported. */
+export function validationHeatmap(validations: ValidationRecord[], chosen: string | null = null): HTMLElement {
   const metricNames = [...new Set(validations.flatMap((validation) => Object.keys(validation.metrics)))];
-  const name = metricNames.includes("accuracy") ? "accuracy" : metricNames[0];
+  const name = chosen && metricNames.includes(chosen) ? chosen : metricNames.includes("accuracy") ? "accuracy" : metricNames[0];
   if (!name) {
     return section("validations", "Validation by client", h("p", { class: "muted" }, "No validation reported yet."));
   }
@@ -24,9 +25,9 @@ export function validationHeatmap(validations: ValidationRecord[]): HTMLElement 
     "validations",
     "Validation by client",
     h("p", { class: "summary" }, `${name} of each round's model on each client's held-out data (${higherIsBetter ? "darker is better" : "darker is worse"})`),
-    h(
-      "div",
-      { class: "scroll" },
+    scrollRegion(
+      "Validation by client",
+      false,
       h(
         "table",
         { id: "validation-heatmap", class: "heatmap" },
