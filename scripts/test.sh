@@ -25,7 +25,7 @@ if [ -z "${FEDN_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
 fi
 
 # FedNFacades=true: projects that use packages this machine cannot restore (Web PubSub, the
-# Functions worker, Durable Task, Pulumi and Azure Native) compile against facades/ instead; see README "Facades".
+# Functions worker, Durable Task, Pulumi and Azure Native) compile against facades/ instead; see docs/azure.md "Facades".
 if ! dotnet build FedN.sln -c Release -p:FedNFacades=true --nologo -v quiet -clp:"ErrorsOnly;NoSummary"; then
   echo "build failed"
   echo "0 passed, 1 failed"

@@ -139,8 +139,10 @@ public static class JsonInput
     private static JsonPropertyInfo? FindProperty(JsonTypeInfo type, string name) =>
         type.Properties.FirstOrDefault(p => string.Equals(p.Name, name, Options.PropertyNameCaseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal));
 
-    private static string Describe(Type type)
+    /// <summary>What a value of <paramref name="type"/> is written as, in a person's words ("a whole number", "one of clip, reject").</summary>
+    public static string Describe(Type type)
     {
+        ArgumentNullException.ThrowIfNull(type);
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type.IsEnum)
         {

@@ -5,7 +5,7 @@ namespace FedN.Hosting;
 
 /// <summary>
 /// The limits a deployment holds clients to (<c>FedN:Limits:*</c>), the same keys locally and as
-/// Functions app settings. Every limit has a default; README "Security and limits" lists them.
+/// Functions app settings. Every limit has a default; docs/security.md lists them.
 /// </summary>
 public static class LimitSettings
 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FedN.Core;
+using FedN.Core.Aggregation;
 using FedN.Core.Federation;
 using FedN.Examples.Mnist;
 
@@ -16,7 +17,7 @@ internal static class DemoCommand
     {
         var clients = new Option<int>("--clients") { Description = "Clients, each with its own share of the digits.", DefaultValueFactory = _ => 5 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds.", DefaultValueFactory = _ => 5 };
-        var aggregator = new Option<string>("--aggregator") { Description = "fedavg, fedavgm, fedadam, fedyogi or fedadagrad.", DefaultValueFactory = _ => "fedavg" };
+        var aggregator = new Option<string>("--aggregator") { Description = $"How updates are combined: {string.Join(", ", Aggregators.Names)}.", DefaultValueFactory = _ => "fedavg" };
         var alpha = new Option<double>("--alpha") { Description = "Dirichlet concentration of the split: 0.1 is very skewed, 100 is nearly even.", DefaultValueFactory = _ => 0.5 };
         var shards = new Option<int>("--shards") { Description = "Combiners aggregating in parallel.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seeds the split, the initial model and the training.", DefaultValueFactory = _ => 1 };
@@ -25,7 +26,7 @@ internal static class DemoCommand
         var server = new Option<string[]>("--server") { Description = "Run the clients and the session against this server instead of starting one (needs --token); repeat it for several nodes of one deployment: the session starts on the first, the clients spread over all.", AllowMultipleArgumentsPerToken = false };
         // Read from the environment when absent, never as a default value: help prints defaults.
         var token = new Option<string?>("--token") { Description = $"The server's admin token; prefer ${ServerOptions.TokenVariable} (a command line shows in ps)." };
-        var data = new Option<string>("--data") { Description = "The MNIST file.", DefaultValueFactory = _ => MnistDataset.DefaultPath };
+        var data = new Option<string?>("--data") { Description = "The MNIST file (default: the 10,000 digits shipped with FedN, examples/mnist)." };
         var attackers = new Option<int>("--attackers") { Description = "How many of the clients attack: each scales its update by 1e6 and claims 10^9 examples (a hostile run)." };
         var maxWeight = new Option<long>("--max-example-weight") { Description = "The session's cap on one update's weight.", DefaultValueFactory = _ => SessionConfig.DefaultMaxExampleWeight };
         var normBound = new Option<double?>("--update-norm-bound") { Description = "The session's bound on an update's L2 distance from the global model (clipped onto it)." };
@@ -37,7 +38,7 @@ internal static class DemoCommand
         {
             var options = new MnistDemoOptions
             {
-                DataPath = parse.GetValue(data)!,
+                DataPath = parse.GetValue(data) ?? MnistDataset.DefaultPath,
                 Clients = parse.GetValue(clients),
                 Rounds = parse.GetValue(rounds),
                 Aggregator = parse.GetValue(aggregator)!,

@@ -35,7 +35,7 @@ internal static class ServerCommand
                 configuration[StorageSettings.CosmosConnectionStringKey] = null;
             }
 
-            // HTTPS when a certificate is configured (FedN__Tls__CertificatePath, README "Security and limits").
+            // HTTPS when a certificate is configured (FedN__Tls__CertificatePath, docs/security.md).
             var scheme = string.IsNullOrWhiteSpace(configuration[$"{TlsSettings.Section}:CertificatePath"]) ? "http" : "https";
             var listen = new Uri($"{scheme}://{parse.GetValue(host)}:{parse.GetValue(port)}/");
             var options = new LocalServerOptions

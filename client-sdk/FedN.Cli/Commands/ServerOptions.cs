@@ -15,12 +15,15 @@ internal sealed class ServerOptions
     public const string ServerVariable = "FEDN_SERVER";
     public const string TokenVariable = "FEDN_TOKEN";
 
+    private static readonly string DefaultServer = $"http://127.0.0.1:{LocalServerOptions.DefaultPort}/";
+
     private static readonly JsonSerializerOptions IndentedJson = new(FedNJson.Options) { WriteIndented = true };
 
     public Option<string[]> Server { get; } = new("--server")
     {
-        Description = $"The FedN server (or ${ServerVariable}). 'fedn client run' takes several nodes of one deployment (repeat it): it tries the next when one cannot be reached.",
-        DefaultValueFactory = _ => [Environment.GetEnvironmentVariable(ServerVariable) ?? $"http://127.0.0.1:{LocalServerOptions.DefaultPort}"],
+        // No default value: the environment is read when the command runs, so help and the
+        // generated reference say the same on every machine.
+        Description = $"The FedN server (default ${ServerVariable}, else {DefaultServer}). 'fedn client run' takes several nodes of one deployment (repeat it): it tries the next when one cannot be reached.",
         AllowMultipleArgumentsPerToken = false,
     };
 
@@ -54,7 +57,7 @@ internal sealed class ServerOptions
         : throw new CliFailure($"--server is given {ServerUris(parse).Count} times: only 'fedn client run' takes several servers");
 
     /// <summary>Every server given, in order (several nodes of one deployment).</summary>
-    public IReadOnlyList<Uri> ServerUris(ParseResult parse) => [.. parse.GetValue(Server)!.Select(text =>
+    public IReadOnlyList<Uri> ServerUris(ParseResult parse) => [.. (parse.GetValue(Server) is { Length: > 0 } given ? given : [Environment.GetEnvironmentVariable(ServerVariable) ?? DefaultServer]).Select(text =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
             : throw new CliFailure($"--server '{text}' is not an http(s) URL"))];

@@ -26,7 +26,7 @@ public sealed record SessionConfig
     /// <summary>What a failed round (too few updates, a combiner that failed) does: retry it up to this many times, then stop the session (0 stops at once).</summary>
     public int RoundRetries { get; init; }
 
-    /// <summary>The aggregator, by name (<see cref="Aggregators.Names"/>).</summary>
+    /// <summary>The aggregator, by name (<see cref="Aggregators.Create"/> lists them).</summary>
     public string Aggregator { get; init; } = "fedavg";
 
     /// <summary>The aggregator's server-side hyperparameters.</summary>
