@@ -43,9 +43,7 @@ public sealed class ServerCommandTests : IAsyncLifetime
     [Fact]
     public async Task Sessions_start_list_show_and_stop()
     {
-        var seed = Path.Combine(_files, "seed.safetensors");
-        await CliRun.Run(0, "model", "random", "--out", seed);
-        await CliRun.Run(0, [.. Admin("model", "upload", seed, "--id", "seed")]);
+        await UploadSeedAsync();
 
         var (_, started, _) = await CliRun.Run(0, [.. Admin("session", "start", "--id", "s1", "--rounds", "3", "--min-clients", "2", "--aggregator", "fedadam", "--json")]);
         var (_, list, _) = await CliRun.Run(0, [.. Admin("session", "list", "--json")]);
@@ -78,9 +76,7 @@ public sealed class ServerCommandTests : IAsyncLifetime
     [Fact]
     public async Task Typos_and_bad_values_are_named_and_a_failed_download_leaves_no_file()
     {
-        var seed = Path.Combine(_files, "seed.safetensors");
-        await CliRun.Run(0, "model", "random", "--out", seed);
-        await CliRun.Run(0, [.. Admin("model", "upload", seed, "--id", "seed")]);
+        await UploadSeedAsync();
         var config = Path.Combine(_files, "config.json");
         await File.WriteAllTextAsync(config, """{"rounds":2,"aggregatr":"fedadam"}""");
         var output = Path.Combine(_files, "out", "ghost.safetensors");
@@ -107,9 +103,7 @@ public sealed class ServerCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_session_started_with_named_clients_takes_only_those()
     {
-        var seed = Path.Combine(_files, "seed.safetensors");
-        await CliRun.Run(0, "model", "random", "--out", seed);
-        await CliRun.Run(0, [.. Admin("model", "upload", seed, "--id", "seed")]);
+        await UploadSeedAsync();
 
         var (_, started, _) = await CliRun.Run(0, [.. Admin("session", "start", "--id", "named", "--clients", "site-a,site-b", "--clients", "site-c", "--min-clients", "2", "--json")]);
         var (_, _, tooFew) = await CliRun.Run(1, [.. Admin("session", "start", "--clients", "site-a", "--min-clients", "2")]);
@@ -117,6 +111,14 @@ public sealed class ServerCommandTests : IAsyncLifetime
         var clients = JsonDocument.Parse(started).RootElement.GetProperty("config").GetProperty("clients").EnumerateArray().Select(c => c.GetString()).ToList();
         Assert.Equal(["site-a", "site-b", "site-c"], clients);
         Assert.Contains("the client list must name at least the minimum clients (2)", tooFew, StringComparison.Ordinal);
+    }
+
+    /// <summary>A random model uploaded with the CLI as model "seed".</summary>
+    private async Task UploadSeedAsync()
+    {
+        var seed = Path.Combine(_files, "seed.safetensors");
+        await CliRun.Run(0, "model", "random", "--out", seed);
+        await CliRun.Run(0, [.. Admin("model", "upload", seed, "--id", "seed")]);
     }
 
     private IEnumerable<string> Admin(params string[] args) => [.. args, "--server", _server.BaseUri.ToString(), "--token", _server.AdminToken];
