@@ -123,6 +123,9 @@ internal sealed class LocalFederation : IAsyncDisposable
         var instanceId = await new SessionControl(Metadata, runner).StartAsync(sessionId);
         var finished = await runner.WaitForCompletionAsync(instanceId).WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
         Assert.True(finished.Status == OrchestrationStatus.Completed, $"the session orchestration {finished.Status}: {finished.Error}");
+        // A report is counted after it is queued, so its combiner (and the session) may finish
+        // first: callers read the rounds' counts once every client's answer has returned.
+        await Clients.DrainAsync();
         return finished.ReadOutputAs<SessionOutcome>()!;
     }
 
