@@ -98,7 +98,7 @@ static async Task<RoundTimes> MeasureRoundsAsync(Dictionary<string, string?>? se
         Server = server.BaseUri,
         AdminToken = server.AdminToken,
     });
-    if (summary.Status != FedN.Core.Federation.SessionStatus.Completed)
+    if (summary.Status != FedN.Contracts.Federation.SessionStatus.Completed)
     {
         throw new InvalidOperationException($"the session ended {summary.Status}: {summary.Message}");
     }

@@ -8,7 +8,7 @@
 // With --cosmos it measures Cosmos DB through the emulator compatibility layer when the endpoint is
 // on 127.0.0.1 (the emulator's figures say little about Azure; they check the adapter's overhead).
 using System.Diagnostics;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Core.Metadata;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;

@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Xml.Linq;
+using FedN.Contracts;
+using FedN.Contracts.Federation;
 using FedN.Core;
-using FedN.Core.Federation;
 
 namespace FedN.Cli;
 
@@ -89,7 +90,7 @@ internal static class ConfigurationReference
     private static string Name(string cref)
     {
         var name = cref.Split('.')[^1];
-        return cref.StartsWith($"P:{typeof(SessionConfig).FullName}.", StringComparison.Ordinal) || cref.StartsWith($"P:{typeof(Core.Aggregation.AggregatorHyperparameters).FullName}.", StringComparison.Ordinal)
+        return cref.StartsWith($"P:{typeof(SessionConfig).FullName}.", StringComparison.Ordinal) || cref.StartsWith($"P:{typeof(AggregatorHyperparameters).FullName}.", StringComparison.Ordinal)
             ? JsonNamingPolicy.CamelCase.ConvertName(name)
             : name;
     }

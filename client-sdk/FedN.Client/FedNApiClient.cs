@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FedN.Core;
-using FedN.Core.Api;
-using FedN.Core.Federation;
+using FedN.Contracts;
+using FedN.Contracts.Api;
+using FedN.Contracts.Federation;
 
 namespace FedN.Client;
 

@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
-using FedN.Core;
-using FedN.Core.Messaging;
+using FedN.Contracts;
+using FedN.Contracts.Messaging;
 
 namespace FedN.Client;
 

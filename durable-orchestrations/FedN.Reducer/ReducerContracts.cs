@@ -1,6 +1,6 @@
+using FedN.Contracts.Federation;
+using FedN.Contracts.Messaging;
 using FedN.Core.Aggregation;
-using FedN.Core.Federation;
-using FedN.Core.Messaging;
 
 namespace FedN.Reducer;
 

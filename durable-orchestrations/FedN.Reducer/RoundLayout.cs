@@ -1,5 +1,5 @@
 using System.Globalization;
-using FedN.Core.Messaging;
+using FedN.Contracts.Messaging;
 using FedN.Core.Storage;
 
 namespace FedN.Reducer;

@@ -1,4 +1,5 @@
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
+using FedN.Core.Aggregation;
 using FedN.Core.Metadata;
 using FedN.Orchestration;
 
@@ -23,7 +24,7 @@ public sealed class SessionControl(FederationMetadata metadata, IOrchestrationCl
 
         var seed = (await metadata.Models.GetAsync(session.SeedModelId, cancellationToken))?.Value
             ?? throw new InvalidOperationException($"the seed model '{session.SeedModelId}' of session '{sessionId}' does not exist; upload it first");
-        session.Config.Check();
+        Aggregators.CheckSession(session.Config);
         return await orchestrations.StartAsync(ReducerTasks.Session, InstanceId(sessionId), new SessionProgress
         {
             SessionId = sessionId,

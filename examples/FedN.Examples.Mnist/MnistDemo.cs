@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using FedN.Client;
+using FedN.Contracts.Api;
+using FedN.Contracts.Federation;
 using FedN.Core.Aggregation;
-using FedN.Core.Api;
-using FedN.Core.Federation;
 using FedN.Security;
 using FedN.Server;
 using Microsoft.AspNetCore.Builder;

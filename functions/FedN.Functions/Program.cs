@@ -1,19 +1,20 @@
+using Azure.Core.Serialization;
 using Azure.Messaging.WebPubSub;
 using FedN.Api;
 using FedN.Channel;
 using FedN.Channel.Azure;
-using FedN.Core.Messaging;
+using FedN.Contracts.Messaging;
+using FedN.Core;
 using FedN.Dashboard;
 using FedN.Functions.Durable;
 using FedN.Hosting;
 using FedN.Orchestration;
 using FedN.Reducer;
-using Azure.Core.Serialization;
-using FedN.Core;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using FedN.Contracts;
 
 // FedN on Azure Functions: the same services as the local server (AddFedN), with Azure Web PubSub as
 // the client hub and Durable Functions as the orchestration runtime.

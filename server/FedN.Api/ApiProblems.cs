@@ -1,3 +1,4 @@
+using FedN.Contracts;
 using FedN.Core;
 using FedN.Core.Metadata;
 using FedN.Core.Safetensors;

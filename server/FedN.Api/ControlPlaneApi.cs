@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FedN.Api.Endpoints;
+using FedN.Contracts;
 using FedN.Core;
 using FedN.Security;
 using Microsoft.AspNetCore.Builder;

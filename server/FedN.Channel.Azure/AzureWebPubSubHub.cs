@@ -2,8 +2,9 @@ using System.Text.Json;
 using Azure;
 using Azure.Core;
 using Azure.Messaging.WebPubSub;
+using FedN.Contracts;
+using FedN.Contracts.Messaging;
 using FedN.Core;
-using FedN.Core.Messaging;
 
 namespace FedN.Channel.Azure;
 

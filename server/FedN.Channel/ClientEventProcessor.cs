@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using FedN.Contracts;
+using FedN.Contracts.Messaging;
 using FedN.Core;
-using FedN.Core.Messaging;
 using FedN.Core.Metadata;
-using FedN.Reducer.Intake;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,7 +14,7 @@ namespace FedN.Channel;
 /// hub and the Azure Web PubSub triggers both call. The client id is the authenticated connection's
 /// user id, never a field of the event, so a client can only report for itself.
 /// </summary>
-public sealed class ClientEventProcessor(ClientReportHandler reports, OpenTasks openTasks, FederationMetadata metadata, ILogger<ClientEventProcessor>? logger = null, TimeProvider? timeProvider = null, string? node = null)
+public sealed class ClientEventProcessor(IClientReports reports, FederationMetadata metadata, ILogger<ClientEventProcessor>? logger = null, TimeProvider? timeProvider = null, string? node = null)
 {
     /// <summary>
     /// Heartbeats closer together than this are not written: the record only has to stay well inside
@@ -39,7 +39,7 @@ public sealed class ClientEventProcessor(ClientReportHandler reports, OpenTasks 
         var now = _time.GetUtcNow();
         await metadata.Clients.RecordConnectedAsync(clientId, now, node: node, cancellationToken: cancellationToken);
         _lastWritten[clientId] = now;
-        var tasks = await openTasks.ForClientAsync(clientId, cancellationToken);
+        var tasks = await reports.OpenTasksAsync(clientId, cancellationToken);
         _logger.ClientConnected(clientId, tasks.Count);
         return [.. tasks.Select(ServerMessage.ForTask)];
     }

@@ -1,4 +1,4 @@
-using FedN.Core.Messaging;
+using FedN.Contracts.Messaging;
 using FedN.Security;
 using Microsoft.IdentityModel.JsonWebTokens;
 

@@ -41,7 +41,7 @@ public static class FedNServiceCollectionExtensions
         services.AddSingleton(new AccessTokens(signingKey, time, revocations));
         services.AddSingleton(new ClientReportHandler(stores.Queues, stores.Blobs, metadata, reducer));
         services.AddSingleton(provider => new ClientEventProcessor(
-            provider.GetRequiredService<ClientReportHandler>(), new OpenTasks(stores.Blobs, metadata, reducer), metadata, provider.GetRequiredService<ILogger<ClientEventProcessor>>(), time, node));
+            provider.GetRequiredService<ClientReportHandler>(), metadata, provider.GetRequiredService<ILogger<ClientEventProcessor>>(), time, node));
         services.AddSingleton(provider => new ClientLiveness(metadata, provider.GetRequiredService<ILogger<ClientLiveness>>(), time));
         services.AddSingleton(provider => new OrchestrationCatalog().AddReducer(
             new ReducerStores(stores.Blobs, stores.Queues, metadata, new HubClientChannel(provider.GetRequiredService<IClientHub>())), reducer));

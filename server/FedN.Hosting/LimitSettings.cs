@@ -1,4 +1,4 @@
-using FedN.Core.Messaging;
+using FedN.Contracts.Messaging;
 using Microsoft.Extensions.Configuration;
 
 namespace FedN.Hosting;
@@ -18,7 +18,7 @@ public static class LimitSettings
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var values = new SettingValues(configuration, Section);
-        var defaults = Core.Messaging.ReportLimits.Default;
+        var defaults = Contracts.Messaging.ReportLimits.Default;
         var limits = new ReportLimits
         {
             MaxExamples = values.WholeNumber("MaxExamplesPerReport", defaults.MaxExamples),

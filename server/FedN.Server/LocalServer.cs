@@ -1,13 +1,13 @@
 using FedN.Api;
 using FedN.Channel;
 using FedN.Channel.Local;
+using FedN.Contracts.Federation;
+using FedN.Core.Metadata;
 using FedN.Dashboard;
 using FedN.Hosting;
 using FedN.Orchestration;
 using FedN.Orchestration.AzureStorage;
 using FedN.Orchestration.Local;
-using FedN.Core.Federation;
-using FedN.Core.Metadata;
 using FedN.Security;
 using FedN.Server.Nodes;
 using FedN.Storage.Embedded;

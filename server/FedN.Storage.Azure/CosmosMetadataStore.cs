@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Azure.Core;
+using FedN.Contracts;
 using FedN.Core;
 using FedN.Core.Metadata;
 using Microsoft.Azure.Cosmos;

@@ -1,5 +1,5 @@
-using FedN.Core.Api;
-using FedN.Core.Federation;
+using FedN.Contracts.Api;
+using FedN.Contracts.Federation;
 using FedN.Testing;
 
 namespace FedN.Client.Tests;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Server;
 using FedN.Testing;
 using FedN.Testing.Shared;
@@ -216,7 +216,7 @@ public sealed class ClientSessionTests
             var script = Path.Combine(folder, "fail.sh");
             await File.WriteAllTextAsync(script, "echo 'CUDA out of memory' >&2; exit 3\n");
             var trainer = new ProcessTrainer("bash", [script]);
-            var task = new Core.Messaging.ClientTask { TaskId = "t", Kind = Core.Messaging.ClientTaskKind.Train, SessionId = "s", Round = 1, ModelId = "m", ModelUrl = new Uri("http://x/"), Deadline = DateTimeOffset.MaxValue };
+            var task = new Contracts.Messaging.ClientTask { TaskId = "t", Kind = Contracts.Messaging.ClientTaskKind.Train, SessionId = "s", Round = 1, ModelId = "m", ModelUrl = new Uri("http://x/"), Deadline = DateTimeOffset.MaxValue };
 
             var failure = await Assert.ThrowsAsync<TrainerException>(() => trainer.TrainAsync(new TrainingRequest(task, Path.Combine(folder, "in.safetensors"), Path.Combine(folder, "out.safetensors")), CancellationToken.None));
 

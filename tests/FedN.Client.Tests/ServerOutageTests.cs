@@ -1,5 +1,5 @@
 using System.Net;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Testing;
 
 namespace FedN.Client.Tests;

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
-using FedN.Core.Messaging;
+using FedN.Contracts.Messaging;
 using FedN.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,3 +1,4 @@
+using FedN.Contracts.Federation;
 using FedN.Core.Aggregation;
 using FedN.Core.Safetensors;
 

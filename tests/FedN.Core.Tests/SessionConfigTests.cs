@@ -1,11 +1,13 @@
-using FedN.Core.Federation;
+using FedN.Contracts;
+using FedN.Contracts.Federation;
+using FedN.Core.Aggregation;
 
 namespace FedN.Core.Tests;
 
 public sealed class SessionConfigTests
 {
     [Fact]
-    public void The_defaults_are_a_valid_configuration() => new SessionConfig().Check();
+    public void The_defaults_are_a_valid_configuration() => Aggregators.CheckSession(new SessionConfig());
 
     public static TheoryData<SessionConfig, string> BrokenConfigurations => new()
     {
@@ -28,7 +30,7 @@ public sealed class SessionConfigTests
     [MemberData(nameof(BrokenConfigurations))]
     public void A_setting_out_of_range_is_named_in_the_error(SessionConfig config, string expected)
     {
-        var error = Assert.Throws<ArgumentException>(config.Check);
+        var error = Assert.Throws<ArgumentException>(() => Aggregators.CheckSession(config));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
@@ -57,7 +59,7 @@ public sealed class SessionConfigTests
     public void Fedns_name_server_lr_sets_the_server_learning_rate()
     {
         var config = JsonInput.Read<SessionConfig>("""{"aggregator":"fedadam","hyperparameters":{"server_lr":0.05,"beta1":0.8}}""", "config.json");
-        config.Check();
+        Aggregators.CheckSession(config);
         Assert.Equal(0.05, config.Hyperparameters.ServerLearningRate);
         Assert.Equal(0.8, config.Hyperparameters.Beta1);
         Assert.DoesNotContain("server_lr", System.Text.Json.JsonSerializer.Serialize(config, FedNJson.Options), StringComparison.Ordinal);

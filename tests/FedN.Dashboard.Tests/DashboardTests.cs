@@ -1,6 +1,6 @@
 using FedN.Client;
-using FedN.Core.Api;
-using FedN.Core.Federation;
+using FedN.Contracts.Api;
+using FedN.Contracts.Federation;
 using FedN.Examples.Mnist;
 using FedN.Testing;
 using Microsoft.Playwright;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Examples.Mnist;
 using FedN.Security;
 using FedN.Testing;

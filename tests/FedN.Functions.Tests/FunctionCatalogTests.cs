@@ -1,6 +1,6 @@
 using System.Text.Json;
 using FedN.Api;
-using FedN.Core.Messaging;
+using FedN.Contracts.Messaging;
 using FedN.Orchestration;
 using FedN.Reducer;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using FedN.Core.Messaging;
+using FedN.Contracts.Messaging;
 using FedN.Core.Metadata;
 using FedN.Hosting;
 using FedN.Infrastructure;

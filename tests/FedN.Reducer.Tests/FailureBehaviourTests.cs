@@ -1,7 +1,8 @@
 using System.Text.Json;
+using FedN.Contracts;
+using FedN.Contracts.Federation;
+using FedN.Contracts.Messaging;
 using FedN.Core;
-using FedN.Core.Federation;
-using FedN.Core.Messaging;
 using FedN.Core.Metadata;
 using FedN.Reducer.Intake;
 

@@ -1,18 +1,18 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Core.Metadata;
 using FedN.Core.Safetensors;
 using FedN.Core.Storage;
 using FedN.Orchestration;
-using Microsoft.DurableTask;
 using FedN.Orchestration.Local;
 using FedN.Reducer.Intake;
 using FedN.Storage.Embedded;
 using FedN.Testing.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
 namespace FedN.Reducer.Tests;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using FedN.Core.Messaging;
+using FedN.Contracts.Messaging;
 using FedN.Core.Safetensors;
 using FedN.Reducer.Intake;
 using FedN.Testing.Shared;

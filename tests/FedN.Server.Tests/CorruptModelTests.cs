@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Core.Storage;
 using FedN.Testing;
 using Microsoft.Extensions.DependencyInjection;

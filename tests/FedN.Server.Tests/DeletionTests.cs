@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Core.Storage;
 using FedN.Reducer;
 using FedN.Testing;

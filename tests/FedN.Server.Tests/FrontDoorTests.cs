@@ -126,7 +126,7 @@ public sealed class FirstUserRequestTests
     {
         await using var server = await RunningServer.StartAsync();
         await using var site = await RawHubClient.ConnectedAsync(server, "site");
-        await SessionSetup.StartAsync(server, new FedN.Core.Federation.SessionConfig { Rounds = 2, RoundTimeout = TimeSpan.FromMinutes(1), QuorumGrace = TimeSpan.FromSeconds(1), Validate = false });
+        await SessionSetup.StartAsync(server, new FedN.Contracts.Federation.SessionConfig { Rounds = 2, RoundTimeout = TimeSpan.FromMinutes(1), QuorumGrace = TimeSpan.FromSeconds(1), Validate = false });
         var task = await SessionSetup.NextTaskAsync(site);
         using var http = new HttpClient { BaseAddress = server.BaseUri };
         var status = await (await http.SendWithTokenAsync(HttpMethod.Get, "/api/v1/sessions/s/status", server.AdminToken)).Content.ReadFromJsonAsync<JsonElement>();
@@ -143,7 +143,7 @@ public sealed class FirstUserRequestTests
     public async Task Stopping_a_session_that_has_ended_says_so()
     {
         await using var server = await RunningServer.StartAsync();
-        await server.Metadata.Sessions.CreateAsync(new FedN.Core.Federation.SessionRecord { Id = "done", SeedModelId = "seed", Config = new FedN.Core.Federation.SessionConfig(), Status = FedN.Core.Federation.SessionStatus.Completed });
+        await server.Metadata.Sessions.CreateAsync(new FedN.Contracts.Federation.SessionRecord { Id = "done", SeedModelId = "seed", Config = new FedN.Contracts.Federation.SessionConfig(), Status = FedN.Contracts.Federation.SessionStatus.Completed });
         using var http = new HttpClient { BaseAddress = server.BaseUri };
         using var stop = await http.SendWithTokenAsync(HttpMethod.Post, "/api/v1/sessions/done/stop", server.AdminToken);
         Assert.Equal(HttpStatusCode.Conflict, stop.StatusCode);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Core.Metadata;
 using FedN.Testing;
 using static FedN.Server.Tests.TaskAnswers;

@@ -3,11 +3,11 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using FedN.Channel;
 using FedN.Channel.Local;
-using FedN.Core.Messaging;
+using FedN.Contracts.Messaging;
 using FedN.Security;
 using FedN.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using FedN.Testing.Shared;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FedN.Server.Tests;
 

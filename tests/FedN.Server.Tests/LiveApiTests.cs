@@ -1,6 +1,6 @@
 using System.Net;
 using FedN.Api;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Testing;
 
 namespace FedN.Server.Tests;

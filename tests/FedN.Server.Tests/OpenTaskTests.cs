@@ -1,4 +1,4 @@
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Testing;
 
 namespace FedN.Server.Tests;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Core.Safetensors;
 using FedN.Core.Storage;
 using FedN.Reducer;

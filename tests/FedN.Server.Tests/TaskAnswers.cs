@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Core.Safetensors;
 using FedN.Core.Storage;
 using FedN.Testing;

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using FedN.Contracts;
+using FedN.Contracts.Federation;
 using FedN.Core;
-using FedN.Core.Federation;
 using FedN.Core.Metadata;
 
 namespace FedN.Storage.Tests;

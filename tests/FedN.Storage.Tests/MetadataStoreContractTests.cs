@@ -1,4 +1,4 @@
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Core.Metadata;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using FedN.Contracts.Federation;
 using FedN.Core.Aggregation;
 using FedN.Core.IO;
 

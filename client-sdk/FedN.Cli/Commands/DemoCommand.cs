@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using FedN.Contracts;
+using FedN.Contracts.Federation;
 using FedN.Core;
 using FedN.Core.Aggregation;
-using FedN.Core.Federation;
 using FedN.Examples.Mnist;
 
 namespace FedN.Cli.Commands;
@@ -68,7 +69,7 @@ internal static class DemoCommand
                 await File.WriteAllTextAsync(file, JsonSerializer.Serialize(summary, IndentedJson), ct);
             }
 
-            if (summary.Status != Core.Federation.SessionStatus.Completed)
+            if (summary.Status != Contracts.Federation.SessionStatus.Completed)
             {
                 throw new CliFailure($"session {summary.SessionId} {summary.Status.ToString().ToLowerInvariant()}: {summary.Message}");
             }

@@ -1,4 +1,4 @@
-using FedN.Core.Api;
+using FedN.Contracts.Api;
 
 namespace FedN.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using FedN.Client;
+using FedN.Contracts;
 using FedN.Core;
 using FedN.Server;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using FedN.Contracts;
+using FedN.Contracts.Api;
+using FedN.Contracts.Federation;
 using FedN.Core;
-using FedN.Core.Api;
-using FedN.Core.Federation;
 
 namespace FedN.Cli.Commands;
 
@@ -55,7 +56,7 @@ internal static class SessionCommands
                 UpdateNormBound = parse.GetValue(normBound) ?? settings.UpdateNormBound,
                 UpdateNormAction = parse.GetValue(normAction) ?? settings.UpdateNormAction,
             };
-            settings.Check();
+            Core.Aggregation.Aggregators.CheckSession(settings);
             using var api = server.Api(parse);
             var session = await api.CreateSessionAsync(new CreateSessionRequest { Id = parse.GetValue(id), Name = parse.GetValue(name), SeedModelId = parse.GetValue(seed), Config = settings, Start = true }, ct);
             if (parse.GetValue(wait))

@@ -1,3 +1,4 @@
+using FedN.Contracts.Federation;
 using FedN.Core.Aggregation.ServerOptimizers;
 
 namespace FedN.Core.Aggregation;
@@ -17,6 +18,28 @@ public static class Aggregators
         "fedadagrad" => ["serverLearningRate", "beta1", "tau"],
         _ => [],
     };
+
+    /// <summary>
+    /// Checks a session's configuration: its ranges (<see cref="SessionConfig.Check"/>), that its
+    /// aggregator exists and that it sets only hyperparameters that aggregator takes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The first problem, named.</exception>
+    public static void CheckSession(SessionConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Check();
+        if (!Names.Contains(config.Aggregator, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"unknown aggregator '{config.Aggregator}'; choose one of {string.Join(", ", Names)}");
+        }
+
+        var takes = HyperparametersOf(config.Aggregator);
+        var unused = config.Hyperparameters.SetNames().Except(takes).ToList();
+        if (unused.Count > 0)
+        {
+            throw new ArgumentException($"{config.Aggregator.ToLowerInvariant()} does not take {string.Join(", ", unused)}; its hyperparameters are {string.Join(", ", takes)} (docs/aggregation.md)");
+        }
+    }
 
     /// <summary>Creates the aggregator called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown name, or a hyperparameter out of range.</exception>

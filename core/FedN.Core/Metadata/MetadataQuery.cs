@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FedN.Contracts;
 
 namespace FedN.Core.Metadata;
 

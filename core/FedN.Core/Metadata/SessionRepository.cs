@@ -1,4 +1,5 @@
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
+using FedN.Core.Aggregation;
 
 namespace FedN.Core.Metadata;
 
@@ -17,7 +18,7 @@ public sealed class SessionRepository(IMetadataStore store) : MetadataRepository
             throw new ArgumentException($"invalid session id '{session.Id}': names starting with '_' are reserved", nameof(session));
         }
 
-        session.Config.Check();
+        Aggregators.CheckSession(session.Config);
         return CreateCoreAsync(session, cancellationToken);
     }
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using FedN.Contracts;
+using FedN.Contracts.Federation;
 using FedN.Core;
 using FedN.Core.Aggregation;
-using FedN.Core.Federation;
 using FedN.Core.Metadata;
 using FedN.Core.Safetensors;
 using FedN.Core.Storage;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Core.Metadata;
 using FedN.Core.Storage;
 

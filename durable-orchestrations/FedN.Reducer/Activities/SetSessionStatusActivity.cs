@@ -1,5 +1,5 @@
 using System.Globalization;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 
 namespace FedN.Reducer.Activities;
 

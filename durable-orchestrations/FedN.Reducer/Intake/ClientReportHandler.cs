@@ -1,7 +1,8 @@
 using System.Text.Json;
+using FedN.Contracts;
+using FedN.Contracts.Federation;
+using FedN.Contracts.Messaging;
 using FedN.Core;
-using FedN.Core.Federation;
-using FedN.Core.Messaging;
 using FedN.Core.Metadata;
 using FedN.Core.Storage;
 
@@ -15,10 +16,11 @@ namespace FedN.Reducer.Intake;
 /// phase, before its deadline and with figures inside <see cref="ReportLimits"/> is heard; every
 /// refusal says why. The combiner checks again what only it can (duplicates, the update itself).
 /// </summary>
-public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, FederationMetadata metadata, ReducerOptions? options = null)
+public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, FederationMetadata metadata, ReducerOptions? options = null) : IClientReports
 {
     private readonly ReducerOptions _options = options ?? new ReducerOptions();
     private readonly PlanCache _plans = new(blobs);
+    private readonly OpenTasks _openTasks = new(blobs, metadata, options);
 
     private TimeProvider Time => _options.TimeProvider;
 
@@ -202,10 +204,11 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         }
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ClientTask>> OpenTasksAsync(string clientId, CancellationToken cancellationToken = default) =>
+        _openTasks.ForClientAsync(clientId, cancellationToken);
+
     private async Task<RoundRecord> CurrentRoundAsync(string sessionId, int round, CancellationToken cancellationToken) =>
         (await metadata.Rounds.GetAsync(sessionId, round, cancellationToken))?.Value
         ?? throw new ClientReportRejectedException($"session '{sessionId}' has no round {round}");
 }
-
-/// <summary>A client's report was refused; the message says why, for the client's log.</summary>
-public sealed class ClientReportRejectedException(string message) : Exception(message);

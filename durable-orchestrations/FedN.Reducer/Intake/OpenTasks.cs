@@ -1,5 +1,5 @@
-using FedN.Core.Federation;
-using FedN.Core.Messaging;
+using FedN.Contracts.Federation;
+using FedN.Contracts.Messaging;
 using FedN.Core.Metadata;
 using FedN.Core.Storage;
 using FedN.Reducer.Activities;

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using FedN.Channel;
+using FedN.Contracts;
+using FedN.Contracts.Messaging;
 using FedN.Core;
-using FedN.Core.Messaging;
 using Microsoft.Azure.Functions.Worker;
 
 namespace FedN.Functions.WebPubSub;

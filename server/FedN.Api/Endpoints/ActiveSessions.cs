@@ -1,4 +1,4 @@
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Core.Metadata;
 
 namespace FedN.Api.Endpoints;

@@ -1,7 +1,7 @@
 using FedN.Channel;
-using FedN.Core.Api;
-using FedN.Core.Federation;
-using FedN.Core.Messaging;
+using FedN.Contracts.Api;
+using FedN.Contracts.Federation;
+using FedN.Contracts.Messaging;
 using FedN.Core.Metadata;
 using FedN.Security;
 using Microsoft.AspNetCore.Builder;

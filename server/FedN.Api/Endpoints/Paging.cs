@@ -1,4 +1,4 @@
-using FedN.Core.Api;
+using FedN.Contracts.Api;
 using FedN.Core.Metadata;
 
 namespace FedN.Api.Endpoints;

@@ -1,5 +1,5 @@
-using FedN.Core.Api;
-using FedN.Core.Federation;
+using FedN.Contracts.Api;
+using FedN.Contracts.Federation;
 using FedN.Core.Metadata;
 using FedN.Core.Storage;
 using FedN.Orchestration;

@@ -1,4 +1,4 @@
-using FedN.Core.Api;
+using FedN.Contracts.Api;
 using FedN.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 using FedN.Core.Metadata;
 
 namespace FedN.Api.Live;

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
+using FedN.Contracts;
+using FedN.Contracts.Messaging;
 using FedN.Core;
-using FedN.Core.Messaging;
 
 namespace FedN.Channel.Local;
 

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using FedN.Core.Messaging;
+using FedN.Contracts.Messaging;
 using FedN.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FedN.Contracts;
+using FedN.Contracts.Federation;
+using FedN.Contracts.Messaging;
 using FedN.Core;
-using FedN.Core.Federation;
-using FedN.Core.Messaging;
 using FedN.Core.Metadata;
 using FedN.Core.Storage;
 

@@ -1,6 +1,6 @@
 using FedN.Channel;
 using FedN.Channel.Local;
-using FedN.Core.Messaging;
+using FedN.Contracts.Messaging;
 
 namespace FedN.Server.Nodes;
 

@@ -1,4 +1,4 @@
-namespace FedN.Core.Federation;
+namespace FedN.Contracts.Federation;
 
 /// <summary>A training session: a configuration, a seed model and the rounds run from it.</summary>
 public sealed record SessionRecord

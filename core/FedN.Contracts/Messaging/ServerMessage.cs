@@ -1,4 +1,4 @@
-namespace FedN.Core.Messaging;
+namespace FedN.Contracts.Messaging;
 
 /// <summary>What a server message carries.</summary>
 public enum ServerMessageKind

@@ -1,4 +1,4 @@
-namespace FedN.Core.Messaging;
+namespace FedN.Contracts.Messaging;
 
 /// <summary>
 /// The events a client sends on the channel (Web PubSub <c>event</c> requests). docs/protocol.md shows

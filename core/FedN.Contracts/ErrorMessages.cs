@@ -1,4 +1,4 @@
-namespace FedN.Core;
+namespace FedN.Contracts;
 
 /// <summary>What an exception says to a user, without the runtime's decorations.</summary>
 public static class ErrorMessages

@@ -1,4 +1,4 @@
-namespace FedN.Core.Federation;
+namespace FedN.Contracts.Federation;
 
 /// <summary>One round of a session: who was asked, what arrived, what was committed.</summary>
 public sealed record RoundRecord

@@ -1,4 +1,4 @@
-namespace FedN.Core.Federation;
+namespace FedN.Contracts.Federation;
 
 /// <summary>A client known to the federation.</summary>
 public sealed record ClientRecord

@@ -1,4 +1,4 @@
-namespace FedN.Core.Federation;
+namespace FedN.Contracts.Federation;
 
 /// <summary>Something that happened, for the event log of a session or of the federation.</summary>
 public sealed record StatusEvent

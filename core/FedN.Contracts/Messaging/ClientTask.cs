@@ -1,4 +1,4 @@
-namespace FedN.Core.Messaging;
+namespace FedN.Contracts.Messaging;
 
 /// <summary>What the server asks a client to do.</summary>
 public enum ClientTaskKind

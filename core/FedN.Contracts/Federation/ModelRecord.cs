@@ -1,4 +1,4 @@
-namespace FedN.Core.Federation;
+namespace FedN.Contracts.Federation;
 
 /// <summary>A model on the trail: a seed (no parent) or a global model committed by a round.</summary>
 public sealed record ModelRecord

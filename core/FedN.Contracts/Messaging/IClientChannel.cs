@@ -1,4 +1,4 @@
-namespace FedN.Core.Messaging;
+namespace FedN.Contracts.Messaging;
 
 /// <summary>
 /// The server's side of the client channel: pushes messages to connected clients (Azure Web PubSub,

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 
-namespace FedN.Core.Aggregation;
+namespace FedN.Contracts.Federation;
 
 /// <summary>Server-side hyperparameters; any left <see langword="null"/> take the chosen method's default.</summary>
 public sealed record AggregatorHyperparameters

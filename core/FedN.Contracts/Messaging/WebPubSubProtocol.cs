@@ -1,4 +1,4 @@
-namespace FedN.Core.Messaging;
+namespace FedN.Contracts.Messaging;
 
 /// <summary>Names from the Azure Web PubSub client protocol (subprotocol <see cref="Subprotocol"/>) that FedN's hub and clients use (docs/protocol.md).</summary>
 public static class WebPubSubProtocol

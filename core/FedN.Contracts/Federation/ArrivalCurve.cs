@@ -1,4 +1,4 @@
-namespace FedN.Core.Federation;
+namespace FedN.Contracts.Federation;
 
 /// <summary>
 /// A shard's cumulative count of aggregated updates over time, kept small enough for a round record

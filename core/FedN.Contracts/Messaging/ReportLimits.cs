@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FedN.Core.Messaging;
+namespace FedN.Contracts.Messaging;
 
 /// <summary>
 /// Bounds on the numbers a client reports with an update or a validation, checked when the report

@@ -1,4 +1,4 @@
-namespace FedN.Core.Federation;
+namespace FedN.Contracts.Federation;
 
 /// <summary>
 /// One server node of a deployment of several (<c>fedn server</c> processes sharing a task hub and

@@ -1,4 +1,4 @@
-namespace FedN.Core.Federation;
+namespace FedN.Contracts.Federation;
 
 /// <summary>One client's validation of one round's model.</summary>
 public sealed record ValidationRecord

@@ -1,4 +1,4 @@
-namespace FedN.Core.Messaging;
+namespace FedN.Contracts.Messaging;
 
 /// <summary>A client's report that its update is uploaded (the <c>update</c> event).</summary>
 public sealed record UpdateReport

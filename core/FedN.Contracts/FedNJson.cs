@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace FedN.Core;
+namespace FedN.Contracts;
 
 /// <summary>
 /// How FedN writes JSON, the same everywhere (stored records, channel messages, API bodies): camelCase

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
-namespace FedN.Core;
+namespace FedN.Contracts;
 
 /// <summary>
 /// Reads what a person wrote (a configuration file, an API request body) strictly: a key that is

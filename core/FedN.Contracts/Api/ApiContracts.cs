@@ -1,6 +1,6 @@
-using FedN.Core.Federation;
+using FedN.Contracts.Federation;
 
-namespace FedN.Core.Api;
+namespace FedN.Contracts.Api;
 
 /// <summary>One page of a list; pass <see cref="ContinuationToken"/> back as <c>?continuationToken=</c> for the next.</summary>
 /// <typeparam name="T">The items' type.</typeparam>
