@@ -1,0 +1,9 @@
+using FedN.Contracts.Federation;
+
+// Small JSON values orchestrators and activities pass to each other: ids, paths, counts and times,
+// never tensors (Durable moves payloads over ~45 KB to blobs; these stay far below). They live beside
+// the step that takes them, in the reducer's namespace, which hosts and tests name.
+namespace FedN.Reducer;
+
+/// <summary>Input of the activity that records where a session is.</summary>
+public sealed record SessionStatusRequest(string SessionId, SessionStatus Status, string? Message);
