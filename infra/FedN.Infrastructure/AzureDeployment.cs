@@ -1,5 +1,5 @@
-using FedN.Hosting;
 using FedN.Security;
+using FedN.Settings;
 
 namespace FedN.Infrastructure;
 
@@ -52,7 +52,7 @@ public sealed record AzureDeployment
         }
 
         var names = ResourceNames.For(settings);
-        var dataContainer = new StorageSettings().BlobContainer;
+        var dataContainer = AppSettingNames.DefaultBlobContainer;
         var cosmos = new CosmosDescription { Throughput = settings.CosmosThroughput };
         return new AzureDeployment
         {
@@ -91,13 +91,13 @@ public sealed record AzureDeployment
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingSource.ApplicationInsightsConnectionString),
         // Azure.Identity's DefaultAzureCredential tries only the deployed credentials (managed identity), not developer sign-ins.
         AppSetting.Fixed("AZURE_TOKEN_CREDENTIALS", "prod"),
-        new(AzureHostSettings.AppSettingName(StorageSettings.BlobServiceUriKey), SettingSource.BlobEndpoint),
-        new(AzureHostSettings.AppSettingName(StorageSettings.QueueServiceUriKey), SettingSource.QueueEndpoint),
-        AppSetting.Fixed(AzureHostSettings.AppSettingName(StorageSettings.BlobContainerKey), dataContainer),
-        new(AzureHostSettings.AppSettingName(StorageSettings.CosmosAccountEndpointKey), SettingSource.CosmosEndpoint),
-        AppSetting.Fixed(AzureHostSettings.AppSettingName(StorageSettings.CosmosDatabaseNameKey), cosmos.DatabaseName),
-        new(AzureHostSettings.AppSettingName(AuthSigningKey.ConfigurationKey), SettingSource.SigningKey),
-        new(AzureHostSettings.WebPubSubConnectionSetting, SettingSource.WebPubSubConnectionString),
+        new(AppSettingNames.AppSettingName(AppSettingNames.BlobServiceUri), SettingSource.BlobEndpoint),
+        new(AppSettingNames.AppSettingName(AppSettingNames.QueueServiceUri), SettingSource.QueueEndpoint),
+        AppSetting.Fixed(AppSettingNames.AppSettingName(AppSettingNames.BlobContainer), dataContainer),
+        new(AppSettingNames.AppSettingName(AppSettingNames.CosmosAccountEndpoint), SettingSource.CosmosEndpoint),
+        AppSetting.Fixed(AppSettingNames.AppSettingName(AppSettingNames.CosmosDatabaseName), cosmos.DatabaseName),
+        new(AppSettingNames.AppSettingName(AuthSigningKey.ConfigurationKey), SettingSource.SigningKey),
+        new(AppSettingNames.WebPubSubConnectionString, SettingSource.WebPubSubConnectionString),
     ];
 
     private static List<StackOutput> StackOutputs(DeploymentSettings settings, ResourceNames names) =>

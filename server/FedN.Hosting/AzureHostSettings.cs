@@ -1,4 +1,5 @@
 using FedN.Security;
+using FedN.Settings;
 using Microsoft.Extensions.Configuration;
 
 namespace FedN.Hosting;
@@ -11,7 +12,7 @@ namespace FedN.Hosting;
 public sealed record AzureHostSettings
 {
     /// <summary>The Web PubSub connection setting; the name is the Functions extension's default, so its triggers and FedN's sender share it.</summary>
-    public const string WebPubSubConnectionSetting = "WebPubSubConnectionString";
+    public const string WebPubSubConnectionSetting = AppSettingNames.WebPubSubConnectionString;
 
     /// <summary>The settings the Functions app cannot start without, whichever way it reaches its data.</summary>
     public static IReadOnlyList<string> RequiredSettings { get; } = [AuthSigningKey.ConfigurationKey, WebPubSubConnectionSetting];
@@ -64,7 +65,7 @@ public sealed record AzureHostSettings
     }
 
     /// <summary>How a configuration key is spelled as an app setting or environment variable (<c>FedN__Auth__SigningKey</c>).</summary>
-    public static string AppSettingName(string key) => key.Replace(":", "__", StringComparison.Ordinal);
+    public static string AppSettingName(string key) => AppSettingNames.AppSettingName(key);
 
     private static bool IsMissing(IConfiguration configuration, string key) => string.IsNullOrWhiteSpace(configuration[key]);
 }

@@ -1,3 +1,4 @@
+using FedN.Settings;
 using FedN.Storage.Azure;
 using Microsoft.Extensions.Configuration;
 
@@ -13,16 +14,16 @@ namespace FedN.Hosting;
 public sealed record StorageSettings
 {
     /// <summary>The key of <see cref="StorageConnectionString"/>.</summary>
-    public const string StorageConnectionStringKey = "FedN:Storage:ConnectionString";
+    public const string StorageConnectionStringKey = AppSettingNames.StorageConnectionString;
 
     /// <summary>The key of <see cref="BlobServiceUri"/>.</summary>
-    public const string BlobServiceUriKey = "FedN:Storage:BlobServiceUri";
+    public const string BlobServiceUriKey = AppSettingNames.BlobServiceUri;
 
     /// <summary>The key of <see cref="QueueServiceUri"/>.</summary>
-    public const string QueueServiceUriKey = "FedN:Storage:QueueServiceUri";
+    public const string QueueServiceUriKey = AppSettingNames.QueueServiceUri;
 
     /// <summary>The key of <see cref="BlobContainer"/>.</summary>
-    public const string BlobContainerKey = "FedN:Storage:Container";
+    public const string BlobContainerKey = AppSettingNames.BlobContainer;
 
     /// <summary>The key of the Cosmos DB connection string (<see cref="CosmosMetadataStoreOptions.ConnectionString"/>).</summary>
     public const string CosmosConnectionStringKey = CosmosMetadataStoreOptions.Section + ":ConnectionString";
@@ -43,7 +44,7 @@ public sealed record StorageSettings
     public Uri? QueueServiceUri { get; init; }
 
     /// <summary>The blob container (<c>FedN:Storage:Container</c>).</summary>
-    public string BlobContainer { get; init; } = "fedn";
+    public string BlobContainer { get; init; } = AppSettingNames.DefaultBlobContainer;
 
     /// <summary>The directory of the embedded stores (<c>FedN:Storage:DataDirectory</c>).</summary>
     public string DataDirectory { get; init; } = ".fedn/data";
@@ -75,7 +76,7 @@ public sealed record StorageSettings
             BlobServiceUri = ServiceUri(configuration, BlobServiceUriKey),
             QueueServiceUri = ServiceUri(configuration, QueueServiceUriKey),
             BlobContainer = configuration[BlobContainerKey] ?? "fedn",
-            DataDirectory = configuration["FedN:Storage:DataDirectory"] ?? ".fedn/data",
+            DataDirectory = configuration[AppSettingNames.DataDirectory] ?? ".fedn/data",
             Cosmos = new CosmosMetadataStoreOptions
             {
                 ConnectionString = cosmos["ConnectionString"],

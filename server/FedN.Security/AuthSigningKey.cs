@@ -1,10 +1,11 @@
+using FedN.Settings;
 namespace FedN.Security;
 
 /// <summary>Where the key that signs access tokens comes from: configuration, or a file made once in the data directory.</summary>
 public static class AuthSigningKey
 {
     /// <summary>The configuration key (environment variable <c>FedN__Auth__SigningKey</c>): the key in base64, at least 32 bytes.</summary>
-    public const string ConfigurationKey = "FedN:Auth:SigningKey";
+    public const string ConfigurationKey = AppSettingNames.SigningKey;
 
     /// <summary>The key file in the data directory, used when the configuration has no key.</summary>
     public const string FileName = "auth-signing.key";

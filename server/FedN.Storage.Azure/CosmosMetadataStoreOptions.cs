@@ -1,10 +1,11 @@
+using FedN.Settings;
 namespace FedN.Storage.Azure;
 
 /// <summary>Settings of a <see cref="CosmosMetadataStore"/> (configuration section <c>FedN:Cosmos</c>).</summary>
 public sealed class CosmosMetadataStoreOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
-    public const string Section = "FedN:Cosmos";
+    public const string Section = AppSettingNames.CosmosSection;
 
     /// <summary><c>AccountEndpoint=...;AccountKey=...;</c> of the account (key <c>FedN:Cosmos:ConnectionString</c>).</summary>
     public string? ConnectionString { get; set; }
@@ -18,7 +19,7 @@ public sealed class CosmosMetadataStoreOptions
     public Uri? AccountEndpoint { get; set; }
 
     /// <summary>The database holding FedN's containers.</summary>
-    public string DatabaseName { get; set; } = "fedn";
+    public string DatabaseName { get; set; } = AppSettingNames.DefaultCosmosDatabase;
 
     /// <summary>
     /// Turns on the compatibility layer for the local emulator (<c>@vercel/cosmosdb-server</c>):

@@ -19,7 +19,8 @@ public sealed class ProjectGraphTests
         ["FedN.Contracts"] = [],
         ["FedN.Core"] = ["FedN.Contracts"],
         ["FedN.Client"] = ["FedN.Contracts"],
-        ["FedN.Security"] = [],
+        ["FedN.Settings"] = [],
+        ["FedN.Security"] = ["FedN.Settings"],
         ["FedN.Dashboard"] = [],
         ["FedN.Orchestration"] = ["FedN.Core"],
         ["FedN.Orchestration.Local"] = ["FedN.Orchestration"],
@@ -27,15 +28,15 @@ public sealed class ProjectGraphTests
         ["FedN.Orchestration.AzureStorage"] = ["FedN.Orchestration.DurableTask"],
         ["FedN.Reducer"] = ["FedN.Orchestration"],
         ["FedN.Storage.Embedded"] = ["FedN.Core"],
-        ["FedN.Storage.Azure"] = ["FedN.Core"],
+        ["FedN.Storage.Azure"] = ["FedN.Core", "FedN.Settings"],
         ["FedN.Channel"] = ["FedN.Core", "FedN.Security"],
         ["FedN.Channel.Azure"] = ["FedN.Channel", "Azure.Messaging.WebPubSub"],
         ["FedN.Api"] = ["FedN.Reducer", "FedN.Channel", "FedN.Security"],
         ["FedN.Hosting"] = ["FedN.Storage.Embedded", "FedN.Storage.Azure", "FedN.Security", "FedN.Api"],
         ["FedN.Server"] = ["FedN.Api", "FedN.Dashboard", "FedN.Hosting", "FedN.Orchestration.Local", "FedN.Orchestration.AzureStorage"],
         ["FedN.Functions"] = ["FedN.Hosting", "FedN.Channel.Azure", "FedN.Dashboard", "FedN.Orchestration.DurableTask", "Microsoft.Azure.Functions.Worker.Extensions.WebPubSub"],
-        // Still to go (issue 25): infrastructure should read setting names from a small settings project, not from the hosting layer.
-        ["FedN.Infrastructure"] = ["FedN.Hosting"],
+        // The deployment writes the settings the hosts read (their names from FedN.Settings) and describes the Cosmos containers.
+        ["FedN.Infrastructure"] = ["FedN.Settings", "FedN.Storage.Azure", "FedN.Security"],
         ["FedN.Provisioning"] = ["FedN.Infrastructure", "Pulumi", "Pulumi.AzureNative"],
         // The CLI runs the server ('fedn server') and the demo; the demo hosts a server of its own.
         ["FedN.Cli"] = ["FedN.Core", "FedN.Security", "FedN.Server", "FedN.Client", "FedN.Examples.Mnist"],
