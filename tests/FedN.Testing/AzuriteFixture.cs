@@ -1,4 +1,3 @@
-using FedN.Server;
 using Xunit;
 
 namespace FedN.Testing;
@@ -19,13 +18,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var (blobPort, queuePort, tablePort) = (LocalServerOptions.FreeLoopbackUri().Port, LocalServerOptions.FreeLoopbackUri().Port, LocalServerOptions.FreeLoopbackUri().Port);
-        _azurite = await EmulatorProcess.StartAsync("azurite",
+        (_azurite, var ports) = await EmulatorProcess.StartOnFreePortsAsync("azurite", 3, ports =>
         [
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-            "--blobPort", $"{blobPort}", "--queuePort", $"{queuePort}", "--tablePort", $"{tablePort}",
+            "--blobPort", $"{ports[0]}", "--queuePort", $"{ports[1]}", "--tablePort", $"{ports[2]}",
             "--location", _data, "--skipApiVersionCheck", "--disableTelemetry", "--silent",
-        ], blobPort, queuePort, tablePort);
+        ]);
+        var (blobPort, queuePort, tablePort) = (ports[0], ports[1], ports[2]);
         ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
             $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;" +
             $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";

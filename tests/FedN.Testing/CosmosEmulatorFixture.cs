@@ -1,4 +1,3 @@
-using FedN.Server;
 using Xunit;
 
 namespace FedN.Testing;
@@ -19,8 +18,8 @@ public sealed class CosmosEmulatorFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var port = LocalServerOptions.FreeLoopbackUri().Port;
-        _emulator = await EmulatorProcess.StartAsync("cosmosdb-server", ["-p", $"{port}", "--host", "127.0.0.1"], port);
+        (_emulator, var ports) = await EmulatorProcess.StartOnFreePortsAsync("cosmosdb-server", 1, ports => ["-p", $"{ports[0]}", "--host", "127.0.0.1"]);
+        var port = ports[0];
         ConnectionString = $"AccountEndpoint=https://127.0.0.1:{port}/;AccountKey={AccountKey};";
     }
 
