@@ -257,7 +257,7 @@ public static class MnistDemo
                 onRound?.Invoke(row);
             }
 
-            if (session.Status is SessionStatus.Completed or SessionStatus.Failed or SessionStatus.Stopped && reported.Count >= session.CompletedRounds)
+            if (session.Status.HasEnded() && reported.Count >= session.CompletedRounds)
             {
                 return new DemoSummary(sessionId, reported, reported.Count > 0 ? reported[^1].Accuracy : double.NaN, watch.Elapsed.TotalSeconds, session.Status, session.Message);
             }

@@ -63,7 +63,7 @@ internal sealed class ClientFederation(RunningServer server) : IAsyncDisposable
                 throw new InvalidOperationException($"a client stopped: {crash.InnerException}");
             }
 
-            return session.Status is SessionStatus.Completed or SessionStatus.Failed or SessionStatus.Stopped;
+            return session.Status.HasEnded();
         }, timeout, $"session {sessionId} to end");
         return session!;
     }

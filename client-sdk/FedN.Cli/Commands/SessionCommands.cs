@@ -136,7 +136,7 @@ internal static class SessionCommands
     private static async Task<SessionRecord> FollowAsync(Client.FedNApiClient api, SessionRecord session, CancellationToken cancellationToken)
     {
         var bar = new ProgressBar($"session {session.Id}", session.Config.Rounds, rounds => $"{rounds} rounds");
-        while (session.Status is SessionStatus.Created or SessionStatus.Running or SessionStatus.Stopping)
+        while (!session.Status.HasEnded())
         {
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             session = await Client.ServerOutage.RetryAsync(token => api.GetSessionAsync(session.Id, token), Retrying, cancellationToken: cancellationToken);

@@ -58,3 +58,10 @@ public enum SessionStatus
     /// <summary>Stopped by an error (see <see cref="SessionRecord.Message"/>).</summary>
     Failed,
 }
+
+/// <summary>What a <see cref="SessionStatus"/> says about the session's life.</summary>
+public static class SessionStatuses
+{
+    /// <summary>Whether the session has ended (completed, stopped or failed): it runs no more rounds.</summary>
+    public static bool HasEnded(this SessionStatus status) => status is SessionStatus.Completed or SessionStatus.Stopped or SessionStatus.Failed;
+}

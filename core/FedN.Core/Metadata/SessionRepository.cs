@@ -30,6 +30,10 @@ public sealed class SessionRepository(IMetadataStore store) : MetadataRepository
     public Task<RecordPage<SessionRecord>> ListAsync(PageRequest page, SessionStatus? status = null, CancellationToken cancellationToken = default) =>
         QueryCoreAsync(null, status is { } s ? [MetadataFilter.Equal("status", s)] : [], descending: true, page, cancellationToken);
 
+    /// <summary>Every session in <paramref name="status"/>, read a full page at a time.</summary>
+    public IAsyncEnumerable<Versioned<SessionRecord>> ListAllAsync(SessionStatus status, CancellationToken cancellationToken = default) =>
+        QueryAllCoreAsync(null, [MetadataFilter.Equal("status", status)], cancellationToken);
+
     /// <summary>Applies <paramref name="change"/> with optimistic concurrency, retrying on conflicts.</summary>
     public Task<Versioned<SessionRecord>> UpdateAsync(string sessionId, Func<SessionRecord, SessionRecord> change, CancellationToken cancellationToken = default) =>
         UpdateCoreAsync(Key(sessionId), change, cancellationToken);

@@ -9,20 +9,14 @@ internal static class ActiveSessions
     public static async Task<List<SessionRecord>> ListAsync(FederationMetadata metadata, CancellationToken cancellationToken)
     {
         List<SessionRecord> active = [];
-        foreach (var status in new[] { SessionStatus.Created, SessionStatus.Running, SessionStatus.Stopping })
+        foreach (var status in Enum.GetValues<SessionStatus>().Where(status => !status.HasEnded()))
         {
-            string? continuation = null;
-            do
+            await foreach (var session in metadata.Sessions.ListAllAsync(status, cancellationToken))
             {
-                var page = await metadata.Sessions.ListAsync(new PageRequest(MetadataQuery.MaxPageSize, continuation), status, cancellationToken);
-                active.AddRange(page.Items.Select(item => item.Value));
-                continuation = page.ContinuationToken;
+                active.Add(session.Value);
             }
-            while (continuation is not null);
         }
 
         return active;
     }
-
-    public static bool HasEnded(SessionStatus status) => status is SessionStatus.Completed or SessionStatus.Failed or SessionStatus.Stopped;
 }

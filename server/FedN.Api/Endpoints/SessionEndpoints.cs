@@ -123,7 +123,7 @@ internal static class SessionEndpoints
             return NoSession(id);
         }
 
-        if (session.Status is SessionStatus.Completed or SessionStatus.Failed or SessionStatus.Stopped)
+        if (session.Status.HasEnded())
         {
             return ApiProblems.Conflict($"session '{id}' has already ended ({session.Status.ToString().ToLowerInvariant()}); there is nothing to stop");
         }
@@ -140,7 +140,7 @@ internal static class SessionEndpoints
         }
 
         var started = session.Status != SessionStatus.Created || await orchestrations.GetInstanceAsync(SessionControl.InstanceId(id), cancellationToken) is not null;
-        if (!ActiveSessions.HasEnded(session.Status) && started)
+        if (!session.Status.HasEnded() && started)
         {
             return ApiProblems.Conflict($"session '{id}' is {session.Status.ToString().ToLowerInvariant()}; stop it first (POST /api/v1/sessions/{id}/stop, or fedn session stop {id}) and delete it once it has stopped");
         }
