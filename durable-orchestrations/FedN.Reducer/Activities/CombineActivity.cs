@@ -264,7 +264,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
 
         /// <summary>Assigned clients with no update in the partial, and why (at most <see cref="ShardResult.MaxUndelivered"/>).</summary>
         public IReadOnlyList<string> Undelivered() => [.. Assigned.Where(client => !Aggregated.Contains(client)).Order(StringComparer.Ordinal).Take(ShardResult.MaxUndelivered)
-            .Select(client => Refusals.TryGetValue(client, out var reason) ? $"{client} ({Shorten(reason)})" : $"{client} (no answer)")];
+            .Select(client => Refusals.TryGetValue(client, out var reason) ? $"{client} ({Shorten(reason)})" : $"{client} ({ShardResult.NoAnswer})")];
 
         private static string Shorten(string reason) => reason.Length <= 160 ? reason : $"{reason[..160]}…";
 

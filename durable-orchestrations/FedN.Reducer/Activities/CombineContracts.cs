@@ -84,6 +84,9 @@ public sealed record ShardResult
     /// <summary>Assigned clients with no update in the partial, each with why ("c3 (no answer)", "c4 (the client could not train: …)"), at most <see cref="MaxUndelivered"/>.</summary>
     public IReadOnlyList<string> Undelivered { get; init; } = [];
 
+    /// <summary>Why <see cref="Undelivered"/> names a client that never answered, as opposed to one whose answer was refused.</summary>
+    public const string NoAnswer = "no answer";
+
     /// <summary>Most clients <see cref="Undelivered"/> names.</summary>
     public const int MaxUndelivered = 20;
 }

@@ -23,7 +23,7 @@ internal static class RoundFigures
             return null;
         }
 
-        var who = shards.SelectMany(shard => shard.Undelivered).Where(client => !client.EndsWith("(no answer)", StringComparison.Ordinal)).Take(5).ToList();
+        var who = shards.SelectMany(shard => shard.Undelivered).Where(client => !client.EndsWith($"({ShardResult.NoAnswer})", StringComparison.Ordinal)).Take(5).ToList();
         return string.Create(CultureInfo.InvariantCulture, $"most updates were refused: {refused} of {refused + aggregated} clients that answered sent an update the session could not use")
             + (who.Count > 0 ? $"; {string.Join("; ", who)}" : "");
     }
