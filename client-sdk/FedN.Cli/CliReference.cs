@@ -33,7 +33,7 @@ internal static class CliReference
                 text.Append("| argument or option | what it is | default |\n| --- | --- | --- |\n");
                 foreach (var (name, description, value) in rows)
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"| {name} | {Cell(description)} | {Cell(value)} |\n");
+                    text.Append(CultureInfo.InvariantCulture, $"| {name} | {MarkdownTable.Cell(description)} | {MarkdownTable.Cell(value)} |\n");
                 }
 
                 text.Append('\n');
@@ -62,7 +62,7 @@ internal static class CliReference
     private static string Usage(string path, Command command) =>
         string.Join(' ', new[] { path }
             .Concat(command.Arguments.Where(a => !a.Hidden).Select(a => a.Arity.MinimumNumberOfValues == 0 ? $"[{a.Name.ToUpperInvariant()}...]" : a.Arity.MaximumNumberOfValues > 1 ? $"{a.Name.ToUpperInvariant()}..." : a.Name.ToUpperInvariant()))
-            .Concat(Options(command).Any(o => o.Required) ? Options(command).Where(o => o.Required).Select(o => $"{o.Name} VALUE") : [])
+            .Concat(Options(command).Where(o => o.Required).Select(o => $"{o.Name} VALUE"))
             .Append(Options(command).Any(o => !o.Required) ? "[options]" : ""))
         .TrimEnd();
 
@@ -76,6 +76,4 @@ internal static class CliReference
         IFormattable number => $"`{number.ToString(null, CultureInfo.InvariantCulture)}`",
         _ => $"`{value}`",
     };
-
-    private static string Cell(string? text) => (text ?? "").Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
 }

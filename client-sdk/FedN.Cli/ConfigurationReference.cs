@@ -83,7 +83,7 @@ internal static class ConfigurationReference
             });
         }
 
-        return string.Join(' ', text.ToString().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Replace("|", "\\|", StringComparison.Ordinal);
+        return MarkdownTable.Cell(string.Join(' ', text.ToString().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
     }
 
     /// <summary>A cref as the reader knows it: a setting by its JSON key, anything else by its last name.</summary>

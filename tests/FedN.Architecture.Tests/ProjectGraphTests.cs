@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using System.Xml.Linq;
+using FedN.Testing;
 
 namespace FedN.Architecture.Tests;
 
@@ -72,7 +73,7 @@ public sealed class ProjectGraphTests
         var output = Directory.CreateTempSubdirectory("fedn-pack-").FullName;
         try
         {
-            var pack = new ProcessStartInfo("dotnet", ["pack", Path.Combine(Root, "client-sdk", "FedN.Client", "FedN.Client.csproj"), "-c", "Release", "--no-build", "--nologo", "-o", output])
+            var pack = new ProcessStartInfo("dotnet", ["pack", Path.Combine(RepositoryRoot.Path, "client-sdk", "FedN.Client", "FedN.Client.csproj"), "-c", "Release", "--no-build", "--nologo", "-o", output])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -94,24 +95,8 @@ public sealed class ProjectGraphTests
     }
 
     [Fact]
-    public void The_picture_in_docs_architecture_md_is_the_graph()
-    {
-        var path = Path.Combine(Root, "docs", "architecture.md");
-        const string begin = "<!-- BEGIN GENERATED: project-graph -->";
-        const string end = "<!-- END GENERATED -->";
-        var text = File.ReadAllText(path).ReplaceLineEndings("\n");
-        var start = text.IndexOf(begin, StringComparison.Ordinal);
-        var stop = text.IndexOf(end, StringComparison.Ordinal);
-        Assert.True(start >= 0 && stop > start, $"docs/architecture.md has no {begin} ... {end} block");
-        var drawn = Mermaid();
-        if (Environment.GetEnvironmentVariable("FEDN_WRITE_DOCS") == "1")
-        {
-            File.WriteAllText(path, text[..(start + begin.Length)] + "\n" + drawn + text[stop..]);
-            return;
-        }
-
-        Assert.True(text[(start + begin.Length)..stop].Trim('\n') == drawn.TrimEnd('\n'), "docs/architecture.md is out of date: run FEDN_WRITE_DOCS=1 dotnet test tests/FedN.Architecture.Tests");
-    }
+    public void The_picture_in_docs_architecture_md_is_the_graph() =>
+        GeneratedDocs.AssertUpToDate("docs/architecture.md", "project-graph", Mermaid(), "dotnet test tests/FedN.Architecture.Tests");
 
     /// <summary>The allowed graph as a Mermaid flowchart, each project pointing at what it may use.</summary>
     private static string Mermaid()
@@ -152,7 +137,7 @@ public sealed class ProjectGraphTests
     /// <summary>Each production project's direct project references, by project name.</summary>
     private static Dictionary<string, List<string>> References()
     {
-        var projects = ProductionFolders.SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Root, folder), "*.csproj", SearchOption.AllDirectories))
+        var projects = ProductionFolders.SelectMany(folder => Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, folder), "*.csproj", SearchOption.AllDirectories))
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
         return projects.ToDictionary(
             path => Path.GetFileNameWithoutExtension(path),
@@ -160,20 +145,5 @@ public sealed class ProjectGraphTests
                 .Select(reference => Path.GetFileNameWithoutExtension((string)reference.Attribute("Include")!.Value.Replace('\\', '/')))
                 .ToList(),
             StringComparer.Ordinal);
-    }
-
-    private static string Root { get; } = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "FedN.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no FedN.sln above {AppContext.BaseDirectory}");
     }
 }

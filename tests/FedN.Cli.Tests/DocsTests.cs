@@ -12,15 +12,15 @@ namespace FedN.Cli.Tests;
 /// </summary>
 public sealed partial class DocsTests
 {
-    private const string End = "<!-- END GENERATED -->";
+    private const string Rewrite = "dotnet test tests/FedN.Cli.Tests --filter Docs";
 
     [Fact]
     public void The_cli_reference_is_the_command_tree() =>
-        AssertGenerated("docs/cli.md", "cli", CliReference.Render(Cli.Build()));
+        GeneratedDocs.AssertUpToDate("docs/cli.md", "cli", CliReference.Render(Cli.Build()), Rewrite);
 
     [Fact]
     public void The_configuration_reference_is_the_session_configuration() =>
-        AssertGenerated("docs/configuration.md", "session-config", ConfigurationReference.Render());
+        GeneratedDocs.AssertUpToDate("docs/configuration.md", "session-config", ConfigurationReference.Render(), Rewrite);
 
     [Fact]
     public void The_references_describe_what_they_should()
@@ -187,24 +187,6 @@ public sealed partial class DocsTests
         }
 
         return words;
-    }
-
-    private static void AssertGenerated(string file, string name, string generated)
-    {
-        var path = Path.Combine(RepositoryRoot.Path, file);
-        var begin = $"<!-- BEGIN GENERATED: {name} -->";
-        var text = File.ReadAllText(path).ReplaceLineEndings("\n");
-        var start = text.IndexOf(begin, StringComparison.Ordinal);
-        var end = text.IndexOf(End, StringComparison.Ordinal);
-        Assert.True(start >= 0 && end > start, $"{file} has no {begin} ... {End} block");
-        var current = text[(start + begin.Length)..end].Trim('\n');
-        if (Environment.GetEnvironmentVariable("FEDN_WRITE_DOCS") == "1")
-        {
-            File.WriteAllText(path, text[..(start + begin.Length)] + "\n" + generated.TrimEnd('\n') + "\n" + text[end..]);
-            return;
-        }
-
-        Assert.True(current == generated.TrimEnd('\n'), $"{file} is out of date: run FEDN_WRITE_DOCS=1 dotnet test tests/FedN.Cli.Tests --filter Docs");
     }
 
     [GeneratedRegex(@"```(?:sh|bash|shell)\n(?<body>.*?)```", RegexOptions.Singleline)]
