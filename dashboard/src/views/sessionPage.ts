@@ -21,7 +21,6 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
   const header = h("div", { class: "session-header" });
   const warnings = h("div");
   const config = h("div");
-  let redraw = () => {};
   const validationPick = new MetricPicker("validation-metric", "Validation metric", "accuracy", () => redraw());
   const trainingPick = new MetricPicker("training-metric", "Training metric", "loss", () => redraw());
   const validationChart = new MetricChart("validation-chart", "Validation by round", "accuracy", validationPick.element);
@@ -48,7 +47,8 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
   let session: SessionRecord | null = null;
   let rounds: RoundRecord[] = [];
   let reported: ValidationRecord[] = [];
-  redraw = () => {
+  // Declared (hoisted) so the pickers, made first, can call it when the user picks another metric.
+  function redraw(): void {
     const numbers = rounds.map((round) => round.round);
     const of = (metrics: (round: RoundRecord) => Record<string, number> | null | undefined, name: string | null) =>
       rounds.map((round) => (name === null ? null : (metrics(round)?.[name] ?? null)));
@@ -70,7 +70,7 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
       trained ?? "",
     );
     replace(validations, validationHeatmap(reported, validated));
-  };
+  }
   // The header changes with every phase; the configuration and the trail only with the session record.
   const refreshHeader = async () => {
     const [record, status] = await Promise.all([api.session(sessionId), api.sessionStatus(sessionId)]);
