@@ -9,7 +9,7 @@
 // on 127.0.0.1 (the emulator's figures say little about Azure; they check the adapter's overhead).
 using System.Diagnostics;
 using FedN.Contracts.Federation;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
 

@@ -6,7 +6,7 @@
 //   dotnet run -c Release --project bench/FedN.Bench.Takeover [-- --trials N]
 using System.Diagnostics;
 using System.Globalization;
-using FedN.Core.Storage;
+using FedN.Storage;
 using FedN.Orchestration;
 using FedN.Orchestration.Local;
 using Microsoft.DurableTask;

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using Microsoft.DurableTask;
 
 namespace FedN.Orchestration.Local;

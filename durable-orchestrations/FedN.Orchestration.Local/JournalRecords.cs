@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 
 namespace FedN.Orchestration.Local;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using FedN.Core.Metadata;
-using FedN.Core.Storage;
+using FedN.Storage.Metadata;
+using FedN.Storage;
 using Microsoft.DurableTask;
 
 namespace FedN.Orchestration.Local;
@@ -31,7 +31,7 @@ public sealed class LocalOrchestrationRunner : IOrchestrationClient, IAsyncDispo
         Catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
         _leases = leases ?? throw new ArgumentNullException(nameof(leases));
         Options = options ?? new LocalOrchestrationRunnerOptions();
-        Core.Storage.LeaseDuration.Validate(Options.LeaseDuration);
+        Storage.LeaseDuration.Validate(Options.LeaseDuration);
         Instances = new InstanceRepository(metadata);
         Journal = new JournalRepository(metadata);
         Inbox = new InboxRepository(metadata);

@@ -1,4 +1,4 @@
-using FedN.Core.Storage;
+using FedN.Storage;
 
 namespace FedN.Orchestration.Local;
 
@@ -6,7 +6,7 @@ namespace FedN.Orchestration.Local;
 public sealed class LocalOrchestrationRunnerOptions
 {
     /// <summary>How long an instance's lease lasts without renewal: a standby takes over at most this long after the active runner dies (plus <see cref="PollInterval"/>).</summary>
-    public TimeSpan LeaseDuration { get; init; } = Core.Storage.LeaseDuration.Min;
+    public TimeSpan LeaseDuration { get; init; } = Storage.LeaseDuration.Min;
 
     /// <summary>How often the runner looks for instances to take over, and for raised events from other processes.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);

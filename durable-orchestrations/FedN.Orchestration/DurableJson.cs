@@ -1,6 +1,5 @@
 using System.Text.Json;
 using FedN.Contracts;
-using FedN.Core;
 
 namespace FedN.Orchestration;
 

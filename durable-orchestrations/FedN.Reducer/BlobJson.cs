@@ -1,8 +1,8 @@
 using System.Text.Json;
 using FedN.Contracts;
 using FedN.Core;
-using FedN.Core.Metadata;
-using FedN.Core.Storage;
+using FedN.Storage.Metadata;
+using FedN.Storage;
 
 namespace FedN.Reducer;
 

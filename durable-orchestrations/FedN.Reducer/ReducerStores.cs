@@ -1,6 +1,6 @@
 using FedN.Contracts.Messaging;
-using FedN.Core.Metadata;
-using FedN.Core.Storage;
+using FedN.Storage.Metadata;
+using FedN.Storage;
 
 namespace FedN.Reducer;
 

@@ -1,6 +1,6 @@
 using FedN.Contracts.Federation;
 using FedN.Core.Aggregation;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Orchestration;
 
 namespace FedN.Reducer;

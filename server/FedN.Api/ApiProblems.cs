@@ -1,6 +1,6 @@
 using FedN.Contracts;
 using FedN.Core;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Core.Safetensors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

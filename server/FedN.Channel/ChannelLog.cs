@@ -20,15 +20,6 @@ internal static partial class ChannelLog
     [LoggerMessage(5, LogLevel.Information, "Refused {Event} from client {ClientId} (task {TaskId}): {Reason}")]
     public static partial void ReportRefused(this ILogger logger, string clientId, string @event, string? taskId, string reason);
 
-    [LoggerMessage(6, LogLevel.Information, "Refused a hub connection from {Remote}: {Reason}")]
-    public static partial void ConnectionRefused(this ILogger logger, string? remote, string reason);
-
-    [LoggerMessage(7, LogLevel.Error, "Event {Event} from client {ClientId} failed")]
-    public static partial void EventFailed(this ILogger logger, Exception error, string clientId, string @event);
-
-    [LoggerMessage(8, LogLevel.Error, "Recording that client {ClientId} {What} failed")]
-    public static partial void PresenceFailed(this ILogger logger, Exception error, string clientId, string what);
-
     [LoggerMessage(9, LogLevel.Information, "Client {ClientId} is offline: not heard from since {LastSeen}")]
     public static partial void ClientSilent(this ILogger logger, string clientId, DateTimeOffset? lastSeen);
 }

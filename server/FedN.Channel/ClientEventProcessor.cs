@@ -3,7 +3,7 @@ using System.Text.Json;
 using FedN.Contracts;
 using FedN.Contracts.Messaging;
 using FedN.Core;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

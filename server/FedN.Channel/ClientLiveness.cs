@@ -1,4 +1,4 @@
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

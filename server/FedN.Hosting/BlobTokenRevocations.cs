@@ -1,4 +1,4 @@
-using FedN.Core.Storage;
+using FedN.Storage;
 using FedN.Security;
 
 namespace FedN.Hosting;

@@ -1,6 +1,6 @@
 using FedN.Api;
 using FedN.Channel;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Orchestration;
 using FedN.Reducer;
 using FedN.Reducer.Intake;

@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
-using FedN.Core.Metadata;
-using FedN.Core.Storage;
+using FedN.Storage.Metadata;
+using FedN.Storage;
 using FedN.Security;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;

@@ -2,7 +2,7 @@ using FedN.Api;
 using FedN.Channel;
 using FedN.Channel.Local;
 using FedN.Contracts.Federation;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Dashboard;
 using FedN.Hosting;
 using FedN.Orchestration;

@@ -6,7 +6,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Sas;
-using FedN.Core.Storage;
+using FedN.Storage;
 
 namespace FedN.Storage.Azure;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Core;
 using Azure.Storage.Queues;
-using FedN.Core.Storage;
+using FedN.Storage;
 
 namespace FedN.Storage.Azure;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Azure.Core;
 using FedN.Contracts;
 using FedN.Core;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using Microsoft.Azure.Cosmos;
 
 namespace FedN.Storage.Azure;

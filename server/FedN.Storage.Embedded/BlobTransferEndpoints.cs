@@ -1,4 +1,4 @@
-using FedN.Core.Storage;
+using FedN.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

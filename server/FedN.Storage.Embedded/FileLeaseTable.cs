@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using FedN.Core.Storage;
+using FedN.Storage;
 
 namespace FedN.Storage.Embedded;
 

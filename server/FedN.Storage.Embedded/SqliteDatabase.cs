@@ -1,5 +1,5 @@
 using System.Globalization;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using Microsoft.Data.Sqlite;
 
 namespace FedN.Storage.Embedded;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using Microsoft.Data.Sqlite;
 
 namespace FedN.Storage.Embedded;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using FedN.Core.Storage;
+using FedN.Storage;
 
 namespace FedN.Storage.Embedded;
 

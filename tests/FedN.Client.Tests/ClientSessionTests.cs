@@ -179,10 +179,10 @@ public sealed class ClientSessionTests
             var session = await federation.WaitForSessionAsync("r", TimeSpan.FromSeconds(120));
             Assert.True(stopped < TimeSpan.FromSeconds(20), $"the server took {stopped} to stop: it waited for connections instead of closing them");
 
-            var events = await server.Metadata.Events.ListAsync("r", new Core.Metadata.PageRequest(1000));
+            var events = await server.Metadata.Events.ListAsync("r", new Storage.Metadata.PageRequest(1000));
             Assert.True(session.Status == SessionStatus.Completed, session.Message + "\n" + string.Join("\n", progress.Select(e => $"{e.Stage} {e.TaskId} {e.Message}")) + "\n" + string.Join("\n", events.Items.Select(e => $"{e.Value.Time:HH:mm:ss.fff} {e.Value.Kind} {e.Value.Message}")));
             Assert.Equal(3, session.CompletedRounds);
-            Assert.All((await server.Metadata.Rounds.ListAsync("r", new Core.Metadata.PageRequest())).Items, round => Assert.Equal(2, round.Value.UpdatesAggregated));
+            Assert.All((await server.Metadata.Rounds.ListAsync("r", new Storage.Metadata.PageRequest())).Items, round => Assert.Equal(2, round.Value.UpdatesAggregated));
             Assert.True(progress.Count(e => e.Stage == ClientStage.Connected) >= 4, "both clients reconnected");
             var end = await F32Models.ReadAsync(await File.ReadAllBytesAsync(Path.Combine(directory, "blobs", "models", "r-round-3.safetensors")));
             var start = await F32Models.ReadAsync(seed);

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using FedN.Core.Storage;
+using FedN.Storage;
 using FedN.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

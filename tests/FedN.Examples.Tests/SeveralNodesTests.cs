@@ -38,7 +38,7 @@ public sealed class SeveralNodesTests(AzuriteFixture azurite, CosmosEmulatorFixt
         Assert.All(summary.Rounds, round => Assert.Equal(4, round.Clients));
         Assert.True(summary.FinalAccuracy > 0.5, $"final accuracy {summary.FinalAccuracy}");
         Assert.Equal(3, (await first.Metadata.Models.GetTrailAsync(summary.Rounds[^1].ModelId)).Count);
-        var clients = await first.Metadata.Clients.ListAsync(Core.Metadata.PageRequest.First);
+        var clients = await first.Metadata.Clients.ListAsync(Storage.Metadata.PageRequest.First);
         Assert.Equal(["node-a", "node-b", "node-a", "node-b"], clients.Items.OrderBy(c => c.Value.Id, StringComparer.Ordinal).Select(c => c.Value.Node));
 
         // Either node lists both, with the addresses they serve on.

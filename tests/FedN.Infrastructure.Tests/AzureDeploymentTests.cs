@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FedN.Contracts.Messaging;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Hosting;
 using FedN.Infrastructure;
 using FedN.Storage.Azure;

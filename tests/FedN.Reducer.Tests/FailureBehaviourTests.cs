@@ -3,7 +3,7 @@ using FedN.Contracts;
 using FedN.Contracts.Federation;
 using FedN.Contracts.Messaging;
 using FedN.Core;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Reducer.Intake;
 
 namespace FedN.Reducer.Tests;

@@ -1,4 +1,4 @@
-using FedN.Core.Storage;
+using FedN.Storage;
 
 namespace FedN.Reducer.Tests;
 

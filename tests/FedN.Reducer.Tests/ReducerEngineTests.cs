@@ -1,5 +1,5 @@
 using FedN.Contracts.Federation;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Orchestration;
 using FedN.Orchestration.AzureStorage;
 using FedN.Orchestration.DurableTask;

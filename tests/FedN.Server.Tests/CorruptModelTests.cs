@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FedN.Contracts.Federation;
-using FedN.Core.Storage;
+using FedN.Storage;
 using FedN.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static FedN.Server.Tests.TaskAnswers;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FedN.Contracts.Federation;
-using FedN.Core.Storage;
+using FedN.Storage;
 using FedN.Reducer;
 using FedN.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using FedN.Contracts.Federation;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Testing;
 using static FedN.Server.Tests.TaskAnswers;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FedN.Contracts.Federation;
 using FedN.Core.Safetensors;
-using FedN.Core.Storage;
+using FedN.Storage;
 using FedN.Reducer;
 using FedN.Testing;
 using Microsoft.Extensions.DependencyInjection;

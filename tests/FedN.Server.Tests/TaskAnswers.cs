@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using FedN.Contracts.Federation;
 using FedN.Core.Safetensors;
-using FedN.Core.Storage;
+using FedN.Storage;
 using FedN.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using FedN.Core.Storage;
+using FedN.Storage;
 using FedN.Server;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;

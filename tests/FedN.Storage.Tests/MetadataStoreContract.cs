@@ -2,7 +2,7 @@ using System.Text.Json;
 using FedN.Contracts;
 using FedN.Contracts.Federation;
 using FedN.Core;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 
 namespace FedN.Storage.Tests;
 

@@ -1,5 +1,5 @@
 using FedN.Contracts.Federation;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
 using FedN.Testing;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using FedN.Core.Storage;
+using FedN.Storage;
 
 namespace FedN.Storage.Tests;
 

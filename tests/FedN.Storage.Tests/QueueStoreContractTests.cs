@@ -1,4 +1,4 @@
-using FedN.Core.Storage;
+using FedN.Storage;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
 using FedN.Testing;

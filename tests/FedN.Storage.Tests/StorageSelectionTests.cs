@@ -1,6 +1,6 @@
 using FedN.Contracts.Federation;
-using FedN.Core.Metadata;
-using FedN.Core.Storage;
+using FedN.Storage.Metadata;
+using FedN.Storage;
 using FedN.Hosting;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;

@@ -1,4 +1,4 @@
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Orchestration;
 using Microsoft.DurableTask;
 using FedN.Reducer;

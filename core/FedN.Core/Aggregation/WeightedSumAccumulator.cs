@@ -208,7 +208,7 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
                 reader = await input.Source.OpenAsync(cancellationToken);
             }
             // A missing file (a report that got ahead of its upload) costs only that input, as a broken one does.
-            catch (Exception e) when (e is SafetensorsFormatException or IOException or UnauthorizedAccessException or Storage.BlobNotFoundException)
+            catch (Exception e) when (e is SafetensorsFormatException or IOException or UnauthorizedAccessException)
             {
                 Reject(input, e is SafetensorsFormatException ? e.Message : $"cannot be read: {e.Message}");
                 continue;

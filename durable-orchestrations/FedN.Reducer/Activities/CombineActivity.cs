@@ -4,9 +4,9 @@ using FedN.Contracts;
 using FedN.Contracts.Federation;
 using FedN.Core;
 using FedN.Core.Aggregation;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Core.Safetensors;
-using FedN.Core.Storage;
+using FedN.Storage;
 using FedN.Reducer.Intake;
 
 namespace FedN.Reducer.Activities;
@@ -105,7 +105,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
     }
 
     /// <summary>Checks the batch's reports and aggregates the acceptable ones together.</summary>
-    private async Task<CombineLedgerBatch> DecideAsync(RoundLayout layout, CombineRequest request, ShardState shardState, IPartialAggregator partial, FileStream? global, IReadOnlyList<Core.Storage.QueueMessage> messages, CancellationToken cancellationToken)
+    private async Task<CombineLedgerBatch> DecideAsync(RoundLayout layout, CombineRequest request, ShardState shardState, IPartialAggregator partial, FileStream? global, IReadOnlyList<Storage.QueueMessage> messages, CancellationToken cancellationToken)
     {
         List<AcceptedUpdate> candidates = [];
         List<RejectedReport> rejected = [];

@@ -1,6 +1,6 @@
 using System.Globalization;
 using FedN.Contracts.Federation;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 
 namespace FedN.Reducer.Activities;
 

@@ -1,6 +1,6 @@
 using FedN.Contracts.Federation;
 using FedN.Contracts.Messaging;
-using FedN.Core.Storage;
+using FedN.Storage;
 
 namespace FedN.Reducer.Activities;
 

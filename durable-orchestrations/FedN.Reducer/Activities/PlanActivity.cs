@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using FedN.Contracts.Federation;
-using FedN.Core.Metadata;
-using FedN.Core.Storage;
+using FedN.Storage.Metadata;
+using FedN.Storage;
 
 namespace FedN.Reducer.Activities;
 

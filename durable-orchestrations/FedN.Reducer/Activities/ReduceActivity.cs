@@ -1,5 +1,5 @@
 using FedN.Core.Aggregation;
-using FedN.Core.Storage;
+using FedN.Storage;
 
 namespace FedN.Reducer.Activities;
 

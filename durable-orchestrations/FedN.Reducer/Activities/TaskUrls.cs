@@ -1,6 +1,6 @@
 using System.Globalization;
 using FedN.Contracts.Messaging;
-using FedN.Core.Storage;
+using FedN.Storage;
 
 namespace FedN.Reducer.Activities;
 

@@ -3,8 +3,8 @@ using FedN.Contracts;
 using FedN.Contracts.Federation;
 using FedN.Contracts.Messaging;
 using FedN.Core;
-using FedN.Core.Metadata;
-using FedN.Core.Storage;
+using FedN.Storage.Metadata;
+using FedN.Storage;
 
 namespace FedN.Reducer.Intake;
 

@@ -1,7 +1,7 @@
 using FedN.Contracts.Federation;
 using FedN.Contracts.Messaging;
-using FedN.Core.Metadata;
-using FedN.Core.Storage;
+using FedN.Storage.Metadata;
+using FedN.Storage;
 using FedN.Reducer.Activities;
 
 namespace FedN.Reducer.Intake;

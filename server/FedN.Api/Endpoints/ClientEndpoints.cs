@@ -2,7 +2,7 @@ using FedN.Channel;
 using FedN.Contracts.Api;
 using FedN.Contracts.Federation;
 using FedN.Contracts.Messaging;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

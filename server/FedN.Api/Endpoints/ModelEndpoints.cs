@@ -1,8 +1,8 @@
 using FedN.Contracts.Api;
 using FedN.Contracts.Federation;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using FedN.Core.Safetensors;
-using FedN.Core.Storage;
+using FedN.Storage;
 using FedN.Reducer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

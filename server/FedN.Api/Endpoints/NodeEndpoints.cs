@@ -1,6 +1,6 @@
 using FedN.Contracts.Api;
 using FedN.Contracts.Federation;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

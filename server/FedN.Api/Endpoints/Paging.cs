@@ -1,5 +1,5 @@
 using FedN.Contracts.Api;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 
 namespace FedN.Api.Endpoints;
 

@@ -1,7 +1,7 @@
 using FedN.Contracts.Api;
 using FedN.Contracts.Federation;
-using FedN.Core.Metadata;
-using FedN.Core.Storage;
+using FedN.Storage.Metadata;
+using FedN.Storage;
 using FedN.Orchestration;
 using FedN.Reducer;
 using Microsoft.AspNetCore.Builder;

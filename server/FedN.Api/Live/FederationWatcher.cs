@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using FedN.Contracts.Federation;
-using FedN.Core.Metadata;
+using FedN.Storage.Metadata;
 
 namespace FedN.Api.Live;
 

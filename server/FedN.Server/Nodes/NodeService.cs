@@ -1,5 +1,5 @@
 using FedN.Channel.Local;
-using FedN.Core.Storage;
+using FedN.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
