@@ -42,6 +42,9 @@ public sealed record FedNClientOptions
     /// <summary>HTTP client for the API and model transfer (not disposed); one is made when null.</summary>
     public HttpClient? HttpClient { get; init; }
 
+    /// <summary>The clock for task deadlines, backoff, heartbeats and receipt waits; the system clock when null.</summary>
+    public TimeProvider? TimeProvider { get; init; }
+
     /// <summary>Where the client logs (structured); nothing when null. Tokens and URLs with tokens are never logged.</summary>
     public ILogger? Logger { get; init; }
 }

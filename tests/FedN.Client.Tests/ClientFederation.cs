@@ -15,7 +15,7 @@ internal sealed class ClientFederation(RunningServer server) : IAsyncDisposable
     public FedNApiClient Admin() => new(Server.BaseUri, Server.AdminToken);
 
     /// <summary>Starts a client that runs until the federation is disposed.</summary>
-    public FedNClient Start(string clientId, ITrainer trainer, Action<ClientProgressEventArgs>? progress = null)
+    public FedNClient Start(string clientId, ITrainer trainer, Action<ClientProgressEventArgs>? progress = null, TimeProvider? clock = null)
     {
         var client = new FedNClient(new FedNClientOptions
         {
@@ -24,6 +24,7 @@ internal sealed class ClientFederation(RunningServer server) : IAsyncDisposable
             ReconnectDelay = TimeSpan.FromMilliseconds(200),
             MaxReconnectDelay = TimeSpan.FromSeconds(1),
             HeartbeatInterval = TimeSpan.FromSeconds(1),
+            TimeProvider = clock,
         }, trainer);
         if (progress is not null)
         {

@@ -87,6 +87,29 @@ public sealed class ClientSessionTests
     }
 
     [Fact]
+    public async Task A_client_judges_a_task_deadline_by_its_own_clock_and_skips_a_task_already_past_it()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await using var federation = new ClientFederation(server);
+        var trainer = new ShiftTrainer(shift: 1, examples: 100);
+        var skipped = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Its clock runs an hour ahead of the server's: every task arrives already past its 10-minute deadline.
+        federation.Start("late-site", trainer, e => { if (e.Stage == ClientStage.TaskSkipped) skipped.TrySetResult(e.Message); }, new ClockAhead(TimeSpan.FromHours(1)));
+        await federation.WaitForOnlineAsync(1);
+        await federation.StartSessionAsync("s", new SessionConfig { Rounds = 1, MinClients = 1, RoundTimeout = TimeSpan.FromMinutes(10), Validate = false }, await ShiftTrainer.SeedAsync());
+
+        var why = await skipped.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("deadline", why, StringComparison.Ordinal);
+        Assert.Contains("has passed", why, StringComparison.Ordinal);
+        Assert.Equal(0, trainer.Trained);
+    }
+
+    private sealed class ClockAhead(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + ahead;
+    }
+
+    [Fact]
     public async Task An_external_process_trainer_joins_through_files_alone()
     {
         await using var server = await RunningServer.StartAsync();
