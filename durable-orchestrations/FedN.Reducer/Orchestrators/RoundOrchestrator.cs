@@ -7,7 +7,7 @@ namespace FedN.Reducer.Orchestrators;
 
 /// <summary>
 /// One attempt at a round: plan → dispatch → one combiner per shard → reduce → validate → commit →
-/// retention. Deterministic (it only talks to its context); a stop event ends it before the commit
+/// retention, each step a method of its own. Deterministic (it only talks to its context); a stop event ends it before the commit
 /// without a model, and the commit itself refuses a session being stopped.
 /// </summary>
 internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrator<RoundInput, RoundOutcome>
@@ -20,7 +20,8 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
         var stop = context.WaitForExternalEvent<object?>(ReducerNames.StopEvent, stopWait.Token);
         try
         {
-            return await RunStepsAsync(context, input, stop);
+            var attempt = new Attempt(context, input, stop, new DateTimeOffset(context.CurrentUtcDateTime + input.Config.RoundTimeout, TimeSpan.Zero));
+            return await RunStepsAsync(attempt);
         }
         finally
         {
@@ -28,54 +29,94 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
         }
     }
 
-    private async Task<RoundOutcome> RunStepsAsync(TaskOrchestrationContext context, RoundInput input, Task stop)
+    /// <summary>The steps in order; each either hands its result to the next or ends the attempt, and the attempt's ending closes the round.</summary>
+    private async Task<RoundOutcome> RunStepsAsync(Attempt attempt)
     {
-        var config = input.Config;
-        var deadline = new DateTimeOffset(context.CurrentUtcDateTime + config.RoundTimeout, TimeSpan.Zero);
-        context.SetCustomStatus("planning");
+        var plan = await PlanAsync(attempt);
+        if (attempt.Ending is { } planEnding)
+        {
+            return await CloseAsync(attempt, planEnding);
+        }
 
-        // Plan, waiting (on durable timers) for enough clients to come online. The deadline bounds the
-        // wait, and with it the history it writes: one plan and one timer per PlanRetryInterval.
+        var shards = await TrainAsync(attempt, plan!);
+        if (attempt.Ending is { } trainEnding)
+        {
+            return await CloseAsync(attempt, trainEnding);
+        }
+
+        var reduced = await ReduceAsync(attempt, shards!);
+        if (attempt.Ending is { } reduceEnding)
+        {
+            return await CloseAsync(attempt, reduceEnding);
+        }
+
+        var validation = await ValidateAsync(attempt, reduced!);
+        if (attempt.Ending is { } validateEnding)
+        {
+            return await CloseAsync(attempt, validateEnding);
+        }
+
+        return await CommitAsync(attempt, reduced!, shards!, validation);
+    }
+
+    /// <summary>
+    /// Plans the round, waiting (on durable timers) for enough clients to come online. The deadline
+    /// bounds the wait, and with it the history it writes: one plan and one timer per PlanRetryInterval.
+    /// </summary>
+    private async Task<PlanResult?> PlanAsync(Attempt attempt)
+    {
+        var (context, input, config) = (attempt.Context, attempt.Input, attempt.Input.Config);
+        context.SetCustomStatus("planning");
         PlanResult? plan = null;
         while (plan is not { Status: PlanStatus.Planned })
         {
             if (plan is not null)
             {
                 var retryAt = context.CurrentUtcDateTime + options.PlanRetryInterval;
-                if (retryAt >= deadline.UtcDateTime)
+                if (retryAt >= attempt.Deadline.UtcDateTime)
                 {
-                    return await CloseAsync(context, input, RoundStatus.Failed,
-                        $"only {plan.Eligible} eligible client(s) came online before the deadline; the round needs at least {config.MinClients}", []);
+                    attempt.End(RoundStatus.Failed, $"only {plan.Eligible} eligible client(s) came online before the deadline; the round needs at least {config.MinClients}");
+                    return null;
                 }
 
                 using var wait = new CancellationTokenSource();
-                if (await Task.WhenAny(context.CreateTimer(retryAt, wait.Token), stop) == stop)
+                if (await Task.WhenAny(context.CreateTimer(retryAt, wait.Token), attempt.Stop) == attempt.Stop)
                 {
                     wait.Cancel();
-                    return await CloseAsync(context, input, RoundStatus.Stopped, "the session was stopped while the round waited for clients", []);
+                    attempt.End(RoundStatus.Stopped, "the session was stopped while the round waited for clients");
+                    return null;
                 }
             }
 
             var planned = await UntilStopAsync(context.CallAsync(ReducerTasks.Plan,
-                new PlanRequest(input.SessionId, input.Round, input.Attempt, config, input.ModelId, deadline), options.ActivityOptions), stop);
+                new PlanRequest(input.SessionId, input.Round, input.Attempt, config, input.ModelId, attempt.Deadline), options.ActivityOptions), attempt.Stop);
             if (planned is not { Status: not PlanStatus.Stopped } result)
             {
-                return await CloseAsync(context, input, RoundStatus.Stopped, "the session was stopped before the round began", []);
+                attempt.End(RoundStatus.Stopped, "the session was stopped before the round began");
+                return null;
             }
 
             plan = result;
         }
 
+        return plan;
+    }
+
+    /// <summary>Sends the training tasks and runs one combiner per shard until each closes, the grace after the deadline runs out, or the session stops.</summary>
+    private async Task<List<ShardResult>?> TrainAsync(Attempt attempt, PlanResult plan)
+    {
+        var (context, input, config) = (attempt.Context, attempt.Input, attempt.Input.Config);
         context.SetCustomStatus("training");
         try
         {
             await context.CallAsync(ReducerTasks.Dispatch,
-                new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Train, input.ModelId, input.ModelPath, deadline), options.ActivityOptions);
+                new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Train, input.ModelId, input.ModelPath, attempt.Deadline), options.ActivityOptions);
         }
         catch (TaskFailedException failed)
         {
             // For example a global model whose file is corrupt: the round ends, saying why, before anyone trains on it.
-            return await CloseAsync(context, input, RoundStatus.Failed, $"the training tasks could not be sent: {failed.FailureDetails.ErrorMessage}", []);
+            attempt.End(RoundStatus.Failed, $"the training tasks could not be sent: {failed.FailureDetails.ErrorMessage}");
+            return null;
         }
 
         var combiners = plan.Shards.Select(shard => context.CallAsync(ReducerTasks.Combine, new CombineRequest
@@ -84,7 +125,7 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
             Round = input.Round,
             Attempt = input.Attempt,
             Shard = shard,
-            Deadline = deadline,
+            Deadline = attempt.Deadline,
             QuorumGrace = config.QuorumGrace,
             Aggregator = config.Aggregator,
             Hyperparameters = config.Hyperparameters,
@@ -98,11 +139,12 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
         // the round goes on without its shard rather than wait for it forever.
         using (var stuck = new CancellationTokenSource())
         {
-            var first = await Task.WhenAny(Task.WhenAll(combiners), context.CreateTimer(deadline.UtcDateTime + options.CombinerGrace, stuck.Token), stop);
+            var first = await Task.WhenAny(Task.WhenAll(combiners), context.CreateTimer(attempt.Deadline.UtcDateTime + options.CombinerGrace, stuck.Token), attempt.Stop);
             stuck.Cancel();
-            if (first == stop)
+            if (first == attempt.Stop)
             {
-                return await CloseAsync(context, input, RoundStatus.Stopped, "the session was stopped while the combiners were aggregating", Finished(combiners));
+                attempt.End(RoundStatus.Stopped, "the session was stopped while the combiners were aggregating", Finished(combiners));
+                return null;
             }
         }
 
@@ -110,12 +152,20 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
         var aggregated = shards.Sum(shard => shard.Aggregated);
         if (aggregated < config.MinClients)
         {
-            return await CloseAsync(context, input, RoundStatus.Failed,
+            attempt.End(RoundStatus.Failed,
                 $"only {aggregated} update(s) were aggregated by the deadline; the round needs at least {config.MinClients}{ShardProblems(plan, combiners)}{Undelivered(shards)}", shards);
+            return null;
         }
 
+        attempt.Shards = shards;
+        return shards;
+    }
+
+    /// <summary>Reduces the shards' partials into the round's new model (and the server optimizer's state).</summary>
+    private async Task<ReduceResult?> ReduceAsync(Attempt attempt, List<ShardResult> shards)
+    {
+        var (context, input, config) = (attempt.Context, attempt.Input, attempt.Input.Config);
         context.SetCustomStatus("reducing");
-        var modelId = RoundLayout.ModelId(input.SessionId, input.Round);
         var reduced = await UntilStopAsync(context.CallAsync(ReducerTasks.Reduce, new ReduceRequest
         {
             SessionId = input.SessionId,
@@ -125,28 +175,43 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
             ModelPath = input.ModelPath,
             OptimizerStatePath = input.OptimizerStatePath,
             Partials = [.. shards.Select(shard => shard.PartialPath)],
-            NewModelId = modelId,
-        }, options.ActivityOptions), stop);
+            NewModelId = attempt.NewModelId,
+        }, options.ActivityOptions), attempt.Stop);
         if (reduced is null)
         {
-            return await CloseAsync(context, input, RoundStatus.Stopped, "the session was stopped while the partials were being reduced", shards);
+            attempt.End(RoundStatus.Stopped, "the session was stopped while the partials were being reduced");
         }
 
-        ValidationSummary? validation = null;
-        if (config.Validate)
+        return reduced;
+    }
+
+    /// <summary>When the session validates, sends the new model to the clients and collects their validations (null when it does not).</summary>
+    private async Task<ValidationSummary?> ValidateAsync(Attempt attempt, ReduceResult reduced)
+    {
+        var (context, input, config) = (attempt.Context, attempt.Input, attempt.Input.Config);
+        if (!config.Validate)
         {
-            context.SetCustomStatus("validating");
-            var validationDeadline = new DateTimeOffset(context.CurrentUtcDateTime + config.RoundTimeout, TimeSpan.Zero);
-            var asked = await context.CallAsync(ReducerTasks.Dispatch,
-                new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Validate, modelId, reduced.ModelPath, validationDeadline) { ModelSha256 = reduced.Sha256 }, options.ActivityOptions);
-            validation = await UntilStopAsync(context.CallAsync(ReducerTasks.CollectValidations,
-                new CollectValidationsRequest(input.SessionId, input.Round, modelId, asked, validationDeadline), options.ActivityOptions), stop);
-            if (validation is null)
-            {
-                return await CloseAsync(context, input, RoundStatus.Stopped, "the session was stopped while the new model was being validated", shards);
-            }
+            return null;
         }
 
+        context.SetCustomStatus("validating");
+        var validationDeadline = new DateTimeOffset(context.CurrentUtcDateTime + config.RoundTimeout, TimeSpan.Zero);
+        var asked = await context.CallAsync(ReducerTasks.Dispatch,
+            new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Validate, attempt.NewModelId, reduced.ModelPath, validationDeadline) { ModelSha256 = reduced.Sha256 }, options.ActivityOptions);
+        var validation = await UntilStopAsync(context.CallAsync(ReducerTasks.CollectValidations,
+            new CollectValidationsRequest(input.SessionId, input.Round, attempt.NewModelId, asked, validationDeadline), options.ActivityOptions), attempt.Stop);
+        if (validation is null)
+        {
+            attempt.End(RoundStatus.Stopped, "the session was stopped while the new model was being validated");
+        }
+
+        return validation;
+    }
+
+    /// <summary>Commits the new model as the session's global model (refused when the session is being stopped), then lets retention tidy the round.</summary>
+    private async Task<RoundOutcome> CommitAsync(Attempt attempt, ReduceResult reduced, List<ShardResult> shards, ValidationSummary? validation)
+    {
+        var (context, input, config) = (attempt.Context, attempt.Input, attempt.Input.Config);
         context.SetCustomStatus("committing");
         var committed = await context.CallAsync(ReducerTasks.Commit, new CommitRequest
         {
@@ -154,14 +219,14 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
             Round = input.Round,
             Attempt = input.Attempt,
             ParentModelId = input.ModelId,
-            ModelId = modelId,
+            ModelId = attempt.NewModelId,
             Reduced = reduced,
             Shards = shards,
             Validation = validation,
         }, options.ActivityOptions);
         if (!committed)
         {
-            return await CloseAsync(context, input, RoundStatus.Stopped, "the session was stopped before the new model was committed", shards);
+            return await CloseAsync(attempt, new Ending(RoundStatus.Stopped, "the session was stopped before the new model was committed", shards));
         }
 
         await context.CallAsync(ReducerTasks.Retention,
@@ -169,7 +234,7 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
         return new RoundOutcome
         {
             Status = RoundStatus.Committed,
-            ModelId = modelId,
+            ModelId = attempt.NewModelId,
             ModelPath = reduced.ModelPath,
             OptimizerStatePath = reduced.OptimizerStatePath,
             Aggregated = reduced.Count,
@@ -202,10 +267,41 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
 
     private static string FailureMessage(Exception error) => error is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : error.Message;
 
-    private async Task<RoundOutcome> CloseAsync(TaskOrchestrationContext context, RoundInput input, RoundStatus status, string message, IReadOnlyList<ShardResult> shards)
+    private async Task<RoundOutcome> CloseAsync(Attempt attempt, Ending ending)
     {
-        context.SetCustomStatus(status == RoundStatus.Failed ? "failed" : "stopped");
-        await context.CallAsync(ReducerTasks.CloseRound, new CloseRoundRequest(input.SessionId, input.Round, input.Attempt, input.ModelId, status, message, shards), options.ActivityOptions);
-        return new RoundOutcome { Status = status, Message = message };
+        var input = attempt.Input;
+        attempt.Context.SetCustomStatus(ending.Status == RoundStatus.Failed ? "failed" : "stopped");
+        await attempt.Context.CallAsync(ReducerTasks.CloseRound, new CloseRoundRequest(input.SessionId, input.Round, input.Attempt, input.ModelId, ending.Status, ending.Message, ending.Shards), options.ActivityOptions);
+        return new RoundOutcome { Status = ending.Status, Message = ending.Message };
+    }
+
+    /// <summary>Why an attempt ends without a commit, and the shards that finished before it did (the round record keeps their figures).</summary>
+    private sealed record Ending(RoundStatus Status, string Message, IReadOnlyList<ShardResult> Shards);
+
+    /// <summary>One run of the round orchestrator: what every step reads, and how the attempt ended when a step ended it.</summary>
+    private sealed class Attempt(TaskOrchestrationContext context, RoundInput input, Task stop, DateTimeOffset deadline)
+    {
+        public TaskOrchestrationContext Context { get; } = context;
+
+        public RoundInput Input { get; } = input;
+
+        /// <summary>Completes when the session is told to stop.</summary>
+        public Task Stop { get; } = stop;
+
+        /// <summary>When training closes: the round's timeout from the attempt's start (replay-safe: the context's clock).</summary>
+        public DateTimeOffset Deadline { get; } = deadline;
+
+        /// <summary>The model the round commits.</summary>
+        public string NewModelId { get; } = RoundLayout.ModelId(input.SessionId, input.Round);
+
+        /// <summary>The shards that finished, once training is done: closing after that keeps their figures.</summary>
+        public IReadOnlyList<ShardResult> Shards { get; set; } = [];
+
+        /// <summary>Set by the step that ended the attempt.</summary>
+        public Ending? Ending { get; private set; }
+
+        /// <summary>Ends the attempt: the steps after the current one do not run.</summary>
+        public void End(RoundStatus status, string message, IReadOnlyList<ShardResult>? shards = null) =>
+            Ending = new Ending(status, message, shards ?? Shards);
     }
 }
