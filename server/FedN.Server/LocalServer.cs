@@ -125,6 +125,7 @@ public static class LocalServer
             var dashboard = options.Dashboard ?? DashboardFiles.Bundled();
             app.MapDashboard(dashboard);
             app.MapHealth(app.Services.GetRequiredService<ServerHealth>());
+            app.MapReadiness(app.Services.GetRequiredService<ServerHealth>(), stores);
             app.Lifetime.ApplicationStopped.Register(stores.Dispose);
             app.Logger.LocalServerReady(stores.Description);
             app.Logger.ReducerEngineChosen(engine.Engine == ReducerEngine.AzureStorage

@@ -57,6 +57,20 @@ public sealed class ServerHealthTests
     }
 
     [Fact]
+    public async Task Readyz_reads_each_store_without_a_token_and_names_the_part_that_is_not_ready()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseUri };
+        var ready = await http.GetStringAsync("/readyz");
+        Assert.Equal(["background: ok", "blob store: ok", "queue store: ok", "metadata store: ok"], ready.Trim().Split('\n'));
+
+        server.App.Services.GetRequiredService<ServerHealth>().Fail("client liveness sweep", new IOException("disk I/O error"));
+        using var response = await http.GetAsync("/readyz");
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("background: the client liveness sweep stopped: disk I/O error", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_guarded_part_that_throws_records_why_and_stops_the_host()
     {
         var health = new ServerHealth();
