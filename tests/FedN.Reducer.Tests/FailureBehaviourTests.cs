@@ -3,8 +3,10 @@ using FedN.Contracts;
 using FedN.Contracts.Federation;
 using FedN.Contracts.Messaging;
 using FedN.Core;
-using FedN.Storage.Metadata;
 using FedN.Reducer.Intake;
+using FedN.Storage;
+using FedN.Storage.Metadata;
+using FedN.Testing.Shared;
 
 namespace FedN.Reducer.Tests;
 
@@ -89,6 +91,34 @@ public sealed class FailureBehaviourTests
         Assert.Equal((RoundStatus.Committed, 2, 3L), (round.Status, round.Attempt, round.UpdatesAggregated));
         var events = await EventsAsync(federation, "s");
         Assert.Contains(events, e => e.Kind == "round.failed" && e.Message.Contains("attempt 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_report_whose_node_died_after_queueing_it_is_counted_once_when_the_client_sends_it_again()
+    {
+        await using var federation = await LocalFederation.StartAsync();
+        await federation.CreateSessionAsync("s", OneRound with { MinClients = 2 }, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Silent));
+        await using var runner = federation.NewRunner();
+        var instanceId = await new SessionControl(federation.Metadata, runner).StartAsync("s");
+        await WaitForRoundAsync(federation, "s", 1, RoundStatus.Training);
+
+        // c2 uploads and reports to a node that queues the report and writes its receipt, then dies
+        // before counting it; c2, never acknowledged, sends the report again to another node.
+        var layout = new RoundLayout("s", 1, 1);
+        var update = await F32Models.ShiftAsync(await LocalFederation.SeedModelAsync(), SimulatedClients.Delta("c2", 1));
+        await federation.Blobs.UploadAsync(layout.Update("c2"), new MemoryStream(update), BlobWriteMode.CreateOnly);
+        var report = new UpdateReport { SessionId = "s", Round = 1, Attempt = 1, NumExamples = SimulatedClients.Examples("c2") };
+        var queued = new IntakeMessage("c2", 1, 1, report.NumExamples, null);
+        await federation.Queues.EnqueueAsync(layout.IntakeQueue(0), JsonSerializer.Serialize(queued, FedNJson.Options));
+        await BlobJson.WriteAsync(federation.Blobs, layout.Report("c2"), queued, BlobWriteMode.CreateOnly, CancellationToken.None);
+        await federation.Reports.SubmitUpdateAsync("c2", report);
+
+        var finished = await runner.WaitForCompletionAsync(instanceId).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(finished.ReadOutputAs<SessionOutcome>()!.Status == SessionStatus.Completed, finished.Error?.ToString());
+        await federation.Clients.DrainAsync();
+        var round = await RoundAsync(federation, "s", 1);
+        Assert.Equal((2L, 2L, 0L), (round.UpdatesReceived, round.UpdatesAggregated, round.UpdatesRejected));
+        await federation.AssertShiftedFromSeedAsync("s-seed", "s-round-1", SimulatedClients.FedAvgShift(["c1", "c2"], 1));
     }
 
     [Fact]

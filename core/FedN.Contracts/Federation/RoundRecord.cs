@@ -24,7 +24,10 @@ public sealed record RoundRecord
     /// <summary>Clients asked to train.</summary>
     public int AssignedClients { get; init; }
 
-    /// <summary>Updates announced by clients (counted as they arrive).</summary>
+    /// <summary>
+    /// Updates clients reported uploaded, each client once: counted as they arrive, and checked
+    /// against what the combiners took when the round ends.
+    /// </summary>
     public long UpdatesReceived { get; init; }
 
     /// <summary>Updates aggregated into the model.</summary>

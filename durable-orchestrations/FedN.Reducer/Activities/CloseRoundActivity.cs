@@ -33,6 +33,7 @@ internal sealed class CloseRoundActivity(ReducerStores stores, ReducerOptions op
             Shards = RoundFigures.Of(request.Shards),
             UpdatesAggregated = request.Shards.Sum(shard => shard.Aggregated),
             UpdatesRejected = request.Shards.Sum(shard => shard.Rejected),
+            UpdatesReceived = RoundFigures.Received(round, request.Shards),
             EndedAt = round.EndedAt ?? now,
         }, cancellationToken);
         await stores.Metadata.Events.AppendAsync(new StatusEvent

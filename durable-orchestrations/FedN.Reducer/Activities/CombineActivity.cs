@@ -99,6 +99,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             Arrivals = ArrivalCurve.Thin(shardState.Arrivals),
             Undelivered = shardState.Undelivered(),
             Refused = shardState.RefusedClients,
+            Received = shardState.Received.Count,
         };
         await BlobJson.WriteAsync(stores.Blobs, layout.ShardResult(shard), result, BlobWriteMode.Overwrite, cancellationToken);
         return result;
@@ -144,7 +145,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             }
             else
             {
-                rejected.Add(new RejectedReport(message.Id, report?.ClientId, problem!, SettlesClient: forThisRound));
+                rejected.Add(new RejectedReport(message.Id, report?.ClientId, problem!, SettlesClient: forThisRound, NoUpdate: report?.Failure is not null));
             }
         }
 
@@ -198,7 +199,8 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
         }
         catch (Exception e) when (e is ArgumentException or SafetensorsFormatException or IOException or BlobNotFoundException)
         {
-            return (null, e is BlobNotFoundException ? "the update was never uploaded" : e.Message);
+            // BlobModels' sources report a missing blob as a missing file (the engine knows files, not stores).
+            return (null, e is BlobNotFoundException or FileNotFoundException { InnerException: BlobNotFoundException } ? "the update was never uploaded" : e.Message);
         }
     }
 
@@ -243,6 +245,9 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
 
         public HashSet<string> Processed { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Assigned clients whose update this combiner took, aggregated or refused.</summary>
+        public HashSet<string> Received { get; } = new(StringComparer.Ordinal);
+
         public Dictionary<string, double> MetricSums { get; } = new(StringComparer.Ordinal);
 
         public int Accepted { get; private set; }
@@ -274,6 +279,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             {
                 Processed.Add(update.MessageId);
                 Settled.Add(update.ClientId);
+                Received.Add(update.ClientId);
                 Aggregated.Add(update.ClientId);
                 ExampleWeightedMetrics.AddTo(MetricSums, update.Metrics, update.WeightUsed);
             }
@@ -285,6 +291,10 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
                 {
                     Settled.Add(client);
                     Refusals.TryAdd(client, rejection.Reason);
+                    if (!rejection.NoUpdate)
+                    {
+                        Received.Add(client);
+                    }
                 }
             }
 

@@ -81,6 +81,13 @@ public sealed record ShardResult
     /// <summary>Assigned clients that answered but whose update was refused, or who reported they could not train.</summary>
     public int Refused { get; init; }
 
+    /// <summary>
+    /// Assigned clients whose update reached this combiner, aggregated or refused, each once. Exact
+    /// where the intake's live count is not: a node that dies between queueing a report and counting
+    /// it leaves the report counted by neither it nor the client's resend.
+    /// </summary>
+    public int Received { get; init; }
+
     /// <summary>Assigned clients with no update in the partial, each with why ("c3 (no answer)", "c4 (the client could not train: …)"), at most <see cref="MaxUndelivered"/>.</summary>
     public IReadOnlyList<string> Undelivered { get; init; } = [];
 

@@ -33,4 +33,5 @@ internal sealed record AcceptedUpdate(string MessageId, string ClientId, long Nu
 /// combiner stops waiting for it. A message about another round says nothing about this one and
 /// costs only itself. (Ledgers written before this was recorded read as true, as they were applied.)
 /// </param>
-internal sealed record RejectedReport(string MessageId, string? ClientId, string Reason, bool SettlesClient = true);
+/// <param name="NoUpdate">Whether the report was the client's word that it could not train: an answer, but no update.</param>
+internal sealed record RejectedReport(string MessageId, string? ClientId, string Reason, bool SettlesClient = true, bool NoUpdate = false);

@@ -60,6 +60,7 @@ internal sealed class CommitActivity(ReducerStores stores, ReducerOptions option
             OutputModelId = request.ModelId,
             UpdatesAggregated = request.Reduced.Count,
             UpdatesRejected = request.Shards.Sum(shard => shard.Rejected),
+            UpdatesReceived = RoundFigures.Received(round, request.Shards),
             Shards = RoundFigures.Of(request.Shards),
             TrainingMetrics = ExampleWeightedMetrics.Means(trainingSums, request.Shards.Sum(shard => shard.TotalWeight)),
             ValidationMetrics = request.Validation?.Metrics,

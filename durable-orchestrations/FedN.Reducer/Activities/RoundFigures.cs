@@ -11,6 +11,15 @@ internal static class RoundFigures
             new ShardFigures(shard.Shard, shard.Expected, shard.Aggregated, shard.Rejected, (long)shard.TotalWeight, shard.Seconds, shard.ClosedBy, shard.Arrivals))];
 
     /// <summary>
+    /// The round's <see cref="RoundRecord.UpdatesReceived"/> once its combiners have returned: the
+    /// intake's live count or the combiners' own, whichever is larger. Each can miss a report (a node
+    /// lost between queueing a report and counting it; a report taken after its combiner closed), and
+    /// neither counts one twice.
+    /// </summary>
+    public static long Received(RoundRecord round, IEnumerable<ShardResult> shards) =>
+        Math.Max(round.UpdatesReceived, shards.Sum(shard => (long)shard.Received));
+
+    /// <summary>
     /// The round's <see cref="RoundRecord.Warning"/>: when at least as many answering clients were
     /// refused as were aggregated, who and why; otherwise <see langword="null"/>. Stray duplicates
     /// or reports for other rounds do not count, only assigned clients' answers.
