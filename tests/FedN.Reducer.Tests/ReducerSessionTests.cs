@@ -57,6 +57,51 @@ public sealed class ReducerSessionTests
     }
 
     [Fact]
+    public async Task Each_round_records_the_bytes_its_tasks_sent_and_its_updates_brought_and_the_session_and_clients_total_them()
+    {
+        await using var federation = await LocalFederation.StartAsync();
+        var config = new SessionConfig { Rounds = 2, Shards = 2, MinClients = 3, RoundTimeout = TimeSpan.FromSeconds(30) };
+        string[] clients = ["c1", "c2", "c3"];
+        await federation.CreateSessionAsync("s", config, [.. clients.Select(client => (client, ClientBehaviour.Normal))]);
+        await using var runner = federation.NewRunner();
+
+        var outcome = await federation.RunSessionAsync(runner, "s");
+
+        Assert.True(outcome.Status == SessionStatus.Completed, outcome.Message);
+        var sent = clients.ToDictionary(client => client, _ => 0L);
+        var uploaded = clients.ToDictionary(client => client, _ => 0L);
+        long down = 0, up = 0;
+        foreach (var round in (await federation.Metadata.Rounds.ListAsync("s", PageRequest.First)).Items.Select(item => item.Value))
+        {
+            var input = (await federation.Metadata.Models.GetAsync(round.InputModelId))!.Value.SizeBytes;
+            var output = (await federation.Metadata.Models.GetAsync(round.OutputModelId!))!.Value.SizeBytes;
+            var layout = new RoundLayout("s", round.Round, round.Attempt);
+            var updates = new Dictionary<string, long>();
+            foreach (var client in clients)
+            {
+                updates[client] = (await federation.Blobs.GetPropertiesAsync(layout.Update(client)))!.Length;
+                sent[client] += input + output;
+                uploaded[client] += updates[client];
+            }
+
+            // Every client was sent the round's model to train and the new one to validate.
+            var traffic = round.Traffic!;
+            Assert.Equal((input, 3 * input, 3 * output, updates.Values.Sum()), (traffic.ModelBytes, traffic.TrainingBytesDown, traffic.ValidationBytesDown, traffic.BytesUp));
+            Assert.Equal(traffic.BytesUp, round.Shards.Sum(shard => shard.BytesUp));
+            Assert.All(round.Shards, shard => Assert.True(shard.BytesUp > 0, $"shard {shard.Shard} read no bytes"));
+            down += traffic.BytesDown;
+            up += traffic.BytesUp;
+        }
+
+        Assert.Equal(new SessionTraffic(down, up, 2, 1), (await federation.Metadata.Sessions.GetAsync("s"))!.Value.Traffic);
+        foreach (var client in clients)
+        {
+            var record = (await federation.Metadata.Clients.GetAsync(client))!.Value;
+            Assert.Equal((sent[client], uploaded[client]), (record.BytesDown, record.BytesUp));
+        }
+    }
+
+    [Fact]
     public async Task FedAdam_keeps_its_optimizer_state_across_rounds_and_retention_keeps_only_the_latest()
     {
         await using var federation = await LocalFederation.StartAsync();

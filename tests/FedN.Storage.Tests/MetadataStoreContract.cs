@@ -221,6 +221,20 @@ public abstract class MetadataStoreContract
     }
 
     [Fact]
+    public async Task A_clients_traffic_adds_up_across_concurrent_reports_and_reconnections()
+    {
+        await Metadata.Clients.RecordConnectedAsync("c1", T0);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => Metadata.Clients.CountTrafficAsync("c1", 1000, i))));
+        await Metadata.Clients.RecordDisconnectedAsync("c1", T0.AddSeconds(1));
+        await Metadata.Clients.RecordConnectedAsync("c1", T0.AddSeconds(2), node: "n2");
+
+        var c1 = (await Metadata.Clients.GetAsync("c1"))!.Value;
+        Assert.Equal((8000L, 28L, true), (c1.BytesDown, c1.BytesUp, c1.Online));
+        await Assert.ThrowsAsync<MetadataNotFoundException>(() => Metadata.Clients.CountTrafficAsync("stranger", 1, 1));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Metadata.Clients.CountTrafficAsync("c1", -1, 0));
+    }
+
+    [Fact]
     public async Task Events_come_back_in_the_order_they_happened_and_appending_is_idempotent()
     {
         for (var i = 0; i < 9; i++)

@@ -21,6 +21,12 @@ public sealed record ClientRecord
     /// <summary>When it first connected.</summary>
     public DateTimeOffset FirstSeen { get; init; }
 
+    /// <summary>Bytes of models the client was sent, over every task it answered (see <see cref="RoundTraffic"/>).</summary>
+    public long BytesDown { get; init; }
+
+    /// <summary>Bytes of updates the client uploaded, over every update it reported.</summary>
+    public long BytesUp { get; init; }
+
     /// <summary>What the client reports about itself (SDK version, platform, ...).</summary>
     public IReadOnlyDictionary<string, string>? Attributes { get; init; }
 }

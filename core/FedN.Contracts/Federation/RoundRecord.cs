@@ -36,6 +36,9 @@ public sealed record RoundRecord
     /// <summary>Updates refused (late, duplicate, unassigned, invalid).</summary>
     public long UpdatesRejected { get; init; }
 
+    /// <summary>What the round moved over the network (set as its tasks go out and when it ends).</summary>
+    public RoundTraffic? Traffic { get; init; }
+
     /// <summary>What each combiner did.</summary>
     public IReadOnlyList<ShardFigures> Shards { get; init; } = [];
 
@@ -100,7 +103,8 @@ public enum RoundStatus
 /// <param name="Seconds">How long it ran.</param>
 /// <param name="ClosedBy">Why it closed: <c>expected</c> (everyone answered), <c>quorum</c> (its share of the quorum plus the grace period) or <c>deadline</c>.</param>
 /// <param name="Arrivals">When its updates arrived: the count aggregated so far at each point, oldest first (at most <see cref="ArrivalCurve.MaxPoints"/> points).</param>
-public sealed record ShardFigures(int Shard, int Expected, int Aggregated, int Rejected, long Examples, double Seconds, string? ClosedBy = null, IReadOnlyList<ArrivalPoint>? Arrivals = null);
+/// <param name="BytesUp">Bytes of the updates it read, refused ones included.</param>
+public sealed record ShardFigures(int Shard, int Expected, int Aggregated, int Rejected, long Examples, double Seconds, string? ClosedBy = null, IReadOnlyList<ArrivalPoint>? Arrivals = null, long BytesUp = 0);
 
 /// <summary>By <paramref name="At"/>, <paramref name="Aggregated"/> updates of a shard had been aggregated.</summary>
 public sealed record ArrivalPoint(DateTimeOffset At, int Aggregated);

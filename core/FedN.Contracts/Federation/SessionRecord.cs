@@ -24,6 +24,9 @@ public sealed record SessionRecord
     /// <summary>Rounds committed so far.</summary>
     public int CompletedRounds { get; init; }
 
+    /// <summary>What the session's rounds moved over the network so far.</summary>
+    public SessionTraffic? Traffic { get; init; }
+
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 

@@ -26,7 +26,7 @@ internal sealed class CloseRoundActivity(ReducerStores stores, ReducerOptions op
         {
         }
 
-        await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round.Attempt != request.Attempt ? round : round with
+        var closed = await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round.Attempt != request.Attempt ? round : round with
         {
             Status = request.Status,
             Message = request.Message,
@@ -34,8 +34,14 @@ internal sealed class CloseRoundActivity(ReducerStores stores, ReducerOptions op
             UpdatesAggregated = request.Shards.Sum(shard => shard.Aggregated),
             UpdatesRejected = request.Shards.Sum(shard => shard.Rejected),
             UpdatesReceived = RoundFigures.Received(round, request.Shards),
+            Traffic = RoundFigures.Traffic(round, request.Shards),
             EndedAt = round.EndedAt ?? now,
         }, cancellationToken);
+        if (closed.Value.Attempt == request.Attempt)
+        {
+            await RoundFigures.AddToSessionAsync(stores.Metadata, closed.Value, cancellationToken);
+        }
+
         await stores.Metadata.Events.AppendAsync(new StatusEvent
         {
             Id = string.Create(CultureInfo.InvariantCulture, $"close-{request.Round}-{request.Attempt}"),

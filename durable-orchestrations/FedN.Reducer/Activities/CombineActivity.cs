@@ -100,6 +100,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             Undelivered = shardState.Undelivered(),
             Refused = shardState.RefusedClients,
             Received = shardState.Received.Count,
+            BytesUp = shardState.BytesUp,
         };
         await BlobJson.WriteAsync(stores.Blobs, layout.ShardResult(shard), result, BlobWriteMode.Overwrite, cancellationToken);
         return result;
@@ -133,7 +134,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
                 _ => null,
             };
             problem ??= options.ReportLimits.FindProblem(report!.NumExamples, report.Metrics);
-            var candidate = problem is null ? new AcceptedUpdate(message.Id, report!.ClientId, report.NumExamples, report.Metrics, Math.Min(report.NumExamples, request.MaxExampleWeight)) : null;
+            var candidate = problem is null ? new AcceptedUpdate(message.Id, report!.ClientId, report.NumExamples, report.Metrics, Math.Min(report.NumExamples, request.MaxExampleWeight), Bytes: report.Bytes) : null;
             if (candidate is { } measured && global is not null)
             {
                 (candidate, problem) = await BoundNormAsync(layout, request, measured, global, cancellationToken);
@@ -145,14 +146,14 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             }
             else
             {
-                rejected.Add(new RejectedReport(message.Id, report?.ClientId, problem!, SettlesClient: forThisRound, NoUpdate: report?.Failure is not null));
+                rejected.Add(new RejectedReport(message.Id, report?.ClientId, problem!, SettlesClient: forThisRound, NoUpdate: report?.Failure is not null, Bytes: report?.Bytes));
             }
         }
 
         var refused = (await partial.AddUpdatesAsync([.. candidates.Select(update => Weighted(layout, request.Shard.Shard, update))], cancellationToken))
             .ToDictionary(rejection => rejection.Id, rejection => rejection.Reason, StringComparer.Ordinal);
         rejected.AddRange(candidates.Where(update => refused.ContainsKey(update.ClientId))
-            .Select(update => new RejectedReport(update.MessageId, update.ClientId, $"the update was refused: {refused[update.ClientId]}")));
+            .Select(update => new RejectedReport(update.MessageId, update.ClientId, $"the update was refused: {refused[update.ClientId]}", Bytes: update.Bytes)));
         return new CombineLedgerBatch([.. candidates.Where(update => !refused.ContainsKey(update.ClientId))], rejected, Time.GetUtcNow());
     }
 
@@ -248,6 +249,9 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
         /// <summary>Assigned clients whose update this combiner took, aggregated or refused.</summary>
         public HashSet<string> Received { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Bytes of the updates of <see cref="Received"/>.</summary>
+        public long BytesUp { get; private set; }
+
         public Dictionary<string, double> MetricSums { get; } = new(StringComparer.Ordinal);
 
         public int Accepted { get; private set; }
@@ -279,7 +283,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             {
                 Processed.Add(update.MessageId);
                 Settled.Add(update.ClientId);
-                Received.Add(update.ClientId);
+                Receive(update.ClientId, update.Bytes);
                 Aggregated.Add(update.ClientId);
                 ExampleWeightedMetrics.AddTo(MetricSums, update.Metrics, update.WeightUsed);
             }
@@ -293,7 +297,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
                     Refusals.TryAdd(client, rejection.Reason);
                     if (!rejection.NoUpdate)
                     {
-                        Received.Add(client);
+                        Receive(client, rejection.Bytes);
                     }
                 }
             }
@@ -306,6 +310,14 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             }
 
             QuorumReachedAt ??= Accepted > 0 && Accepted >= quorum ? now : null;
+        }
+
+        private void Receive(string client, long? bytes)
+        {
+            if (Received.Add(client))
+            {
+                BytesUp += bytes ?? 0;
+            }
         }
 
         public string? ClosedBy(CombineRequest request, DateTimeOffset now) =>

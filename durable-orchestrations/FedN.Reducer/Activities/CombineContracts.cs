@@ -88,6 +88,9 @@ public sealed record ShardResult
     /// </summary>
     public int Received { get; init; }
 
+    /// <summary>Bytes of the updates of <see cref="Received"/>.</summary>
+    public long BytesUp { get; init; }
+
     /// <summary>Assigned clients with no update in the partial, each with why ("c3 (no answer)", "c4 (the client could not train: …)"), at most <see cref="MaxUndelivered"/>.</summary>
     public IReadOnlyList<string> Undelivered { get; init; } = [];
 

@@ -18,7 +18,8 @@ internal sealed record CombineLedgerBatch(IReadOnlyList<AcceptedUpdate> Accepted
 /// <param name="Metrics">The training metrics it reported.</param>
 /// <param name="Weight">Its weight: the examples, capped by the session (absent in ledgers written before the cap: the examples).</param>
 /// <param name="Clipped">Whether it was clipped onto the session's norm bound: the clipped copy was aggregated instead.</param>
-internal sealed record AcceptedUpdate(string MessageId, string ClientId, long NumExamples, IReadOnlyDictionary<string, double>? Metrics, long? Weight = null, bool Clipped = false)
+/// <param name="Bytes">The update's size, as the intake saw it.</param>
+internal sealed record AcceptedUpdate(string MessageId, string ClientId, long NumExamples, IReadOnlyDictionary<string, double>? Metrics, long? Weight = null, bool Clipped = false, long? Bytes = null)
 {
     /// <summary>The weight the update was aggregated with.</summary>
     public long WeightUsed => Weight ?? NumExamples;
@@ -34,4 +35,5 @@ internal sealed record AcceptedUpdate(string MessageId, string ClientId, long Nu
 /// costs only itself. (Ledgers written before this was recorded read as true, as they were applied.)
 /// </param>
 /// <param name="NoUpdate">Whether the report was the client's word that it could not train: an answer, but no update.</param>
-internal sealed record RejectedReport(string MessageId, string? ClientId, string Reason, bool SettlesClient = true, bool NoUpdate = false);
+/// <param name="Bytes">The refused update's size, as the intake saw it: it crossed the network all the same.</param>
+internal sealed record RejectedReport(string MessageId, string? ClientId, string Reason, bool SettlesClient = true, bool NoUpdate = false, long? Bytes = null);

@@ -53,7 +53,7 @@ internal sealed class CommitActivity(ReducerStores stores, ReducerOptions option
             ExampleWeightedMetrics.AddTo(trainingSums, shard.MetricSums, 1); // already weighted by their examples
         }
         var warning = RoundFigures.Warning(request.Shards, request.Reduced.Count);
-        await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round with
+        var closed = await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round with
         {
             Status = RoundStatus.Committed,
             Warning = warning,
@@ -61,11 +61,13 @@ internal sealed class CommitActivity(ReducerStores stores, ReducerOptions option
             UpdatesAggregated = request.Reduced.Count,
             UpdatesRejected = request.Shards.Sum(shard => shard.Rejected),
             UpdatesReceived = RoundFigures.Received(round, request.Shards),
+            Traffic = RoundFigures.Traffic(round, request.Shards),
             Shards = RoundFigures.Of(request.Shards),
             TrainingMetrics = ExampleWeightedMetrics.Means(trainingSums, request.Shards.Sum(shard => shard.TotalWeight)),
             ValidationMetrics = request.Validation?.Metrics,
             EndedAt = round.EndedAt ?? now,
         }, cancellationToken);
+        await RoundFigures.AddToSessionAsync(stores.Metadata, closed.Value, cancellationToken);
         await stores.Metadata.Events.AppendAsync(new StatusEvent
         {
             Id = string.Create(CultureInfo.InvariantCulture, $"commit-{request.Round}"),

@@ -23,21 +23,30 @@ internal sealed class DispatchActivity(ReducerStores stores, ReducerOptions opti
             var record = (await stores.Metadata.Models.GetAsync(request.ModelId, cancellationToken))?.Value
                 ?? throw new CorruptModelException(request.ModelId, $"model '{request.ModelId}' is not on the trail");
             var file = await ModelDigest.VerifyAsync(stores.Blobs, record, cancellationToken);
-            request = request with { ModelSha256 = record.Sha256, MaxUpdateBytes = TaskUrls.MaxUpdateBytes(file.Length) };
+            request = request with { ModelSha256 = record.Sha256, MaxUpdateBytes = TaskUrls.MaxUpdateBytes(file.Length), ModelBytes = file.Length };
+        }
+        else
+        {
+            var file = await stores.Blobs.GetPropertiesAsync(request.ModelPath, cancellationToken)
+                ?? throw new InvalidOperationException($"round {request.Round} (attempt {request.Attempt}) of session '{request.SessionId}' has no model '{request.ModelPath}' to validate");
+            request = request with { ModelBytes = file.Length };
         }
 
         await BlobJson.WriteAsync(stores.Blobs, layout.Dispatch(request.Kind), request, BlobWriteMode.Overwrite, cancellationToken);
-        if (request.Kind == ClientTaskKind.Validate)
-        {
-            // Before any task goes out: the intake takes validations only from a validating round.
-            await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round with { Status = RoundStatus.Validating }, cancellationToken);
-        }
+        var tasks = plan.Shards.Sum(shard => shard.Count);
+        var modelBytes = request.ModelBytes.Value;
+
+        // Before any task goes out: the intake takes validations only from a validating round, and
+        // counts what a client was sent from the round's traffic.
+        await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round.Attempt != request.Attempt ? round : request.Kind == ClientTaskKind.Train
+            ? round with { Traffic = (round.Traffic ?? new RoundTraffic()) with { ModelBytes = modelBytes, TrainingBytesDown = tasks * modelBytes } }
+            : round with { Status = RoundStatus.Validating, Traffic = (round.Traffic ?? new RoundTraffic()) with { ValidationBytesDown = tasks * modelBytes } }, cancellationToken);
 
         var modelUrl = await TaskUrls.ModelAsync(stores.Blobs, request, options, cancellationToken);
         var assignments = plan.Shards.SelectMany((clients, shard) => clients.Select(client => (Client: client, Shard: shard)));
         await Parallel.ForEachAsync(assignments, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (assignment, ct) =>
             await stores.Channel.SendTaskAsync(assignment.Client, await TaskUrls.TaskAsync(stores.Blobs, request, assignment.Client, assignment.Shard, modelUrl, options, ct), ct));
 
-        return plan.Shards.Sum(shard => shard.Count);
+        return tasks;
     }
 }

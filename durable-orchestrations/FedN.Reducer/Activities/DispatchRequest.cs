@@ -13,4 +13,7 @@ public sealed record DispatchRequest(string SessionId, int Round, int Attempt, C
 
     /// <summary>The most bytes an update upload takes; the dispatch sets it from the model's size before the request is stored.</summary>
     public long? MaxUpdateBytes { get; init; }
+
+    /// <summary>The model file's size, which every task sends down; the dispatch sets it before the request is stored.</summary>
+    public long? ModelBytes { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FedN.Contracts.Federation;
+using FedN.Storage.Metadata;
 
 namespace FedN.Reducer.Activities;
 
@@ -8,7 +9,16 @@ internal static class RoundFigures
 {
     public static IReadOnlyList<ShardFigures> Of(IEnumerable<ShardResult> shards) =>
         [.. shards.OrderBy(shard => shard.Shard).Select(shard =>
-            new ShardFigures(shard.Shard, shard.Expected, shard.Aggregated, shard.Rejected, (long)shard.TotalWeight, shard.Seconds, shard.ClosedBy, shard.Arrivals))];
+            new ShardFigures(shard.Shard, shard.Expected, shard.Aggregated, shard.Rejected, (long)shard.TotalWeight, shard.Seconds, shard.ClosedBy, shard.Arrivals, shard.BytesUp))];
+
+    /// <summary>Adds the traffic of <paramref name="round"/>'s attempt to its session's, once however often it is called.</summary>
+    public static Task AddToSessionAsync(FederationMetadata metadata, RoundRecord round, CancellationToken cancellationToken) =>
+        metadata.Sessions.UpdateAsync(round.SessionId, session =>
+            session with { Traffic = (session.Traffic ?? SessionTraffic.None).Add(round.Round, round.Attempt, round.Traffic ?? new RoundTraffic()) }, cancellationToken);
+
+    /// <summary>The round's traffic once its combiners have returned: what its tasks sent down, and the updates they read.</summary>
+    public static RoundTraffic Traffic(RoundRecord round, IEnumerable<ShardResult> shards) =>
+        (round.Traffic ?? new RoundTraffic()) with { BytesUp = shards.Sum(shard => shard.BytesUp) };
 
     /// <summary>
     /// The round's <see cref="RoundRecord.UpdatesReceived"/> once its combiners have returned: the

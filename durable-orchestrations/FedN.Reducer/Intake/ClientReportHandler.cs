@@ -38,9 +38,29 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         ArgumentNullException.ThrowIfNull(report);
         Refuse(Limits.FindProblem(report.NumExamples, report.Metrics));
         var task = new TrainingTaskKey(report.SessionId, report.Round, report.Attempt, report.Shard);
-        if (await QueueForCombinerAsync(clientId, task, new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics), cancellationToken))
+        var uploaded = await blobs.GetPropertiesAsync(new RoundLayout(report.SessionId, report.Round, report.Attempt).Update(clientId), cancellationToken);
+        var message = new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics, Bytes: uploaded?.Length);
+        if (await QueueForCombinerAsync(clientId, task, message, cancellationToken) is { } round)
         {
             await metadata.Rounds.CountUpdatesAsync(report.SessionId, report.Round, received: 1, cancellationToken: cancellationToken);
+            await CountTrafficAsync(clientId, round.Traffic?.ModelBytes ?? 0, uploaded?.Length ?? 0, cancellationToken);
+        }
+    }
+
+    /// <summary>Adds a report's bytes to its client's totals: figures, so a client deleted meanwhile is not an error.</summary>
+    private async Task CountTrafficAsync(string clientId, long down, long up, CancellationToken cancellationToken)
+    {
+        if (down == 0 && up == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await metadata.Clients.CountTrafficAsync(clientId, down, up, cancellationToken);
+        }
+        catch (MetadataNotFoundException)
+        {
         }
     }
 
@@ -77,9 +97,10 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
 
     /// <summary>
     /// Checks a report on training task <paramref name="task"/> and puts <paramref name="message"/> on
-    /// its shard's intake; returns false for a repeat (answered as the first time, not queued again).
+    /// its shard's intake; returns the round, or <see langword="null"/> for a repeat (answered as the
+    /// first time, not queued again).
     /// </summary>
-    private async Task<bool> QueueForCombinerAsync(string clientId, TrainingTaskKey task, IntakeMessage message, CancellationToken cancellationToken)
+    private async Task<RoundRecord?> QueueForCombinerAsync(string clientId, TrainingTaskKey task, IntakeMessage message, CancellationToken cancellationToken)
     {
         var round = await CurrentRoundAsync(task.SessionId, task.Round, cancellationToken);
 
@@ -90,7 +111,7 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         var receipt = layout.Report(clientId);
         if (await blobs.GetPropertiesAsync(receipt, cancellationToken) is not null)
         {
-            return false;
+            return null;
         }
 
         if (round.Attempt != task.Attempt || round.Status != RoundStatus.Training)
@@ -122,10 +143,10 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         catch (BlobAlreadyExistsException)
         {
             // The same report, sent twice at once: the combiner drops the second message.
-            return false;
+            return null;
         }
 
-        return true;
+        return round;
     }
 
     /// <summary>Records client <paramref name="clientId"/>'s validation of a round's model.</summary>
@@ -154,6 +175,7 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
             Metrics = report.Metrics,
             ReceivedAt = Time.GetUtcNow(),
         }, cancellationToken);
+        await CountTrafficAsync(clientId, asked.ModelBytes ?? 0, 0, cancellationToken);
     }
 
     /// <summary>Stores a client's answer to a validation task, its figures or its failure: one per client and round.</summary>

@@ -11,4 +11,5 @@ namespace FedN.Reducer.Intake;
 /// <param name="NumExamples">Training examples: the update's weight.</param>
 /// <param name="Metrics">Training metrics it reported.</param>
 /// <param name="Failure">Set when the client reported that it could not train: why. The combiner stops waiting for it.</param>
-public sealed record IntakeMessage(string ClientId, int Round, int Attempt, long NumExamples, IReadOnlyDictionary<string, double>? Metrics, string? Failure = null);
+/// <param name="Bytes">The size of the uploaded update when the report was taken (none when it was not there).</param>
+public sealed record IntakeMessage(string ClientId, int Round, int Attempt, long NumExamples, IReadOnlyDictionary<string, double>? Metrics, string? Failure = null, long? Bytes = null);

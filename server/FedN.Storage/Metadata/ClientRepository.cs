@@ -50,6 +50,15 @@ public sealed class ClientRepository(IMetadataStore store) : MetadataRepository<
     public Task<Versioned<ClientRecord>> RecordSeenAsync(string clientId, DateTimeOffset time, CancellationToken cancellationToken = default) =>
         PatchCoreAsync(Key(clientId), [MetadataPatch.Set("/lastSeen", time)], ifMatch: null, cancellationToken);
 
+    /// <summary>Adds to the client's traffic totals atomically on the store: one write, no read.</summary>
+    /// <exception cref="MetadataNotFoundException">The client never connected.</exception>
+    public Task<Versioned<ClientRecord>> CountTrafficAsync(string clientId, long bytesDown, long bytesUp, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytesDown);
+        ArgumentOutOfRangeException.ThrowIfNegative(bytesUp);
+        return PatchCoreAsync(Key(clientId), [MetadataPatch.Increment("/bytesDown", bytesDown), MetadataPatch.Increment("/bytesUp", bytesUp)], ifMatch: null, cancellationToken);
+    }
+
     /// <summary>Marks the client offline as of <paramref name="time"/>.</summary>
     /// <exception cref="MetadataNotFoundException">The client never connected.</exception>
     public Task<Versioned<ClientRecord>> RecordDisconnectedAsync(string clientId, DateTimeOffset time, CancellationToken cancellationToken = default) =>
