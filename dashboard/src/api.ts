@@ -32,10 +32,27 @@ export interface SessionRecord {
   seedModelId: string;
   currentModelId?: string | null;
   completedRounds: number;
+  /** What the session's rounds moved over the network, failed attempts included. */
+  traffic?: SessionTraffic | null;
   createdAt: string;
   startedAt?: string | null;
   endedAt?: string | null;
   message?: string | null;
+}
+
+/** Bytes a round moved: one copy of the model per task sent, and the updates its combiners read. */
+export interface RoundTraffic {
+  modelBytes: number;
+  trainingBytesDown: number;
+  validationBytesDown: number;
+  bytesUp: number;
+}
+
+export interface SessionTraffic {
+  bytesDown: number;
+  bytesUp: number;
+  round: number;
+  attempt: number;
 }
 
 export interface SessionStatusView {
@@ -60,6 +77,8 @@ export interface ShardFigures {
   closedBy?: string | null;
   /** Updates aggregated by each time, oldest first. */
   arrivals?: { at: string; aggregated: number }[] | null;
+  /** Bytes of the updates the combiner read. */
+  bytesUp?: number;
 }
 
 export interface RoundRecord {
@@ -74,6 +93,7 @@ export interface RoundRecord {
   updatesAggregated: number;
   updatesRejected: number;
   shards: ShardFigures[];
+  traffic?: RoundTraffic | null;
   trainingMetrics?: Record<string, number> | null;
   validationMetrics?: Record<string, number> | null;
   startedAt: string;
@@ -101,6 +121,9 @@ export interface ClientRecord {
   lastSeen?: string | null;
   node?: string | null;
   firstSeen: string;
+  /** Bytes of models the client was sent, and of updates it uploaded, over every task it answered. */
+  bytesDown?: number;
+  bytesUp?: number;
   attributes?: Record<string, string> | null;
 }
 

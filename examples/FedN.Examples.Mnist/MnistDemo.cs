@@ -78,7 +78,9 @@ public sealed record MnistDemoOptions
 /// <param name="Seconds">How long the round took.</param>
 /// <param name="ModelId">The model it committed.</param>
 /// <param name="Warning">Why the round's model is suspect (most updates refused), if it is (<see cref="RoundRecord.Warning"/>).</param>
-public sealed record DemoRound(int Round, long Clients, double Loss, double Accuracy, double Seconds, string ModelId, string? Warning = null);
+/// <param name="BytesDown">Bytes of models the round sent to clients (<see cref="RoundTraffic"/>).</param>
+/// <param name="BytesUp">Bytes of updates the clients sent back.</param>
+public sealed record DemoRound(int Round, long Clients, double Loss, double Accuracy, double Seconds, string ModelId, string? Warning = null, long BytesDown = 0, long BytesUp = 0);
 
 /// <summary>The demo's outcome (written by <c>--json</c>).</summary>
 /// <param name="SessionId">The session.</param>
@@ -87,7 +89,13 @@ public sealed record DemoRound(int Round, long Clients, double Loss, double Accu
 /// <param name="Seconds">The whole session.</param>
 /// <param name="Status">How the session ended.</param>
 /// <param name="Message">Why it failed, when it did.</param>
-public sealed record DemoSummary(string SessionId, IReadOnlyList<DemoRound> Rounds, double FinalAccuracy, double Seconds, SessionStatus Status, string? Message);
+/// <param name="Traffic">What the session moved over the network, every attempt included.</param>
+/// <param name="DataBytes">Bytes of the digits (pixels and labels) that stayed on the clients: what centralised training would have moved once.</param>
+public sealed record DemoSummary(string SessionId, IReadOnlyList<DemoRound> Rounds, double FinalAccuracy, double Seconds, SessionStatus Status, string? Message, SessionTraffic? Traffic = null, long DataBytes = 0)
+{
+    /// <summary>How many times the training data's size the federation moved, once both are known.</summary>
+    public double? TrafficToDataRatio => Traffic is { } traffic && DataBytes > 0 ? (double)(traffic.BytesDown + traffic.BytesUp) / DataBytes : null;
+}
 
 /// <summary>
 /// The main job: a real federation on MNIST. Starts a local server (or uses one), clients that each
@@ -178,7 +186,8 @@ public static class MnistDemo
                     },
                     Start = true,
                 }, cancellationToken);
-                return await FollowAsync(admin, session.Id, onRound, cancellationToken);
+                var summary = await FollowAsync(admin, session.Id, onRound, cancellationToken);
+                return summary with { DataBytes = shares.Sum(share => (long)share.Length) * (MnistDataset.Pixels + 1) };
             }
             finally
             {
@@ -252,14 +261,15 @@ public static class MnistDemo
             foreach (var round in rounds.Items.Where(r => r.Status == RoundStatus.Committed && r.Round > reported.Count).OrderBy(r => r.Round))
             {
                 var row = new DemoRound(round.Round, round.UpdatesAggregated, round.TrainingMetrics?.GetValueOrDefault("loss") ?? double.NaN,
-                    round.ValidationMetrics?.GetValueOrDefault("accuracy") ?? double.NaN, ((round.EndedAt ?? round.StartedAt) - round.StartedAt).TotalSeconds, round.OutputModelId ?? "", round.Warning);
+                    round.ValidationMetrics?.GetValueOrDefault("accuracy") ?? double.NaN, ((round.EndedAt ?? round.StartedAt) - round.StartedAt).TotalSeconds, round.OutputModelId ?? "", round.Warning,
+                    round.Traffic?.BytesDown ?? 0, round.Traffic?.BytesUp ?? 0);
                 reported.Add(row);
                 onRound?.Invoke(row);
             }
 
             if (session.Status.HasEnded() && reported.Count >= session.CompletedRounds)
             {
-                return new DemoSummary(sessionId, reported, reported.Count > 0 ? reported[^1].Accuracy : double.NaN, watch.Elapsed.TotalSeconds, session.Status, session.Message);
+                return new DemoSummary(sessionId, reported, reported.Count > 0 ? reported[^1].Accuracy : double.NaN, watch.Elapsed.TotalSeconds, session.Status, session.Message, session.Traffic);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FedN.Contracts.Federation;
 using FedN.Testing;
 
 namespace FedN.Cli.Tests;
@@ -57,6 +58,34 @@ public sealed class ServerCommandTests : IAsyncLifetime
         Assert.Equal("s1", JsonDocument.Parse(list).RootElement[0].GetProperty("id").GetString());
         Assert.Contains("s1: ", shown, StringComparison.Ordinal);
         Assert.Contains("aggregator fedadam", shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Session_show_prints_what_each_round_and_the_session_moved_over_the_network()
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await _server.Metadata.Sessions.CreateAsync(new SessionRecord { Id = "moved", SeedModelId = "seed", Config = new SessionConfig { Rounds = 2 }, CreatedAt = start });
+        await _server.Metadata.Sessions.UpdateAsync("moved", session => session with { Status = SessionStatus.Completed, CompletedRounds = 2, Traffic = new SessionTraffic(3 << 20, 3 << 19, 2, 1) });
+        for (var round = 1; round <= 2; round++)
+        {
+            await _server.Metadata.Rounds.CreateAsync(new RoundRecord
+            {
+                SessionId = "moved",
+                Round = round,
+                Status = RoundStatus.Committed,
+                InputModelId = "seed",
+                StartedAt = start.AddMinutes(round),
+                EndedAt = start.AddMinutes(round).AddSeconds(2),
+                Traffic = new RoundTraffic { ModelBytes = 1 << 18, TrainingBytesDown = 1 << 20, ValidationBytesDown = 1 << 19, BytesUp = 3 << 18 },
+            });
+        }
+
+        var (_, shown, _) = await CliRun.Run(0, [.. Admin("session", "show", "moved")]);
+
+        Assert.Contains("traffic: 3.0 MiB down, 1.5 MiB up, 4.5 MiB in all", shown, StringComparison.Ordinal);
+        var rows = shown.Split('\n').Where(line => line.TrimStart().StartsWith("1 ", StringComparison.Ordinal) || line.TrimStart().StartsWith("2 ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, row => Assert.Matches(@"1\.5 MiB\s+768\.0 KiB", row));
     }
 
     [Fact]

@@ -47,6 +47,15 @@ public sealed class DashboardTests
         Assert.True(await page.Locator("#validation-chart canvas").CountAsync() > 0, "uPlot drew no canvas");
         await Expect(page.Locator("#training-chart")).ToHaveAttributeAsync("data-points", "2");
 
+        // The traffic chart: each round's MiB down and up and the running total, as the rounds record them.
+        await Expect(page.Locator("#traffic-chart")).ToHaveAttributeAsync("data-points", "2");
+        static string MiB(double bytes) => (bytes / 1048576).ToString("F4", System.Globalization.CultureInfo.InvariantCulture);
+        var total = 0L;
+        var expected = summary.Rounds.SelectMany(round => new[] { MiB(round.BytesDown), MiB(round.BytesUp), MiB(total += round.BytesDown + round.BytesUp) });
+        Assert.Equal(expected, await page.Locator("#traffic-chart tbody tr td").AllTextContentsAsync());
+        Assert.All(summary.Rounds, round => Assert.True(round.BytesDown > 0 && round.BytesUp > 0, $"round {round.Round} moved nothing"));
+        await Expect(page.Locator("#session-traffic")).ToContainTextAsync(" MiB down, ");
+
         // Every client is listed; each validated both rounds; the trail is seed + 2 models; 2 rounds on the timeline.
         string[] clients = ["mnist-1", "mnist-2", "mnist-3"];
         Assert.Equal(clients, (await page.Locator("#clients-table tbody th").AllTextContentsAsync()).Order());

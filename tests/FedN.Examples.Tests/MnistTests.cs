@@ -108,6 +108,18 @@ public sealed class MnistTests
         Assert.True(summary.Rounds[1].Accuracy > summary.Rounds[0].Accuracy, $"accuracy {summary.Rounds[0].Accuracy} then {summary.Rounds[1].Accuracy}");
         Assert.True(summary.Rounds[1].Loss < summary.Rounds[0].Loss);
         Assert.True(summary.FinalAccuracy > 0.8, $"final accuracy {summary.FinalAccuracy}");
+
+        // Each round sends the 784-128-10 MLP (101,770 float32 parameters and a header) to each of the
+        // three clients to train and again to validate, and takes three updates of that size back.
+        const long Parameters = 4 * 101_770;
+        Assert.All(summary.Rounds, round =>
+        {
+            Assert.InRange(round.BytesDown, 6 * Parameters, 6 * (Parameters + 4096));
+            Assert.InRange(round.BytesUp, 3 * Parameters, 3 * (Parameters + 4096));
+        });
+        Assert.Equal(new SessionTraffic(summary.Rounds.Sum(r => r.BytesDown), summary.Rounds.Sum(r => r.BytesUp), 2, 1), summary.Traffic);
+        Assert.Equal(10_000L * (MnistDataset.Pixels + 1), summary.DataBytes);
+        Assert.Equal((double)(summary.Traffic!.BytesDown + summary.Traffic.BytesUp) / summary.DataBytes, summary.TrafficToDataRatio);
     }
 
     private static byte[] Labels() => [.. Enumerable.Range(0, 5000).Select(i => (byte)(i % 10))];

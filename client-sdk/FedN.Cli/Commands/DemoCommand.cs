@@ -74,6 +74,13 @@ internal static class DemoCommand
                 throw new CliFailure($"session {summary.SessionId} {summary.Status.ToString().ToLowerInvariant()}: {summary.Message}");
             }
 
+            if (summary is { Traffic: { } traffic, TrafficToDataRatio: { } ratio })
+            {
+                // The lecture's communication slide: what federating cost against the data that never moved.
+                await Console.Out.WriteLineAsync($"traffic: {ByteSize.Format(traffic.BytesDown)} down and {ByteSize.Format(traffic.BytesUp)} up over {summary.Rounds.Count} rounds, "
+                    + $"{ratio.ToString("0.00", CultureInfo.InvariantCulture)}x the {ByteSize.Format(summary.DataBytes)} of digits that stayed on the clients");
+            }
+
             var warned = summary.Rounds.Count(round => round.Warning is not null);
             await Console.Out.WriteLineAsync($"final accuracy {Number(summary.FinalAccuracy)} after {summary.Rounds.Count} rounds in {summary.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s (session {summary.SessionId})"
                 + (warned > 0 ? $"; warning: in {warned} round(s) most updates were refused, so this model is likely not what was meant" : ""));

@@ -102,8 +102,9 @@ internal static class SessionCommands
                 $"{session.Id}: {Lower(session.Status)}, {session.CompletedRounds}/{session.Config.Rounds} rounds, aggregator {session.Config.Aggregator}, {session.Config.Shards} shard(s)" + Environment.NewLine
                 + (status.Phase is null ? "" : $"now: round {status.Round} (attempt {status.Attempt}), {status.Phase}" + Environment.NewLine)
                 + (session.Message is null ? "" : $"message: {session.Message}" + Environment.NewLine)
+                + (session.Traffic is { } traffic ? $"traffic: {ByteSize.Format(traffic.BytesDown)} down, {ByteSize.Format(traffic.BytesUp)} up, {ByteSize.Format(traffic.BytesDown + traffic.BytesUp)} in all" + Environment.NewLine : "")
                 + string.Concat(rounds.Where(r => r.Warning is not null).Select(r => $"warning: round {r.Round}: {r.Warning}" + Environment.NewLine))
-                + Table.Render(["round", "status", "clients", "aggregated", "rejected", "seconds", "training", "validation"], rounds.Select(r => new[]
+                + Table.Render(["round", "status", "clients", "aggregated", "rejected", "seconds", "down", "up", "training", "validation"], rounds.Select(r => new[]
                 {
                     r.Round.ToString(CultureInfo.InvariantCulture),
                     Lower(r.Status),
@@ -111,6 +112,8 @@ internal static class SessionCommands
                     r.UpdatesAggregated.ToString(CultureInfo.InvariantCulture),
                     r.UpdatesRejected.ToString(CultureInfo.InvariantCulture),
                     r.EndedAt is { } end ? (end - r.StartedAt).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : null,
+                    r.Traffic is { } down ? ByteSize.Format(down.BytesDown) : null,
+                    r.Traffic is { } up ? ByteSize.Format(up.BytesUp) : null,
                     Table.Metrics(r.TrainingMetrics),
                     Table.Metrics(r.ValidationMetrics),
                 })));

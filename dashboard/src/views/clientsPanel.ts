@@ -1,8 +1,8 @@
-// The clients: who is online, when each was last heard from.
+// The clients: who is online, when each was last heard from, and what each has moved.
 
 import type { ClientRecord } from "../api";
 import { h, section, table, unlessEmpty } from "../dom";
-import { ago, dateTime } from "../format";
+import { ago, bytes, dateTime } from "../format";
 
 export function clientsPanel(clients: ClientRecord[]): HTMLElement {
   const online = clients.filter((client) => client.online).length;
@@ -14,12 +14,14 @@ export function clientsPanel(clients: ClientRecord[]): HTMLElement {
     unlessEmpty(clients.length, "No client has connected yet.", () =>
       table(
         "Clients, online first",
-        ["Client", "Status", "Last seen", "First seen"],
+        ["Client", "Status", "Last seen", "First seen", "Sent down", "Uploaded"],
         sorted.map((client) => [
           client.name && client.name !== client.id ? `${client.id} (${client.name})` : client.id,
           h("span", { class: `badge ${client.online ? "online" : "offline"}` }, client.online ? "online" : "offline"),
           h("time", { datetime: client.lastSeen ?? "", title: dateTime(client.lastSeen) }, ago(client.lastSeen)),
           dateTime(client.firstSeen),
+          bytes(client.bytesDown ?? 0),
+          bytes(client.bytesUp ?? 0),
         ]),
         { id: "clients-table" },
       ),

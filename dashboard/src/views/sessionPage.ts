@@ -2,10 +2,10 @@
 // validations, the combiners, the model trail, the event log and the clients, kept current by the live stream.
 
 import type { FedNApi, RoundRecord, SessionRecord, SessionStatusView, ValidationRecord } from "../api";
-import { MetricChart } from "../charts/metricChart";
+import { MetricChart, type MetricSeries } from "../charts/metricChart";
 import { type ArrivalSample, RoundTimeline } from "../charts/roundTimeline";
 import { h, replace, section } from "../dom";
-import { dateTime, timeSpan } from "../format";
+import { bytes, dateTime, timeSpan } from "../format";
 import type { View } from "../view";
 import { clientsPanel } from "./clientsPanel";
 import { eventsPanel } from "./eventsPanel";
@@ -25,6 +25,7 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
   const trainingPick = new MetricPicker("training-metric", "Training metric", "loss", () => redraw());
   const validationChart = new MetricChart("validation-chart", "Validation by round", "accuracy", validationPick.element);
   const trainingChart = new MetricChart("training-chart", "Training by round", "loss", trainingPick.element);
+  const trafficChart = new MetricChart("traffic-chart", "Traffic by round", "MiB");
   const timeline = new RoundTimeline("round-timeline");
   const validations = h("div");
   const shards = h("div");
@@ -37,7 +38,12 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Overview"), " / session"),
     header,
     warnings,
-    h("div", { class: "grid" }, section("metrics", "Metrics", h("div", { class: "charts" }, validationChart.element, trainingChart.element)), config),
+    h(
+      "div",
+      { class: "grid" },
+      section("metrics", "Metrics", h("div", { class: "charts" }, validationChart.element, trainingChart.element, trafficChart.element)),
+      config,
+    ),
     section("timeline", "Rounds", timeline.element, shards),
     h("div", { class: "grid" }, validations, clients),
     trail,
@@ -69,6 +75,7 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
       ],
       trained ?? "",
     );
+    trafficChart.update(numbers, trafficSeries(rounds));
     replace(validations, validationHeatmap(reported, validated));
   }
   // The header changes with every phase; the configuration and the trail only with the session record.
@@ -123,6 +130,23 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
 }
 
 /**
+ * Each round's bytes down and up and the running total, in MiB: the lecture's communication slide
+ * (a round of a 10 MB model and 3 clients moves 60 MB) drawn beside the accuracy it bought.
+ */
+function trafficSeries(rounds: RoundRecord[]): MetricSeries[] {
+  const mib = 1048576;
+  const down = rounds.map((round) => (round.traffic ? (round.traffic.trainingBytesDown + round.traffic.validationBytesDown) / mib : null));
+  const up = rounds.map((round) => (round.traffic ? round.traffic.bytesUp / mib : null));
+  let total = 0;
+  const running = down.map((value, index) => (value === null ? null : (total += value + up[index]!)));
+  return [
+    { label: "down", color: "#1a6fb5", values: down },
+    { label: "up", color: "#b5461a", values: up },
+    { label: "running total", color: "#555555", values: running },
+  ];
+}
+
+/**
  * Remembers how many updates each unfinished round had received, and when. A finished round's
  * curve comes from its combiners (`ShardFigures.arrivals`), so its samples are no longer needed.
  */
@@ -173,6 +197,7 @@ function sessionHeader(api: FedNApi, session: SessionRecord, status: SessionStat
       h("span", { id: "session-status", class: `badge ${session.status}` }, session.status),
       ` ${session.completedRounds} of ${session.config.rounds} rounds done`,
       where ? ` · now ${where}` : "",
+      session.traffic ? h("span", { id: "session-traffic" }, ` · ${bytes(session.traffic.bytesDown)} down, ${bytes(session.traffic.bytesUp)} up`) : "",
     ),
     session.message
       ? session.status === "failed"
