@@ -23,6 +23,8 @@ public class WebPubSubServiceClient
 
     public virtual Task<Response> RemoveUserFromGroupAsync(string group, string userId, RequestContext? context = null) => throw Facade();
 
+    public virtual Task<Response<bool>> UserExistsAsync(string userId, RequestContext? context = null) => throw Facade();
+
     public virtual Task<Uri> GetClientAccessUriAsync(TimeSpan expiresAfter = default, string? userId = null, IEnumerable<string>? roles = null, IEnumerable<string>? groups = null, WebPubSubClientProtocol clientProtocol = WebPubSubClientProtocol.Default, CancellationToken cancellationToken = default) => throw Facade();
 
     private static NotSupportedException Facade() => new("Azure.Messaging.WebPubSub facade: compile-only, never executed");

@@ -29,7 +29,8 @@ var services = builder.Services;
 // orchestration inputs, outputs, events and activity triggers, so history holds what the other engines hold.
 services.Configure<WorkerOptions>(worker => worker.Serializer = new JsonObjectSerializer(FedNJson.Options));
 services.AddFedN(stores, settings.SigningKey, new ReducerOptions { ReportLimits = LimitSettings.ReportLimits(builder.Configuration) });
-services.AddSingleton<IClientHub>(new AzureWebPubSubHub(new WebPubSubServiceClient(settings.WebPubSubConnectionString, WebPubSubProtocol.DefaultHub)));
+services.AddSingleton(new AzureWebPubSubHub(new WebPubSubServiceClient(settings.WebPubSubConnectionString, WebPubSubProtocol.DefaultHub)));
+services.AddSingleton<IClientHub>(provider => provider.GetRequiredService<AzureWebPubSubHub>());
 services.AddScoped<DurableClientBinding>();
 services.AddScoped<IOrchestrationClient>(provider => provider.GetRequiredService<DurableClientBinding>().OrchestrationClient);
 services.AddSingleton(provider => new ControlPlaneDispatcher(provider));

@@ -42,6 +42,13 @@ public sealed class AzureWebPubSubHub(WebPubSubServiceClient service) : IClientH
     public Task<Uri> GetClientAccessUriAsync(string clientId, Uri serverBaseUri, TimeSpan lifetime, string? grantingTokenId = null, CancellationToken cancellationToken = default) =>
         service.GetClientAccessUriAsync(lifetime, clientId, roles: null, groups: null, WebPubSubClientProtocol.Default, cancellationToken);
 
+    /// <summary>
+    /// Asks the service whether <paramref name="userId"/> has a connection: a read that shows the
+    /// service answers and the app's credentials are accepted (a readiness probe's check).
+    /// </summary>
+    public Task ProbeAsync(string userId, CancellationToken cancellationToken = default) =>
+        service.UserExistsAsync(userId, Context(cancellationToken));
+
     private static RequestContent Content(ServerMessage message) => RequestContent.Create(JsonSerializer.SerializeToUtf8Bytes(message, FedNJson.Options));
 
     private static RequestContext Context(CancellationToken cancellationToken) => new() { CancellationToken = cancellationToken };

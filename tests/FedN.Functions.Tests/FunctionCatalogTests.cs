@@ -85,8 +85,25 @@ public sealed class FunctionCatalogTests
         Assert.Equal(["get"], dashboard.Trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         // The files hold no data; the API behind them needs the admin token.
         Assert.Equal("Anonymous", dashboard.Trigger.GetProperty("authLevel").GetString());
-        Assert.Equal(2, _functions.Count(f => Kind(f.Trigger) == "httpTrigger"));
+        Assert.Equal(["api", "dashboard", "healthz", "readyz"], Sorted(_functions.Where(f => Kind(f.Trigger) == "httpTrigger").Select(f => f.Function)));
         Assert.True(File.Exists(Path.Combine(FunctionsAppDirectory, "dashboard", "index.html")), "the Functions app's output has no dashboard: run scripts/build-dashboard.sh before building");
+    }
+
+    [Fact]
+    public void Health_and_readiness_are_served_without_a_key_beside_the_api_and_readiness_reaches_the_task_hub()
+    {
+        foreach (var name in new[] { "healthz", "readyz" })
+        {
+            var function = Assert.Single(_functions, f => f.Function == name);
+            Assert.Equal("httpTrigger", Kind(function.Trigger));
+            Assert.Equal(name, function.Trigger.GetProperty("route").GetString());
+            Assert.Equal(["get"], function.Trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+            // A load balancer or Azure's health check calls it without a function key; it reads only.
+            Assert.Equal("Anonymous", function.Trigger.GetProperty("authLevel").GetString());
+        }
+
+        Assert.Contains(Assert.Single(_functions, f => f.Function == "readyz").Bindings, binding => binding.GetProperty("type").GetString() == "durableClient");
+        Assert.DoesNotContain(Assert.Single(_functions, f => f.Function == "healthz").Bindings, binding => binding.GetProperty("type").GetString() == "durableClient");
     }
 
     [Fact]

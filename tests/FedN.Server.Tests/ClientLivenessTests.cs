@@ -1,4 +1,5 @@
 using FedN.Channel;
+using FedN.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using FedN.Testing;
 using FedN.Testing.Shared;
@@ -68,6 +69,28 @@ public sealed class ServerHealthTests
         using var response = await http.GetAsync("/readyz");
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("background: the client liveness sweep stopped: disk I/O error", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_readiness_probe_names_each_part_that_fails_or_does_not_answer_and_waits_for_none_beyond_its_timeout()
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var report = await ReadinessProbe.RunAsync(
+            [
+                new("answers", _ => Task.CompletedTask),
+                new("refuses", _ => Task.FromException(new IOException("Connection refused (127.0.0.1:9)"))),
+                new("hangs", token => Task.Delay(Timeout.Infinite, token)),
+            ],
+            CancellationToken.None,
+            ("background", null));
+
+        Assert.False(report.IsReady);
+        Assert.Equal("background: ok", report.Lines[0]);
+        Assert.Equal("answers: ok", report.Lines[1]);
+        Assert.StartsWith("refuses: IOException: Connection refused (127.0.0.1:9) (after ", report.Lines[2], StringComparison.Ordinal);
+        Assert.Equal("hangs: no answer within 5 s", report.Lines[3]);
+        Assert.InRange(watch.Elapsed, ReadinessProbe.Timeout, ReadinessProbe.Timeout + TimeSpan.FromSeconds(3));
+        Assert.True((await ReadinessProbe.RunAsync([new("answers", _ => Task.CompletedTask)], CancellationToken.None)).IsReady);
     }
 
     [Fact]
