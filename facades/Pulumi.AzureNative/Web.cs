@@ -112,6 +112,8 @@ namespace Pulumi.AzureNative.Web.Inputs
 
         public InputUnion<string, FtpsState>? FtpsState { get; set; }
 
+        public Input<string>? HealthCheckPath { get; set; }
+
         public InputUnion<string, SupportedTlsVersions>? MinTlsVersion { get; set; }
     }
 

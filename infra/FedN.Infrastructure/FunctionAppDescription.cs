@@ -18,6 +18,12 @@ public sealed record FunctionAppDescription
     /// <summary>The blob container the platform deploys the app package to and runs it from.</summary>
     public required string DeploymentContainer { get; init; }
 
+    /// <summary>
+    /// The path App Service's health check calls on every instance (the app's <c>healthz</c> function
+    /// under host.json's route prefix): an instance that stops answering is taken out of rotation.
+    /// </summary>
+    public string HealthCheckPath { get; init; } = "/api/healthz";
+
     /// <summary>The app settings, in the order they are set.</summary>
     public required IReadOnlyList<AppSetting> Settings { get; init; }
 }

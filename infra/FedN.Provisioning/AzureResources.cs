@@ -221,7 +221,7 @@ internal sealed class AzureResources
             ServerFarmId = plan.Id,
             HttpsOnly = true,
             Identity = new ManagedServiceIdentityArgs { Type = ManagedServiceIdentityType.SystemAssigned },
-            SiteConfig = new SiteConfigArgs { AppSettings = appSettings, MinTlsVersion = "1.2", FtpsState = "Disabled" },
+            SiteConfig = new SiteConfigArgs { AppSettings = appSettings, MinTlsVersion = "1.2", FtpsState = "Disabled", HealthCheckPath = description.HealthCheckPath },
             FunctionAppConfig = new FunctionAppConfigArgs
             {
                 Deployment = new FunctionsDeploymentArgs

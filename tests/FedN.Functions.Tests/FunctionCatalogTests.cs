@@ -97,6 +97,7 @@ public sealed class FunctionCatalogTests
             var function = Assert.Single(_functions, f => f.Function == name);
             Assert.Equal("httpTrigger", Kind(function.Trigger));
             Assert.Equal(name, function.Trigger.GetProperty("route").GetString());
+            Assert.Equal($"/api/{name}", $"/{RoutePrefix()}/{name}"); // where infra points App Service's health check (FunctionAppDescription.HealthCheckPath)
             Assert.Equal(["get"], function.Trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
             // A load balancer or Azure's health check calls it without a function key; it reads only.
             Assert.Equal("Anonymous", function.Trigger.GetProperty("authLevel").GetString());

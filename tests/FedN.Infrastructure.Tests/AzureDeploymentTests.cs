@@ -46,6 +46,8 @@ public sealed partial class AzureDeploymentTests
         Assert.All(["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_CONTENTSHARE", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING"], forbidden => Assert.DoesNotContain(forbidden, names));
         Assert.Equal(("dotnet-isolated", "10.0"), (deployment.FunctionApp.RuntimeName, deployment.FunctionApp.RuntimeVersion));
         Assert.Contains(deployment.FunctionApp.DeploymentContainer, deployment.BlobContainers);
+        // App Service's health check calls the app's healthz function (FunctionCatalogTests checks its route).
+        Assert.Equal("/api/healthz", deployment.FunctionApp.HealthCheckPath);
     }
 
     [Fact]
