@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using FedN.Contracts.Messaging;
@@ -75,6 +76,7 @@ internal sealed class TaskRunner(ITrainer trainer, HttpClient http, ReportDelive
             return;
         }
 
+        using var span = ClientTelemetry.StartTask(task, clientId());
         using var expiry = new CancellationTokenSource(left, time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expiry.Token);
         // Task ids are unique per client only: clients sharing a machine get their own folders.
@@ -83,7 +85,12 @@ internal sealed class TaskRunner(ITrainer trainer, HttpClient http, ReportDelive
         try
         {
             var model = Path.Combine(folder, "model.safetensors");
-            await RetryTransferAsync(token => Transfers.DownloadAsync(http, task.ModelUrl, model, Bytes(ClientStage.Downloading, task), token, task.ModelSha256), deadline.Token);
+            using (var download = ClientTelemetry.StartStep("download"))
+            {
+                await RetryTransferAsync(token => Transfers.DownloadAsync(http, task.ModelUrl, model, Bytes(ClientStage.Downloading, task), token, task.ModelSha256), deadline.Token);
+                download?.SetTag("fedn.bytes", new FileInfo(model).Length);
+            }
+
             if (task.Kind == ClientTaskKind.Train)
             {
                 await TrainAsync(task, model, Path.Combine(folder, "update.safetensors"), deadline.Token);
@@ -97,7 +104,13 @@ internal sealed class TaskRunner(ITrainer trainer, HttpClient http, ReportDelive
         }
         catch (OperationCanceledException) when (expiry.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            span?.SetStatus(ActivityStatusCode.Error, "the deadline passed");
             Skip(task, $"its deadline {task.Deadline:u} passed before it was done; it is abandoned");
+        }
+        catch (Exception error)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, error.Message);
+            throw;
         }
         finally
         {
@@ -146,16 +159,26 @@ internal sealed class TaskRunner(ITrainer trainer, HttpClient http, ReportDelive
     {
         var uploadUrl = task.UploadUrl ?? throw new InvalidOperationException($"training task {task.TaskId} has no upload URL");
         raise(new ClientProgressEventArgs(ClientStage.Training, task.TaskId, task.Round));
-        var result = await trainer.TrainAsync(new TrainingRequest(task, model, update), cancellationToken);
+        TrainingResult result;
+        using (ClientTelemetry.StartStep("train"))
+        {
+            result = await trainer.TrainAsync(new TrainingRequest(task, model, update), cancellationToken);
+        }
+
         if (result.NumExamples <= 0)
         {
             throw new TrainerException($"the trainer reported {result.NumExamples} training examples; the update's weight must be positive");
         }
 
-        if (!await RetryTransferAsync(token => Transfers.UploadAsync(http, uploadUrl, update, Bytes(ClientStage.Uploading, task, new FileInfo(update).Length), token), cancellationToken))
+        using (var upload = ClientTelemetry.StartStep("upload"))
         {
-            logger.UpdateAlreadyUploaded(task.TaskId);
+            upload?.SetTag("fedn.bytes", new FileInfo(update).Length);
+            if (!await RetryTransferAsync(token => Transfers.UploadAsync(http, uploadUrl, update, Bytes(ClientStage.Uploading, task, new FileInfo(update).Length), token), cancellationToken))
+            {
+                logger.UpdateAlreadyUploaded(task.TaskId);
+            }
         }
+
 
         await reports.DeliverAsync(task, ClientEvents.Update, new UpdateReport
         {
@@ -172,7 +195,12 @@ internal sealed class TaskRunner(ITrainer trainer, HttpClient http, ReportDelive
     private async Task ValidateAsync(ClientTask task, string model, CancellationToken cancellationToken)
     {
         raise(new ClientProgressEventArgs(ClientStage.Validating, task.TaskId, task.Round));
-        var result = await trainer.ValidateAsync(new ValidationRequest(task, model), cancellationToken);
+        ValidationResult result;
+        using (ClientTelemetry.StartStep("validate"))
+        {
+            result = await trainer.ValidateAsync(new ValidationRequest(task, model), cancellationToken);
+        }
+
         await reports.DeliverAsync(task, ClientEvents.Validation, new ValidationReport
         {
             TaskId = task.TaskId,

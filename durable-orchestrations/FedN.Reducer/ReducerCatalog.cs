@@ -1,6 +1,7 @@
 using FedN.Orchestration;
 using FedN.Reducer.Activities;
 using FedN.Reducer.Orchestrators;
+using FedN.Reducer.Telemetry;
 
 namespace FedN.Reducer;
 
@@ -16,13 +17,13 @@ public static class ReducerCatalog
         return catalog
             .AddOrchestrator(ReducerTasks.Session, () => new SessionOrchestrator(options))
             .AddOrchestrator(ReducerTasks.Round, () => new RoundOrchestrator(options))
-            .AddActivity(ReducerTasks.Plan, new PlanActivity(stores).RunAsync)
-            .AddActivity(ReducerTasks.Dispatch, new DispatchActivity(stores, options).RunAsync)
-            .AddActivity(ReducerTasks.Combine, new CombineActivity(stores, options).RunAsync)
-            .AddActivity(ReducerTasks.Reduce, new ReduceActivity(stores).RunAsync)
-            .AddActivity(ReducerTasks.CollectValidations, new CollectValidationsActivity(stores, options).RunAsync)
-            .AddActivity(ReducerTasks.Commit, new CommitActivity(stores, options).RunAsync)
-            .AddActivity(ReducerTasks.CloseRound, new CloseRoundActivity(stores, options).RunAsync)
+            .AddRoundStep(ReducerTasks.Plan, "plan", new PlanActivity(stores).RunAsync)
+            .AddRoundStep(ReducerTasks.Dispatch, "dispatch", new DispatchActivity(stores, options).RunAsync)
+            .AddRoundStep(ReducerTasks.Combine, "combine", new CombineActivity(stores, options).RunAsync)
+            .AddRoundStep(ReducerTasks.Reduce, "reduce", new ReduceActivity(stores).RunAsync)
+            .AddRoundStep(ReducerTasks.CollectValidations, "validate", new CollectValidationsActivity(stores, options).RunAsync)
+            .AddRoundStep(ReducerTasks.Commit, "commit", new CommitActivity(stores, options).RunAsync)
+            .AddRoundStep(ReducerTasks.CloseRound, "close", new CloseRoundActivity(stores, options).RunAsync)
             .AddActivity(ReducerTasks.Retention, new RetentionActivity(stores).RunAsync)
             .AddActivity(ReducerTasks.SetSessionStatus, new SetSessionStatusActivity(stores, options).RunAsync);
     }

@@ -12,6 +12,7 @@ using FedN.Orchestration;
 using FedN.Reducer;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using FedN.Contracts;
@@ -29,6 +30,9 @@ var services = builder.Services;
 // orchestration inputs, outputs, events and activity triggers, so history holds what the other engines hold.
 services.Configure<WorkerOptions>(worker => worker.Serializer = new JsonObjectSerializer(FedNJson.Options));
 services.AddFedN(stores, settings.SigningKey, new ReducerOptions { ReportLimits = LimitSettings.ReportLimits(builder.Configuration) });
+// Traces and metrics where FedN:Telemetry:* (or Application Insights' connection string) says; the
+// worker's defaults join its invocation spans to the host's, and the Durable extension's to both.
+services.AddFedNTelemetry(TelemetrySettings.FromConfiguration(builder.Configuration), "fedn-functions")?.UseFunctionsWorkerDefaults();
 services.AddSingleton(new AzureWebPubSubHub(new WebPubSubServiceClient(settings.WebPubSubConnectionString, WebPubSubProtocol.DefaultHub)));
 services.AddSingleton<IClientHub>(provider => provider.GetRequiredService<AzureWebPubSubHub>());
 services.AddScoped<DurableClientBinding>();

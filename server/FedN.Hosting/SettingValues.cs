@@ -46,6 +46,22 @@ public sealed class SettingValues(IConfiguration configuration, string section)
         var text => Problem(fallback, $"{section}:{key} '{text}' is not a duration: give seconds (10) or a time span (00:00:10)"),
     };
 
+    /// <summary>A switch: <c>true</c> or <c>false</c>.</summary>
+    public bool Flag(string key, bool fallback) => this[key] switch
+    {
+        null => fallback,
+        var text when bool.TryParse(text, out var value) => value,
+        var text => Problem(fallback, $"{section}:{key} '{text}' is not true or false"),
+    };
+
+    /// <summary>An absolute http or https URI.</summary>
+    public Uri? HttpUri(string key) => this[key] switch
+    {
+        null => null,
+        var text when Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" => uri,
+        var text => Problem<Uri?>(null, $"{section}:{key} '{text}' is not an http or https address"),
+    };
+
     /// <summary>Records <paramref name="problem"/> and returns <paramref name="fallback"/>.</summary>
     public T Problem<T>(T fallback, string problem)
     {

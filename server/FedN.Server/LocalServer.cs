@@ -79,6 +79,8 @@ public static class LocalServer
                 ? new NodeRecord { Id = engine.AzureStorage.WorkerId, Address = options.PublicUri ?? options.ListenUri, StartedAt = time.GetUtcNow() }
                 : null;
             services.AddFedN(stores, key, options.Reducer with { ReportLimits = LimitSettings.ReportLimits(builder.Configuration) }, node?.Id);
+            var telemetry = TelemetrySettings.FromConfiguration(builder.Configuration);
+            services.AddFedNTelemetry(telemetry, "fedn-server", [.. options.TelemetrySources]);
             services.AddSingleton(new HubAccessTokens(key, time));
             services.AddSingleton(provider => new LocalClientHub(provider.GetRequiredService<HubAccessTokens>(), provider.GetRequiredService<ClientEventProcessor>(), options.Hub with { PublicUri = options.Hub.PublicUri ?? options.PublicUri }, provider.GetRequiredService<ILogger<LocalClientHub>>(), time, provider.GetRequiredService<ITokenRevocations>()));
             if (node is null)
@@ -126,6 +128,11 @@ public static class LocalServer
             app.MapDashboard(dashboard);
             app.MapHealth(app.Services.GetRequiredService<ServerHealth>());
             app.MapReadiness(app.Services.GetRequiredService<ServerHealth>(), stores);
+            if (telemetry.Prometheus)
+            {
+                app.MapPrometheusScrapingEndpoint();
+            }
+
             app.Lifetime.ApplicationStopped.Register(stores.Dispose);
             app.Logger.LocalServerReady(stores.Description);
             app.Logger.ReducerEngineChosen(engine.Engine == ReducerEngine.AzureStorage

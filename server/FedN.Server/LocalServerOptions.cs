@@ -40,6 +40,12 @@ public sealed record LocalServerOptions
     /// <summary>The dashboard's files; the build bundled with the server (<see cref="DashboardFiles.Bundled"/>) when unset.</summary>
     public DashboardFiles? Dashboard { get; init; }
 
+    /// <summary>
+    /// More <c>ActivitySource</c> and <c>Meter</c> names to export when telemetry is configured
+    /// (<c>FedN:Telemetry:*</c>): a process that also runs clients adds <c>FedN.Client</c>.
+    /// </summary>
+    public IReadOnlyList<string> TelemetrySources { get; init; } = [];
+
     /// <summary>Lease of the local durable runner: how soon a standby takes over a dead server's sessions.</summary>
     public TimeSpan RunnerLease { get; init; } = TimeSpan.FromSeconds(15);
 

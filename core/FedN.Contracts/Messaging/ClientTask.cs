@@ -48,4 +48,10 @@ public sealed record ClientTask
 
     /// <summary>After this, the report is refused and the URLs no longer work.</summary>
     public required DateTimeOffset Deadline { get; init; }
+
+    /// <summary>
+    /// The W3C trace context of the round attempt (<c>00-{trace}-{span}-01</c>): a client that exports
+    /// traces starts its download, training and upload under it, so they join the round's trace.
+    /// </summary>
+    public string? TraceParent { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FedN.Contracts.Federation;
+using FedN.Reducer.Telemetry;
 using FedN.Storage.Metadata;
 
 namespace FedN.Reducer.Activities;
@@ -26,7 +27,8 @@ internal sealed class CloseRoundActivity(ReducerStores stores, ReducerOptions op
         {
         }
 
-        var closed = await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round.Attempt != request.Attempt ? round : round with
+        var wasClosed = false;
+        var closed = await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round.Attempt != request.Attempt || (wasClosed = round.Status == request.Status && round.EndedAt is not null) ? round : round with
         {
             Status = request.Status,
             Message = request.Message,
@@ -40,6 +42,10 @@ internal sealed class CloseRoundActivity(ReducerStores stores, ReducerOptions op
         if (closed.Value.Attempt == request.Attempt)
         {
             await RoundFigures.AddToSessionAsync(stores.Metadata, closed.Value, cancellationToken);
+            if (!wasClosed)
+            {
+                RoundEnd.Record(closed.Value, request, now);
+            }
         }
 
         await stores.Metadata.Events.AppendAsync(new StatusEvent

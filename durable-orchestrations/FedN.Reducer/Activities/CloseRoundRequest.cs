@@ -6,4 +6,4 @@ using FedN.Contracts.Federation;
 namespace FedN.Reducer;
 
 /// <summary>Input of the close-round activity: the round ends without a model.</summary>
-public sealed record CloseRoundRequest(string SessionId, int Round, int Attempt, string ModelId, RoundStatus Status, string Message, IReadOnlyList<ShardResult> Shards);
+public sealed record CloseRoundRequest(string SessionId, int Round, int Attempt, string ModelId, RoundStatus Status, string Message, IReadOnlyList<ShardResult> Shards) : Telemetry.IRoundStep;

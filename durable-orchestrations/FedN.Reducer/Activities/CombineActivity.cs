@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using FedN.Contracts;
@@ -8,6 +9,7 @@ using FedN.Storage.Metadata;
 using FedN.Core.Safetensors;
 using FedN.Storage;
 using FedN.Reducer.Intake;
+using FedN.Reducer.Telemetry;
 
 namespace FedN.Reducer.Activities;
 
@@ -34,6 +36,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             return done;
         }
 
+        Activity.Current?.SetTag(ReducerTelemetry.Attributes.Shard, shard);
         var started = Time.GetUtcNow();
         var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken)
             ?? throw new InvalidOperationException($"round {request.Round} (attempt {request.Attempt}) of session '{request.SessionId}' has no plan");
@@ -77,6 +80,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             }
 
             shardState.Apply(batch, Time.GetUtcNow());
+            Observe(request, batch);
             await RecordRejectionsAsync(request, batch.Rejected, cancellationToken);
             foreach (var message in messages)
             {
@@ -202,6 +206,32 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
         {
             // BlobModels' sources report a missing blob as a missing file (the engine knows files, not stores).
             return (null, e is BlobNotFoundException or FileNotFoundException { InnerException: BlobNotFoundException } ? "the update was never uploaded" : e.Message);
+        }
+    }
+
+    /// <summary>Each decision of a new batch as an event of the combiner's span, and as metrics (a replayed ledger batch was observed when it was decided).</summary>
+    private static void Observe(CombineRequest request, CombineLedgerBatch batch)
+    {
+        var session = new KeyValuePair<string, object?>(ReducerTelemetry.Attributes.Session, request.SessionId);
+        var span = Activity.Current;
+        foreach (var update in batch.Accepted)
+        {
+            ReducerTelemetry.AggregatedBytes.Add(update.Bytes ?? 0, session);
+            span?.AddEvent(new ActivityEvent("update.aggregated", tags: new ActivityTagsCollection
+            {
+                [ReducerTelemetry.Attributes.Client] = update.ClientId,
+                [ReducerTelemetry.Attributes.Bytes] = update.Bytes ?? 0,
+            }));
+        }
+
+        foreach (var rejection in batch.Rejected)
+        {
+            ReducerTelemetry.UpdatesRefused.Add(1, session, new(ReducerTelemetry.Attributes.Stage, "combiner"));
+            span?.AddEvent(new ActivityEvent("update.refused", tags: new ActivityTagsCollection
+            {
+                [ReducerTelemetry.Attributes.Client] = rejection.ClientId,
+                [ReducerTelemetry.Attributes.Reason] = rejection.Reason,
+            }));
         }
     }
 

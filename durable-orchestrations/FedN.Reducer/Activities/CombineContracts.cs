@@ -6,7 +6,7 @@ using FedN.Contracts.Federation;
 namespace FedN.Reducer;
 
 /// <summary>Input of the combine activity for one shard.</summary>
-public sealed record CombineRequest
+public sealed record CombineRequest : Telemetry.IRoundStep
 {
     /// <summary>The session.</summary>
     public required string SessionId { get; init; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FedN.Contracts.Federation;
+using FedN.Reducer.Telemetry;
 using FedN.Storage.Metadata;
 
 namespace FedN.Reducer.Activities;
@@ -53,7 +54,8 @@ internal sealed class CommitActivity(ReducerStores stores, ReducerOptions option
             ExampleWeightedMetrics.AddTo(trainingSums, shard.MetricSums, 1); // already weighted by their examples
         }
         var warning = RoundFigures.Warning(request.Shards, request.Reduced.Count);
-        var closed = await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => round with
+        var wasCommitted = false;
+        var closed = await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round, round => (wasCommitted = round.Status == RoundStatus.Committed) ? round : round with
         {
             Status = RoundStatus.Committed,
             Warning = warning,
@@ -68,6 +70,10 @@ internal sealed class CommitActivity(ReducerStores stores, ReducerOptions option
             EndedAt = round.EndedAt ?? now,
         }, cancellationToken);
         await RoundFigures.AddToSessionAsync(stores.Metadata, closed.Value, cancellationToken);
+        if (!wasCommitted)
+        {
+            RoundEnd.Record(closed.Value, request, now);
+        }
         await stores.Metadata.Events.AppendAsync(new StatusEvent
         {
             Id = string.Create(CultureInfo.InvariantCulture, $"commit-{request.Round}"),

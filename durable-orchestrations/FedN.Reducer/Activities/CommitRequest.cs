@@ -4,7 +4,7 @@
 namespace FedN.Reducer;
 
 /// <summary>Input of the commit activity.</summary>
-public sealed record CommitRequest
+public sealed record CommitRequest : Telemetry.IRoundStep
 {
     /// <summary>The session.</summary>
     public required string SessionId { get; init; }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FedN.Contracts.Federation;
 using FedN.Contracts.Messaging;
 using FedN.Storage;
@@ -14,6 +15,7 @@ internal sealed class DispatchActivity(ReducerStores stores, ReducerOptions opti
 {
     public async Task<int> RunAsync(DispatchRequest request, CancellationToken cancellationToken)
     {
+        Activity.Current?.SetTag("fedn.task.kind", request.Kind.ToString().ToLowerInvariant());
         var layout = new RoundLayout(request.SessionId, request.Round, request.Attempt);
         var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken)
             ?? throw new InvalidOperationException($"round {request.Round} (attempt {request.Attempt}) of session '{request.SessionId}' has no plan");

@@ -6,7 +6,7 @@ using FedN.Contracts.Messaging;
 namespace FedN.Reducer;
 
 /// <summary>Input of the dispatch activity: send <paramref name="Kind"/> tasks to the plan's clients.</summary>
-public sealed record DispatchRequest(string SessionId, int Round, int Attempt, ClientTaskKind Kind, string ModelId, string ModelPath, DateTimeOffset Deadline)
+public sealed record DispatchRequest(string SessionId, int Round, int Attempt, ClientTaskKind Kind, string ModelId, string ModelPath, DateTimeOffset Deadline) : Telemetry.IRoundStep
 {
     /// <summary>The model file's SHA-256, sent with the tasks so clients check their download.</summary>
     public string? ModelSha256 { get; init; }

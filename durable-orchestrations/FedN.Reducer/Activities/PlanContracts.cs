@@ -6,7 +6,7 @@ using FedN.Contracts.Federation;
 namespace FedN.Reducer;
 
 /// <summary>Input of the plan activity.</summary>
-public sealed record PlanRequest(string SessionId, int Round, int Attempt, SessionConfig Config, string ModelId, DateTimeOffset Deadline);
+public sealed record PlanRequest(string SessionId, int Round, int Attempt, SessionConfig Config, string ModelId, DateTimeOffset Deadline) : Telemetry.IRoundStep;
 
 /// <summary>Whether a plan was made.</summary>
 public enum PlanStatus

@@ -6,13 +6,16 @@ using FedN.Contracts.Federation;
 namespace FedN.Reducer;
 
 /// <summary>Input of the reduce activity.</summary>
-public sealed record ReduceRequest
+public sealed record ReduceRequest : Telemetry.IRoundStep
 {
     /// <summary>The session.</summary>
     public required string SessionId { get; init; }
 
     /// <summary>The round.</summary>
     public required int Round { get; init; }
+
+    /// <summary>The attempt (1 in histories written before it was passed).</summary>
+    public int Attempt { get; init; } = 1;
 
     /// <summary>The aggregator.</summary>
     public required string Aggregator { get; init; }

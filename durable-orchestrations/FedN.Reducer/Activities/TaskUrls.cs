@@ -31,6 +31,7 @@ internal static class TaskUrls
             ModelSha256 = request.ModelSha256,
             UploadUrl = uploadUrl,
             Deadline = request.Deadline,
+            TraceParent = Telemetry.RoundTrace.TraceParent(request.SessionId, request.Round, request.Attempt),
         };
     }
 

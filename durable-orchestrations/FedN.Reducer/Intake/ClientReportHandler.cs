@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using FedN.Contracts;
 using FedN.Contracts.Federation;
 using FedN.Contracts.Messaging;
 using FedN.Core;
+using FedN.Reducer.Telemetry;
 using FedN.Storage.Metadata;
 using FedN.Storage;
 
@@ -36,14 +38,29 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         ArgumentNullException.ThrowIfNull(report);
-        Refuse(Limits.FindProblem(report.NumExamples, report.Metrics));
         var task = new TrainingTaskKey(report.SessionId, report.Round, report.Attempt, report.Shard);
-        var uploaded = await blobs.GetPropertiesAsync(new RoundLayout(report.SessionId, report.Round, report.Attempt).Update(clientId), cancellationToken);
-        var message = new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics, Bytes: uploaded?.Length);
-        if (await QueueForCombinerAsync(clientId, task, message, cancellationToken) is { } round)
+        using var span = RoundTrace.Start("fedn.update", task, ActivityKind.Server);
+        span?.SetTag(ReducerTelemetry.Attributes.Client, clientId);
+        try
         {
-            await metadata.Rounds.CountUpdatesAsync(report.SessionId, report.Round, received: 1, cancellationToken: cancellationToken);
-            await CountTrafficAsync(clientId, round.Traffic?.ModelBytes ?? 0, uploaded?.Length ?? 0, cancellationToken);
+            Refuse(Limits.FindProblem(report.NumExamples, report.Metrics));
+            var uploaded = await blobs.GetPropertiesAsync(new RoundLayout(report.SessionId, report.Round, report.Attempt).Update(clientId), cancellationToken);
+            span?.SetTag(ReducerTelemetry.Attributes.Bytes, uploaded?.Length ?? 0);
+            var message = new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics, Bytes: uploaded?.Length);
+            if (await QueueForCombinerAsync(clientId, task, message, cancellationToken) is { } round)
+            {
+                await metadata.Rounds.CountUpdatesAsync(report.SessionId, report.Round, received: 1, cancellationToken: cancellationToken);
+                await CountTrafficAsync(clientId, round.Traffic?.ModelBytes ?? 0, uploaded?.Length ?? 0, cancellationToken);
+                ReducerTelemetry.UpdatesReceived.Add(1, new KeyValuePair<string, object?>(ReducerTelemetry.Attributes.Session, round.SessionId));
+            }
+        }
+        catch (ClientReportRejectedException refused)
+        {
+            // No session attribute on the counter: a refused report's ids are the client's word, and
+            // every distinct value would be a new series.
+            span?.SetStatus(ActivityStatusCode.Error, refused.Message);
+            ReducerTelemetry.UpdatesRefused.Add(1, new KeyValuePair<string, object?>(ReducerTelemetry.Attributes.Stage, "intake"));
+            throw;
         }
     }
 
@@ -216,7 +233,7 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         return asked;
     }
 
-    private sealed record TrainingTaskKey(string SessionId, int Round, int Attempt, int Shard);
+    private sealed record TrainingTaskKey(string SessionId, int Round, int Attempt, int Shard) : IRoundStep;
 
     private static void Refuse(string? problem)
     {

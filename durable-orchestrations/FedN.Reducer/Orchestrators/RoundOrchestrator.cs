@@ -170,6 +170,7 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
         {
             SessionId = input.SessionId,
             Round = input.Round,
+            Attempt = input.Attempt,
             Aggregator = config.Aggregator,
             Hyperparameters = config.Hyperparameters,
             ModelPath = input.ModelPath,
@@ -199,7 +200,7 @@ internal sealed class RoundOrchestrator(ReducerOptions options) : TaskOrchestrat
         var asked = await context.CallAsync(ReducerTasks.Dispatch,
             new DispatchRequest(input.SessionId, input.Round, input.Attempt, ClientTaskKind.Validate, attempt.NewModelId, reduced.ModelPath, validationDeadline) { ModelSha256 = reduced.Sha256 }, options.ActivityOptions);
         var validation = await UntilStopAsync(context.CallAsync(ReducerTasks.CollectValidations,
-            new CollectValidationsRequest(input.SessionId, input.Round, attempt.NewModelId, asked, validationDeadline), options.ActivityOptions), attempt.Stop);
+            new CollectValidationsRequest(input.SessionId, input.Round, attempt.NewModelId, asked, validationDeadline) { Attempt = input.Attempt }, options.ActivityOptions), attempt.Stop);
         if (validation is null)
         {
             attempt.End(RoundStatus.Stopped, "the session was stopped while the new model was being validated");
