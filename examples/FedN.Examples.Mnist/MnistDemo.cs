@@ -135,7 +135,7 @@ public static class MnistDemo
             {
                 server = LocalServerOptions.FreeLoopbackUri();
                 local = await LocalServer.BuildAsync(
-                    new LocalServerOptions { ListenUri = server, DataDirectory = directory! },
+                    new LocalServerOptions { ListenUri = server, DataDirectory = directory!, TelemetrySources = [ClientTelemetry.Name] },
                     logging: builder => builder.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.None),
                     cancellationToken: cancellationToken);
                 await local.StartAsync(cancellationToken);

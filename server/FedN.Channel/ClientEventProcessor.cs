@@ -38,7 +38,16 @@ public sealed class ClientEventProcessor(IClientReports reports, FederationMetad
     {
         var now = _time.GetUtcNow();
         await metadata.Clients.RecordConnectedAsync(clientId, now, node: node, cancellationToken: cancellationToken);
-        _lastWritten[clientId] = now;
+        // A second connection of a client this node already counts (a reconnect that overlaps the old one) is not a second client.
+        if (_lastWritten.TryAdd(clientId, now))
+        {
+            ChannelTelemetry.ConnectedClients.Add(1);
+        }
+        else
+        {
+            _lastWritten[clientId] = now;
+        }
+
         var tasks = await reports.OpenTasksAsync(clientId, cancellationToken);
         _logger.ClientConnected(clientId, tasks.Count);
         return [.. tasks.Select(ServerMessage.ForTask)];
@@ -48,6 +57,7 @@ public sealed class ClientEventProcessor(IClientReports reports, FederationMetad
     public async Task DisconnectedAsync(string clientId, CancellationToken cancellationToken = default)
     {
         _lastWritten.TryRemove(clientId, out _);
+        ChannelTelemetry.ConnectedClients.Add(-1);
         try
         {
             await metadata.Clients.RecordDisconnectedAsync(clientId, _time.GetUtcNow(), cancellationToken);

@@ -1,4 +1,5 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
+using FedN.Channel;
 using FedN.Reducer.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
@@ -51,7 +52,7 @@ public static class TelemetryServiceCollectionExtensions
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter([ReducerTelemetry.Name, .. sources])
+                metrics.AddMeter([ReducerTelemetry.Name, ChannelTelemetry.Name, .. sources])
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();

@@ -21,7 +21,7 @@ public sealed class TelemetryTests
         List<Activity> spans = [];
         List<Metric> metrics = [];
         using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(ReducerTelemetry.Name, ClientTelemetry.Name).AddInMemoryExporter(spans).Build();
-        using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(ReducerTelemetry.Name).AddInMemoryExporter(metrics).Build();
+        using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(ReducerTelemetry.Name, Channel.ChannelTelemetry.Name).AddInMemoryExporter(metrics).Build();
 
         var summary = await MnistDemo.RunAsync(new MnistDemoOptions { DataPath = MnistDataset.DefaultPath, Clients = 3, Rounds = 2, Shards = 2, Seed = 4 });
         Assert.True(summary.Status == SessionStatus.Completed, summary.Message);
@@ -71,6 +71,7 @@ public sealed class TelemetryTests
         Assert.Equal(summary.Traffic.BytesUp, Sum("fedn.round.traffic", "up"));
         Assert.Equal(summary.Traffic.BytesUp, Sum("fedn.aggregation.bytes"));
         Assert.Equal(2, Sum("fedn.round.attempts"));
+        Assert.Contains(metrics, metric => metric.Name == "fedn.clients.connected" && metric.MetricType == MetricType.LongSumNonMonotonic);
     }
 
     private static List<MetricPoint> Points(Metric metric)
