@@ -111,6 +111,39 @@ public sealed class SeveralNodesTests(AzuriteFixture azurite, CosmosEmulatorFixt
         // its partition over (the lease lapsed), not in the usual two seconds.
         var second = rounds.Items.Single(r => r.Round == 2);
         Assert.True(second.EndedAt - second.StartedAt > TimeSpan.FromSeconds(5), $"round 2 took {second.EndedAt - second.StartedAt}: the session was not on the killed node");
+
+        // The traces both nodes exported (the console exporter's output): the survivor replayed the
+        // session's orchestrations and emitted no span twice; each round has one root and one commit,
+        // in one trace, whichever node ran which step.
+        var spans = ConsoleSpans(doomed.Output).Concat(ConsoleSpans(survivor.Output)).Where(span => span.Session == summary.SessionId).ToList();
+        Assert.Equal(spans.Count, spans.Select(span => span.SpanId).Distinct().Count());
+        foreach (var round in new[] { "1", "2", "3" })
+        {
+            var root = Assert.Single(spans, span => span.Name == "fedn.round" && span.Round == round);
+            Assert.Single(spans, span => span.Name == "fedn.round.commit" && span.Round == round && span.TraceId == root.TraceId && span.ParentSpanId == root.SpanId);
+            Assert.Contains(spans, span => span.Name == "fedn.round.combine" && span.TraceId == root.TraceId);
+        }
+
+        Assert.Contains(ConsoleSpans(doomed.Output), span => span.Name == "fedn.round.plan" && span.Round == "2"); // round 2 began on the killed node
+    }
+
+    private sealed record ConsoleSpan(string Name, string TraceId, string SpanId, string? ParentSpanId, string? Session, string? Round);
+
+    /// <summary>The spans in the console exporter's output: "Activity.TraceId: …" up to the next span.</summary>
+    private static List<ConsoleSpan> ConsoleSpans(string output)
+    {
+        List<ConsoleSpan> spans = [];
+        foreach (var block in output.Split("Activity.TraceId:").Skip(1))
+        {
+            string? Field(string name) => block.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => line.StartsWith(name, StringComparison.Ordinal))?[name.Length..].Trim();
+            var traceId = block.Split('\n')[0].Trim();
+            if (Field("Activity.DisplayName:") is { } name && Field("Activity.SpanId:") is { } spanId)
+            {
+                spans.Add(new ConsoleSpan(name, traceId, spanId, Field("Activity.ParentSpanId:"), Field("fedn.session.id:"), Field("fedn.round:")));
+            }
+        }
+
+        return spans;
     }
 
     private Dictionary<string, string> NodeEnvironment(string name, byte[] key, string nodeId)
@@ -119,6 +152,7 @@ public sealed class SeveralNodesTests(AzuriteFixture azurite, CosmosEmulatorFixt
         settings["FedN:Auth:SigningKey"] = Convert.ToBase64String(key);
         settings["FedN:Durable:WorkerId"] = nodeId;
         settings["FedN:Durable:PartitionCount"] = "1";
+        settings["FedN:Telemetry:Console"] = "true"; // spans on standard output, read back by the kill test
         return AzureServerSettings.AsEnvironment(settings);
     }
 
