@@ -9,9 +9,9 @@
 // on 127.0.0.1 (the emulator's figures say little about Azure; they check the adapter's overhead).
 using System.Diagnostics;
 using FedN.Contracts.Federation;
-using FedN.Storage.Metadata;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
+using FedN.Storage.Metadata;
 
 var cosmos = Option("--cosmos");
 var concurrency = int.Parse(Option("--concurrency") ?? "8", System.Globalization.CultureInfo.InvariantCulture);

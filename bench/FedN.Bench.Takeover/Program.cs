@@ -6,11 +6,11 @@
 //   dotnet run -c Release --project bench/FedN.Bench.Takeover [-- --trials N]
 using System.Diagnostics;
 using System.Globalization;
-using FedN.Storage;
 using FedN.Orchestration;
 using FedN.Orchestration.Local;
-using Microsoft.DurableTask;
+using FedN.Storage;
 using FedN.Storage.Embedded;
+using Microsoft.DurableTask;
 
 const string InstanceId = "takeover";
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using FedN.Storage.Metadata;
 using FedN.Storage;
+using FedN.Storage.Metadata;
 using Microsoft.DurableTask;
 
 namespace FedN.Orchestration.Local;

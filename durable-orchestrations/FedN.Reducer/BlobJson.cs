@@ -1,8 +1,8 @@
 using System.Text.Json;
 using FedN.Contracts;
 using FedN.Core;
-using FedN.Storage.Metadata;
 using FedN.Storage;
+using FedN.Storage.Metadata;
 
 namespace FedN.Reducer;
 

@@ -1,6 +1,6 @@
 using FedN.Contracts.Messaging;
-using FedN.Storage.Metadata;
 using FedN.Storage;
+using FedN.Storage.Metadata;
 
 namespace FedN.Reducer;
 

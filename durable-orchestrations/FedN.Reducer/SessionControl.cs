@@ -1,7 +1,7 @@
 using FedN.Contracts.Federation;
 using FedN.Core.Aggregation;
-using FedN.Storage.Metadata;
 using FedN.Orchestration;
+using FedN.Storage.Metadata;
 
 namespace FedN.Reducer;
 

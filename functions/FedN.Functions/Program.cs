@@ -3,6 +3,7 @@ using Azure.Messaging.WebPubSub;
 using FedN.Api;
 using FedN.Channel;
 using FedN.Channel.Azure;
+using FedN.Contracts;
 using FedN.Contracts.Messaging;
 using FedN.Core;
 using FedN.Dashboard;
@@ -15,7 +16,6 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using FedN.Contracts;
 
 // FedN on Azure Functions: the same services as the local server (AddFedN), with Azure Web PubSub as
 // the client hub and Durable Functions as the orchestration runtime.

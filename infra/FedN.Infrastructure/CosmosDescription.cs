@@ -1,5 +1,5 @@
-using FedN.Storage.Metadata;
 using FedN.Storage.Azure;
+using FedN.Storage.Metadata;
 
 namespace FedN.Infrastructure;
 

@@ -1,7 +1,7 @@
 using FedN.Contracts;
 using FedN.Core;
-using FedN.Storage.Metadata;
 using FedN.Core.Safetensors;
+using FedN.Storage.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

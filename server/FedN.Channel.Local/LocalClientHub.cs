@@ -36,8 +36,7 @@ public sealed class LocalClientHub : IClientHub, IAsyncDisposable
         _options.Validate();
         _logger = logger ?? NullLogger<LocalClientHub>.Instance;
         var time = timeProvider ?? TimeProvider.System;
-        var limits = _options;
-        _membership = new HubMembership(() => new RequestRate(limits.RequestsPerSecond, limits.RequestBurst, time), _options.MaxConnectionsPerClient);
+        _membership = new HubMembership(() => new RequestRate(_options.RequestsPerSecond, _options.RequestBurst, time), _options.MaxConnectionsPerClient);
         _revocations = new RevocationCheck(revocations);
         _requests = new HubRequests(_membership, _events, _revocations, _options, _logger);
     }

@@ -1,5 +1,5 @@
-using FedN.Storage;
 using FedN.Security;
+using FedN.Storage;
 
 namespace FedN.Hosting;
 

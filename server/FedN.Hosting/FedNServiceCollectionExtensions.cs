@@ -1,10 +1,10 @@
 using FedN.Api;
 using FedN.Channel;
-using FedN.Storage.Metadata;
 using FedN.Orchestration;
 using FedN.Reducer;
 using FedN.Reducer.Intake;
 using FedN.Security;
+using FedN.Storage.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

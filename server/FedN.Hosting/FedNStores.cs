@@ -1,10 +1,10 @@
 using Azure.Core;
 using Azure.Identity;
-using FedN.Storage.Metadata;
-using FedN.Storage;
 using FedN.Security;
+using FedN.Storage;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
+using FedN.Storage.Metadata;
 
 namespace FedN.Hosting;
 

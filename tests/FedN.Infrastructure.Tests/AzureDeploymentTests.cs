@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FedN.Contracts.Messaging;
-using FedN.Storage.Metadata;
 using FedN.Hosting;
 using FedN.Infrastructure;
 using FedN.Storage.Azure;
+using FedN.Storage.Metadata;
 using FedN.Testing;
 using Microsoft.Extensions.Configuration;
 

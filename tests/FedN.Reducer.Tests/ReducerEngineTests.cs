@@ -1,8 +1,8 @@
 using FedN.Contracts.Federation;
-using FedN.Storage.Metadata;
 using FedN.Orchestration;
 using FedN.Orchestration.AzureStorage;
 using FedN.Orchestration.DurableTask;
+using FedN.Storage.Metadata;
 using FedN.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;

@@ -1,6 +1,6 @@
 using FedN.Contracts.Federation;
-using FedN.Storage.Metadata;
 using FedN.Storage;
+using FedN.Storage.Metadata;
 
 namespace FedN.Reducer.Tests;
 

@@ -1,7 +1,7 @@
 using FedN.Contracts.Federation;
-using FedN.Storage.Metadata;
 using FedN.Orchestration;
 using FedN.Orchestration.Local;
+using FedN.Storage.Metadata;
 using FedN.Testing.Shared;
 using Xunit.Abstractions;
 

@@ -1,8 +1,8 @@
 using FedN.Channel;
 using FedN.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using FedN.Testing;
 using FedN.Testing.Shared;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FedN.Server.Tests;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FedN.Contracts.Federation;
-using FedN.Storage;
 using FedN.Reducer;
+using FedN.Storage;
 using FedN.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

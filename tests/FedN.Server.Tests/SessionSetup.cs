@@ -1,8 +1,8 @@
 using System.Text.Json;
 using FedN.Contracts.Federation;
 using FedN.Core.Safetensors;
-using FedN.Storage;
 using FedN.Reducer;
+using FedN.Storage;
 using FedN.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

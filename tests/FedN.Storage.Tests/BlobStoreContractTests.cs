@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using FedN.Storage;
 using FedN.Server;
+using FedN.Storage;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
 using FedN.Testing;

@@ -1,7 +1,7 @@
 using FedN.Contracts.Federation;
-using FedN.Storage.Metadata;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
+using FedN.Storage.Metadata;
 using FedN.Testing;
 using Microsoft.Azure.Cosmos;
 

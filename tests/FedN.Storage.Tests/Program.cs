@@ -1,5 +1,5 @@
-using FedN.Storage.Metadata;
 using FedN.Storage.Embedded;
+using FedN.Storage.Metadata;
 
 namespace FedN.Storage.Tests;
 

@@ -1,9 +1,9 @@
 using FedN.Contracts.Federation;
-using FedN.Storage.Metadata;
-using FedN.Storage;
 using FedN.Hosting;
+using FedN.Storage;
 using FedN.Storage.Azure;
 using FedN.Storage.Embedded;
+using FedN.Storage.Metadata;
 using FedN.Testing;
 using Microsoft.Extensions.Configuration;
 

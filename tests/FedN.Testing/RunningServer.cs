@@ -1,10 +1,10 @@
-using FedN.Storage.Metadata;
 using FedN.Orchestration;
-using Microsoft.DurableTask;
 using FedN.Reducer;
 using FedN.Security;
 using FedN.Server;
+using FedN.Storage.Metadata;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -5,11 +5,11 @@ using FedN.Contracts;
 using FedN.Contracts.Federation;
 using FedN.Core;
 using FedN.Core.Aggregation;
-using FedN.Storage.Metadata;
 using FedN.Core.Safetensors;
-using FedN.Storage;
 using FedN.Reducer.Intake;
 using FedN.Reducer.Telemetry;
+using FedN.Storage;
+using FedN.Storage.Metadata;
 
 namespace FedN.Reducer.Activities;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using FedN.Contracts.Federation;
-using FedN.Storage.Metadata;
 using FedN.Storage;
+using FedN.Storage.Metadata;
 
 namespace FedN.Reducer.Activities;
 

@@ -5,8 +5,8 @@ using FedN.Contracts.Federation;
 using FedN.Contracts.Messaging;
 using FedN.Core;
 using FedN.Reducer.Telemetry;
-using FedN.Storage.Metadata;
 using FedN.Storage;
+using FedN.Storage.Metadata;
 
 namespace FedN.Reducer.Intake;
 

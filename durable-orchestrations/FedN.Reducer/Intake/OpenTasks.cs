@@ -1,8 +1,8 @@
 using FedN.Contracts.Federation;
 using FedN.Contracts.Messaging;
-using FedN.Storage.Metadata;
-using FedN.Storage;
 using FedN.Reducer.Activities;
+using FedN.Storage;
+using FedN.Storage.Metadata;
 
 namespace FedN.Reducer.Intake;
 

@@ -1,9 +1,9 @@
 using FedN.Contracts.Api;
 using FedN.Contracts.Federation;
-using FedN.Storage.Metadata;
-using FedN.Storage;
 using FedN.Orchestration;
 using FedN.Reducer;
+using FedN.Storage;
+using FedN.Storage.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

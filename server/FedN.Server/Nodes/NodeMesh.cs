@@ -6,8 +6,8 @@ using FedN.Contracts;
 using FedN.Contracts.Federation;
 using FedN.Contracts.Messaging;
 using FedN.Core;
-using FedN.Storage.Metadata;
 using FedN.Storage;
+using FedN.Storage.Metadata;
 
 namespace FedN.Server.Nodes;
 
