@@ -18,7 +18,7 @@ public sealed record FedNClientOptions
     /// <summary>This client's token (<c>./fedn token create --role client --client-id ID</c>).</summary>
     public required string Token { get; init; }
 
-    /// <summary>Where models are downloaded and trained (in a folder per client and task); the temp directory's <c>fedn-client</c> when null. Task files are deleted when the task ends.</summary>
+    /// <summary>Where models are downloaded and trained (in a folder per running client and task); the temp directory's <c>fedn-client</c> when null. Task files are deleted when the task ends.</summary>
     public string? WorkDirectory { get; init; }
 
     /// <summary>How often the client says it is alive.</summary>

@@ -18,6 +18,7 @@ internal sealed class TaskRunner(ITrainer trainer, HttpClient http, ReportDelive
 {
     private readonly Channel<ClientTask> _queue = Channel.CreateUnbounded<ClientTask>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, bool> _seen = new(StringComparer.Ordinal);
+    private readonly string _instance = Guid.NewGuid().ToString("N")[..8];
     private volatile string? _currentTaskId;
     private int _completed;
 
@@ -79,8 +80,9 @@ internal sealed class TaskRunner(ITrainer trainer, HttpClient http, ReportDelive
         using var span = ClientTelemetry.StartTask(task, clientId());
         using var expiry = new CancellationTokenSource(left, time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expiry.Token);
-        // Task ids are unique per client only: clients sharing a machine get their own folders.
-        var folder = Path.Combine(options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "fedn-client"), SafeName(clientId() ?? "client"), SafeName(task.TaskId));
+        // Task ids are unique per client only, and one client id can run twice on a machine (against
+        // two servers, or two demos at once): each running client has a folder of its own.
+        var folder = Path.Combine(options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "fedn-client"), $"{SafeName(clientId() ?? "client")}-{_instance}", SafeName(task.TaskId));
         Directory.CreateDirectory(folder);
         try
         {
