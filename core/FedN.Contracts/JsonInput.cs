@@ -157,6 +157,7 @@ public static class JsonInput
             TypeCode.Single or TypeCode.Double or TypeCode.Decimal => "a number",
             _ when type == typeof(TimeSpan) => "a duration such as \"00:10:00\" (hours:minutes:seconds)",
             _ when type == typeof(DateTimeOffset) => "a date and time such as \"2026-12-02T15:00:00Z\"",
+            _ when type == typeof(Federation.AggregatorHyperparameters) => "an object of named numbers such as {\"serverLearningRate\": 0.1}",
             _ => Options.GetTypeInfo(type).Kind switch
             {
                 JsonTypeInfoKind.Enumerable => "a list",

@@ -221,7 +221,7 @@ public static class MnistDemo
     /// </summary>
     public static AggregatorHyperparameters TunedFor(string aggregator) => aggregator.ToLowerInvariant() switch
     {
-        "fedadam" or "fedyogi" or "fedadagrad" => new AggregatorHyperparameters { ServerLearningRate = 0.01, Tau = 1e-3 },
+        "fedadam" or "fedyogi" or "fedadagrad" => AggregatorHyperparameters.Of(("serverLearningRate", 0.01), ("tau", 1e-3)),
         _ => new AggregatorHyperparameters(),
     };
 

@@ -28,7 +28,10 @@ public static class BlobModels
             }
 
             return await SafetensorsReader.OpenAsync(blob, cancellationToken: cancellationToken);
-        });
+        })
+        {
+            Location = path,
+        };
     }
 
     /// <summary>Reads only the header of the model at <paramref name="path"/>.</summary>

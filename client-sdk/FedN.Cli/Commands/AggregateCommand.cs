@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using FedN.Contracts.Federation;
 using FedN.Core.Aggregation;
+using System.Security.Cryptography;
 using FedN.Core.IO;
 
 namespace FedN.Cli.Commands;
@@ -27,39 +27,54 @@ internal static class AggregateCommand
         var output = new Option<string>("--out", "-o") { Description = "Where to write the new model.", Required = true };
         var baseModel = new Option<string?>("--base") { Description = "The current global model (required by every method but plain fedavg)." };
         var state = new Option<string?>("--state") { Description = "Server optimizer state: read if the file exists, written after." };
-        var serverLearningRate = new Option<double?>("--server-lr") { Description = "Server learning rate η." };
-        var momentum = new Option<double?>("--momentum") { Description = "fedavgm: server momentum β." };
-        var beta1 = new Option<double?>("--beta1") { Description = "fedadam, fedyogi, fedadagrad: β₁." };
-        var beta2 = new Option<double?>("--beta2") { Description = "fedadam, fedyogi: β₂." };
-        var tau = new Option<double?>("--tau") { Description = "fedadam, fedyogi, fedadagrad: adaptivity τ." };
+        var hyperparameters = HyperparameterOptions.Create();
+        var normBound = new Option<double?>("--norm-bound") { Description = "Clip each update's L2 distance to --base onto this bound before aggregating (a defence that composes with every method)." };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Aggregate the valid updates and report the others, instead of failing." };
 
-        var command = new Command("aggregate", "Aggregate client updates into a new global model (FedAvg or a FedOpt server optimizer).")
+        var command = new Command("aggregate", "Aggregate client updates into a new global model with any registered method (docs/aggregation.md).")
         {
-            updates, method, output, baseModel, state, serverLearningRate, momentum, beta1, beta2, tau, skipInvalid,
+            updates, method, output, baseModel, state, normBound, skipInvalid,
         };
+        hyperparameters.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
-            var aggregator = Aggregators.Create(parse.GetValue(method)!, new AggregatorHyperparameters
-            {
-                ServerLearningRate = parse.GetValue(serverLearningRate),
-                Momentum = parse.GetValue(momentum),
-                Beta1 = parse.GetValue(beta1),
-                Beta2 = parse.GetValue(beta2),
-                Tau = parse.GetValue(tau),
-            });
-            await RunAsync(aggregator, [.. parse.GetValue(updates)!.Select(ParseUpdate)], parse.GetValue(output)!, parse.GetValue(baseModel), parse.GetValue(state), parse.GetValue(skipInvalid), ct);
+            var aggregator = Aggregators.Create(parse.GetValue(method)!, hyperparameters.Read(parse));
+            var bound = aggregator.ClipNorm is { } clip ? Math.Min(clip, parse.GetValue(normBound) ?? clip) : parse.GetValue(normBound);
+            await RunAsync(aggregator, [.. parse.GetValue(updates)!.Select(ParseUpdate)], parse.GetValue(output)!, parse.GetValue(baseModel), parse.GetValue(state), bound, parse.GetValue(skipInvalid), ct);
         }));
         return command;
     }
 
-    private static async Task RunAsync(IAggregator aggregator, List<(string Path, double Weight)> updates, string output, string? baseModel, string? statePath, bool skipInvalid, CancellationToken ct)
+    private static async Task RunAsync(IAggregator aggregator, List<(string Path, double Weight)> updates, string output, string? baseModel, string? statePath, double? bound, bool skipInvalid, CancellationToken ct)
     {
         if (aggregator.RequiresGlobalModel && baseModel is null)
         {
             throw new CliFailure($"--method {aggregator.Name} needs --base GLOBAL.safetensors (the current global model)");
         }
 
+        if (bound is not null && baseModel is null)
+        {
+            throw new CliFailure($"clipping (--norm-bound, or {aggregator.Name}'s own) needs --base GLOBAL.safetensors to measure each update's distance from");
+        }
+
+        var clipped = bound is null ? null : Directory.CreateTempSubdirectory("fedn-clip-");
+        try
+        {
+            if (bound is { } limit)
+            {
+                updates = await ClipAsync(updates, baseModel!, limit, clipped!.FullName, ct);
+            }
+
+            await AggregateAsync(aggregator, updates, output, baseModel, statePath, skipInvalid, ct);
+        }
+        finally
+        {
+            clipped?.Delete(recursive: true);
+        }
+    }
+
+    private static async Task AggregateAsync(IAggregator aggregator, List<(string Path, double Weight)> updates, string output, string? baseModel, string? statePath, bool skipInvalid, CancellationToken ct)
+    {
         // The schema every update must match: the global model's, or else the first update's.
         var schemaPath = baseModel ?? updates[0].Path;
         await using (var schemaReader = CommandRunner.OpenModel(schemaPath))
@@ -89,6 +104,7 @@ internal static class AggregateCommand
                 GlobalModel = baseModel is null ? null : ModelSource.FromFile(baseModel),
                 OptimizerState = statePath is not null && File.Exists(statePath) ? ModelSource.FromFile(statePath) : null,
                 OptimizerStateOutput = stateFile?.Stream ?? Stream.Null,
+                NoiseSeed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong))),
             }, ct);
             await modelFile.CommitAsync(ct);
             if (stateFile is not null)
@@ -99,6 +115,34 @@ internal static class AggregateCommand
             var step = result.OptimizerStep > 0 ? $", optimizer step {result.OptimizerStep}" : "";
             await Console.Out.WriteLineAsync($"{aggregator.Name}: {result.Count} updates, {result.TotalWeight.ToString(CultureInfo.InvariantCulture)} examples{step} -> {output}");
         }
+    }
+
+    /// <summary>Each update further than <paramref name="bound"/> from the base, replaced by a copy clipped onto the bound.</summary>
+    private static async Task<List<(string Path, double Weight)>> ClipAsync(List<(string Path, double Weight)> updates, string baseModel, double bound, string folder, CancellationToken ct)
+    {
+        using var global = CommandRunner.OpenModel(baseModel);
+        List<(string Path, double Weight)> result = [];
+        foreach (var (path, weight) in updates)
+        {
+            using var update = CommandRunner.OpenModel(path);
+            var distance = await UpdateNorm.DistanceAsync(global, update, ct);
+            if (!(distance > bound))
+            {
+                result.Add((path, weight));
+                continue;
+            }
+
+            var copy = System.IO.Path.Combine(folder, $"{result.Count}-{System.IO.Path.GetFileName(path)}");
+            await using (var file = File.Create(copy))
+            {
+                await UpdateNorm.WriteScaledAsync(global, update, bound / distance, file, ct);
+            }
+
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"fedn: {path}: {distance:G4} from the base, clipped onto {bound:G4}"));
+            result.Add((copy, weight));
+        }
+
+        return result;
     }
 
     private static (string Path, double Weight) ParseUpdate(string text)

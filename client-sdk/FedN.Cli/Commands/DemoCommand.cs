@@ -35,6 +35,8 @@ internal static class DemoCommand
         {
             clients, rounds, aggregator, alpha, shards, seed, epochs, json, server, token, data, attackers, maxWeight, normBound,
         };
+        var hyperparameters = HyperparameterOptions.Create();
+        hyperparameters.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             var options = new MnistDemoOptions
@@ -43,6 +45,7 @@ internal static class DemoCommand
                 Clients = parse.GetValue(clients),
                 Rounds = parse.GetValue(rounds),
                 Aggregator = parse.GetValue(aggregator)!,
+                Hyperparameters = hyperparameters.Read(parse) is { Count: > 0 } given ? given : null,
                 Alpha = parse.GetValue(alpha),
                 Shards = parse.GetValue(shards),
                 Seed = parse.GetValue(seed),

@@ -38,7 +38,9 @@ internal static class SessionCommands
         var normBound = new Option<double?>("--update-norm-bound") { Description = "Largest L2 distance of an update from the global model (unbounded when absent)." };
         var normAction = new Option<UpdateNormAction?>("--update-norm-action") { Description = "What an update beyond the bound does: clip (onto the bound, the default) or reject." };
         var wait = new Option<bool>("--wait") { Description = "Follow the session until it ends, with a progress bar over rounds." };
+        var hyperparameters = HyperparameterOptions.Create();
         var command = server.AddTo(new Command("start", "Create a session and start it.") { id, name, seed, config, rounds, timeout, minClients, perRound, clients, aggregator, shards, noValidate, maxWeight, normBound, normAction, wait });
+        hyperparameters.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             var settings = parse.GetValue(config) is { } file ? await ReadConfigAsync(file, ct) : new SessionConfig();
@@ -55,6 +57,7 @@ internal static class SessionCommands
                 MaxExampleWeight = parse.GetValue(maxWeight) ?? settings.MaxExampleWeight,
                 UpdateNormBound = parse.GetValue(normBound) ?? settings.UpdateNormBound,
                 UpdateNormAction = parse.GetValue(normAction) ?? settings.UpdateNormAction,
+                Hyperparameters = hyperparameters.Read(parse).Aggregate(settings.Hyperparameters, (all, given) => all.With(given.Key, given.Value)),
             };
             Core.Aggregation.Aggregators.CheckSession(settings);
             using var api = server.Api(parse);

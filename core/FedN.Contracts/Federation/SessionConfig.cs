@@ -79,7 +79,7 @@ public sealed record SessionConfig
         Require(Enum.IsDefined(UpdateNormAction), $"the update norm action {UpdateNormAction} must be clip or reject");
         Require(KeepRounds >= 0, $"rounds to keep {KeepRounds} must not be negative");
         Require(!string.IsNullOrWhiteSpace(Aggregator), "the aggregator must be named");
-        Hyperparameters.Validate();
+        Require(Hyperparameters is not null, "the hyperparameters must be an object (use {} for the defaults)");
     }
 
     private static void Require(bool condition, string message)

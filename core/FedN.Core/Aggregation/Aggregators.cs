@@ -1,62 +1,113 @@
 using FedN.Contracts.Federation;
-using FedN.Core.Aggregation.ServerOptimizers;
+using FedN.Core.Aggregation.Strategies;
 
 namespace FedN.Core.Aggregation;
 
-/// <summary>Creates aggregators by name, with hyperparameters that default per method.</summary>
+/// <summary>
+/// The registry of aggregation strategies, by name: the one list the CLI's help, the API's checks,
+/// the configuration reference and the dashboard read. A host registers strategies of its own at
+/// startup with <see cref="Register"/> (every process that combines or reduces must register it).
+/// </summary>
 public static class Aggregators
 {
-    /// <summary>The names <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["fedavg", "fedavgm", "fedadam", "fedyogi", "fedadagrad"];
+    private static readonly Lock Gate = new();
+    private static AggregationStrategy[] s_strategies =
+    [
+        new FedAvgStrategy(),
+        new FedAvgMStrategy(),
+        new FedAdamStrategy(),
+        new FedYogiStrategy(),
+        new FedAdaGradStrategy(),
+        new MedianStrategy(),
+        new TrimmedMeanStrategy(),
+        KrumStrategy.Krum,
+        KrumStrategy.MultiKrum,
+        new DpFedAvgStrategy(),
+    ];
 
-    /// <summary>The hyperparameters (their JSON names) the aggregator called <paramref name="name"/> takes; empty for an unknown name.</summary>
-    public static IReadOnlyList<string> HyperparametersOf(string name) => name?.ToLowerInvariant() switch
+    /// <summary>Every registered strategy, in registration order.</summary>
+    public static IReadOnlyList<AggregationStrategy> All => Volatile.Read(ref s_strategies);
+
+    /// <summary>The names <see cref="Create"/> accepts.</summary>
+    public static IReadOnlyList<string> Names => [.. All.Select(s => s.Name)];
+
+    /// <summary>Adds a strategy.</summary>
+    /// <exception cref="ArgumentException">Its name is taken or not lower-case letters, digits and dashes.</exception>
+    public static void Register(AggregationStrategy strategy)
     {
-        "fedavg" => ["serverLearningRate"],
-        "fedavgm" => ["serverLearningRate", "momentum"],
-        "fedadam" or "fedyogi" => ["serverLearningRate", "beta1", "beta2", "tau"],
-        "fedadagrad" => ["serverLearningRate", "beta1", "tau"],
-        _ => [],
-    };
+        ArgumentNullException.ThrowIfNull(strategy);
+        if (strategy.Name.Length is 0 or > 40 || !strategy.Name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+        {
+            throw new ArgumentException($"aggregator name '{strategy.Name}' must be 1-40 lower-case letters, digits and dashes");
+        }
+
+        lock (Gate)
+        {
+            if (Find(strategy.Name) is not null)
+            {
+                throw new ArgumentException($"an aggregator named '{strategy.Name}' is already registered");
+            }
+
+            Volatile.Write(ref s_strategies, [.. s_strategies, strategy]);
+        }
+    }
+
+    /// <summary>The strategy called <paramref name="name"/> (case-insensitive), or <see langword="null"/>.</summary>
+    public static AggregationStrategy? Find(string? name) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The strategy called <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No strategy has that name.</exception>
+    public static AggregationStrategy Get(string? name) =>
+        Find(name) ?? throw new ArgumentException($"unknown aggregator '{name}'; choose one of {string.Join(", ", Names)}");
+
+    /// <summary>Creates the aggregator called <paramref name="name"/> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">Unknown name, or a hyperparameter it does not take, out of range or missing.</exception>
+    public static IAggregator Create(string name, AggregatorHyperparameters? hyperparameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Get(name).Create(hyperparameters ?? new AggregatorHyperparameters());
+    }
 
     /// <summary>
     /// Checks a session's configuration: its ranges (<see cref="SessionConfig.Check"/>), that its
-    /// aggregator exists and that it sets only hyperparameters that aggregator takes.
+    /// aggregator exists, that it sets only hyperparameters that aggregator takes, each in range,
+    /// and that a round's quorum is enough for the aggregator's rule.
     /// </summary>
     /// <exception cref="ArgumentException">The first problem, named.</exception>
     public static void CheckSession(SessionConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Check();
-        if (!Names.Contains(config.Aggregator, StringComparer.OrdinalIgnoreCase))
+        var strategy = Get(config.Aggregator);
+        strategy.Check(config.Hyperparameters);
+        var needs = strategy.MinimumUpdates(config.Hyperparameters);
+        if (config.MinClients < needs)
         {
-            throw new ArgumentException($"unknown aggregator '{config.Aggregator}'; choose one of {string.Join(", ", Names)}");
-        }
-
-        var takes = HyperparametersOf(config.Aggregator);
-        var unused = config.Hyperparameters.SetNames().Except(takes).ToList();
-        if (unused.Count > 0)
-        {
-            throw new ArgumentException($"{config.Aggregator.ToLowerInvariant()} does not take {string.Join(", ", unused)}; its hyperparameters are {string.Join(", ", takes)} (docs/aggregation.md)");
+            throw new ArgumentException($"{strategy.Name} with {config.Hyperparameters} needs at least {needs} updates a round; set minimum clients to {needs} or more (it is {config.MinClients})");
         }
     }
 
-    /// <summary>Creates the aggregator called <paramref name="name"/> (case-insensitive).</summary>
-    /// <exception cref="ArgumentException">Unknown name, or a hyperparameter out of range.</exception>
-    public static IAggregator Create(string name, AggregatorHyperparameters? hyperparameters = null)
+    /// <summary>The defences a session uses, in a few words each: its aggregator's, its norm bound and its example cap.</summary>
+    public static IReadOnlyList<string> DefencesOf(SessionConfig config)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        var h = hyperparameters ?? new AggregatorHyperparameters();
-        h.Validate();
-        ServerOptimizer optimizer = name.ToLowerInvariant() switch
+        ArgumentNullException.ThrowIfNull(config);
+        List<string> defences = [];
+        if (Find(config.Aggregator)?.Defence(config.Hyperparameters) is { } own)
         {
-            "fedavg" => new FedAvgOptimizer(h.ServerLearningRate ?? 1.0),
-            "fedavgm" => new FedAvgMOptimizer(h.ServerLearningRate ?? 1.0, h.Momentum ?? 0.9),
-            "fedadam" => new FedAdamOptimizer(h.ServerLearningRate ?? 0.1, h.Beta1 ?? 0.9, h.Beta2 ?? 0.99, h.Tau ?? 1e-9),
-            "fedyogi" => new FedYogiOptimizer(h.ServerLearningRate ?? 0.01, h.Beta1 ?? 0.9, h.Beta2 ?? 0.99, h.Tau ?? 1e-3),
-            "fedadagrad" => new FedAdaGradOptimizer(h.ServerLearningRate ?? 0.1, h.Beta1 ?? 0.9, h.Tau ?? 1e-9),
-            _ => throw new ArgumentException($"unknown aggregator '{name}'; choose one of {string.Join(", ", Names)}", nameof(name)),
-        };
-        return new FedOptAggregator(optimizer);
+            defences.Add(own);
+        }
+
+        if (config.UpdateNormBound is { } bound)
+        {
+            defences.Add(FormattableString.Invariant($"norm bound {bound:G4} ({(config.UpdateNormAction == UpdateNormAction.Clip ? "clip" : "reject")})"));
+        }
+
+        if (config.MaxExampleWeight != SessionConfig.DefaultMaxExampleWeight)
+        {
+            defences.Add(FormattableString.Invariant($"example weight capped at {config.MaxExampleWeight}"));
+        }
+
+        return defences;
     }
 }

@@ -15,6 +15,13 @@ public interface IAggregator
     /// <summary>Whether <see cref="ReduceAsync"/> needs <see cref="ReduceContext.GlobalModel"/>.</summary>
     bool RequiresGlobalModel { get; }
 
+    /// <summary>
+    /// The L2 bound every update's difference from the global model is clipped to before it is
+    /// folded in (differential privacy needs it), or <see langword="null"/>. Whoever feeds the
+    /// partial clips (the combiner, the CLI), since only they hold the global model.
+    /// </summary>
+    double? ClipNorm => null;
+
     /// <summary>Starts a partial for updates of the model described by <paramref name="globalSchema"/>.</summary>
     IPartialAggregator CreatePartial(Safetensors.SafetensorsHeader globalSchema);
 

@@ -25,9 +25,16 @@ public sealed class ModelSource
     /// <summary>Who or what the model comes from.</summary>
     public string Id { get; }
 
+    /// <summary>
+    /// Where the model is kept (a file path, a blob path), so that a later stage in another process
+    /// can open it again through <see cref="ReduceContext.Resolve"/>; <see langword="null"/> when
+    /// the source cannot be named (a stream in memory).
+    /// </summary>
+    public string? Location { get; init; }
+
     /// <summary>A local safetensors file.</summary>
     public static ModelSource FromFile(string path, string? id = null, SafetensorsReadOptions? options = null) =>
-        new(id ?? path, _ => ValueTask.FromResult(SafetensorsReader.OpenFile(path, options)));
+        new(id ?? path, _ => ValueTask.FromResult(SafetensorsReader.OpenFile(path, options))) { Location = path };
 
     /// <summary>Opens a fresh reader over the model.</summary>
     public ValueTask<SafetensorsReader> OpenAsync(CancellationToken cancellationToken = default) => _open(cancellationToken);

@@ -43,6 +43,9 @@ public sealed class SafetensorsReader : IAsyncDisposable, IDisposable
     /// <summary>Whether tensors can be read in any order (files and seekable streams).</summary>
     public bool IsRandomAccess => _file is not null || _stream!.CanSeek;
 
+    /// <summary>Whether the bytes are in a local file: random access that costs no buffer per reader (a remote stream keeps one).</summary>
+    public bool IsLocalFile => _file is not null || _stream is FileStream;
+
     /// <summary>Opens and validates the file at <paramref name="path"/>.</summary>
     /// <exception cref="SafetensorsFormatException">The file is not valid safetensors.</exception>
     public static SafetensorsReader OpenFile(string path, SafetensorsReadOptions? options = null)

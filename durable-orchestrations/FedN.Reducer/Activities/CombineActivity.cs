@@ -45,8 +45,10 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
         var shardState = new ShardState(plan.Shards[shard], request.Shard.Quorum);
 
         // Distances are taken against a local copy: the global model is read once per update, in
-        // each update's own tensor order.
-        await using var global = request.UpdateNormBound is null ? null : await stores.Blobs.CopyToTemporaryFileAsync(request.ModelPath, cancellationToken);
+        // each update's own tensor order. An aggregator that clips (differential privacy) clips
+        // whatever the session's bound, and at the tighter of the two when both are set.
+        var bound = NormBound.For(request, aggregator);
+        await using var global = bound is null ? null : await stores.Blobs.CopyToTemporaryFileAsync(request.ModelPath, cancellationToken);
 
         var batchNumber = 0;
         await foreach (var blob in stores.Blobs.ListAsync(layout.LedgerPrefix(shard), cancellationToken))
@@ -69,7 +71,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
                 continue;
             }
 
-            var batch = await DecideAsync(layout, request, shardState, partial, global, messages, cancellationToken);
+            var batch = await DecideAsync(layout, request, shardState, partial, global is null ? null : (global, bound!), messages, cancellationToken);
             try
             {
                 await BlobJson.WriteAsync(stores.Blobs, layout.LedgerBatch(shard, batchNumber++), batch, BlobWriteMode.CreateOnly, cancellationToken);
@@ -111,7 +113,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
     }
 
     /// <summary>Checks the batch's reports and aggregates the acceptable ones together.</summary>
-    private async Task<CombineLedgerBatch> DecideAsync(RoundLayout layout, CombineRequest request, ShardState shardState, IPartialAggregator partial, FileStream? global, IReadOnlyList<Storage.QueueMessage> messages, CancellationToken cancellationToken)
+    private async Task<CombineLedgerBatch> DecideAsync(RoundLayout layout, CombineRequest request, ShardState shardState, IPartialAggregator partial, (FileStream Model, NormBound Bound)? global, IReadOnlyList<Storage.QueueMessage> messages, CancellationToken cancellationToken)
     {
         List<AcceptedUpdate> candidates = [];
         List<RejectedReport> rejected = [];
@@ -139,9 +141,9 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             };
             problem ??= options.ReportLimits.FindProblem(report!.NumExamples, report.Metrics);
             var candidate = problem is null ? new AcceptedUpdate(message.Id, report!.ClientId, report.NumExamples, report.Metrics, Math.Min(report.NumExamples, request.MaxExampleWeight), Bytes: report.Bytes) : null;
-            if (candidate is { } measured && global is not null)
+            if (candidate is { } measured && global is { } reference)
             {
-                (candidate, problem) = await BoundNormAsync(layout, request, measured, global, cancellationToken);
+                (candidate, problem) = await BoundNormAsync(layout, request.Shard.Shard, measured, reference.Model, reference.Bound, cancellationToken);
             }
 
             if (candidate is not null)
@@ -169,9 +171,9 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
     /// beyond it, a clipped copy (written before the ledger names it, so a retry finds it) or a
     /// refusal. An update that cannot be measured is refused here with the reason.
     /// </summary>
-    private async Task<(AcceptedUpdate? Update, string? Problem)> BoundNormAsync(RoundLayout layout, CombineRequest request, AcceptedUpdate update, FileStream global, CancellationToken cancellationToken)
+    private async Task<(AcceptedUpdate? Update, string? Problem)> BoundNormAsync(RoundLayout layout, int shard, AcceptedUpdate update, FileStream global, NormBound normBound, CancellationToken cancellationToken)
     {
-        var bound = request.UpdateNormBound!.Value;
+        var bound = normBound.Bound;
         try
         {
             global.Position = 0;
@@ -192,13 +194,13 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
                 return (update, null);
             }
 
-            if (request.UpdateNormAction == UpdateNormAction.Reject)
+            if (normBound.Action == UpdateNormAction.Reject)
             {
                 return (null, string.Create(CultureInfo.InvariantCulture, $"the update is {distance:G4} from the global model, beyond the session's bound of {bound:G4}"));
             }
 
             using var clipped = await stores.Blobs.Source(layout.Update(update.ClientId)).OpenAsync(cancellationToken);
-            await stores.Blobs.WriteAsync(layout.ClippedUpdate(request.Shard.Shard, update.ClientId), BlobWriteMode.Overwrite,
+            await stores.Blobs.WriteAsync(layout.ClippedUpdate(shard, update.ClientId), BlobWriteMode.Overwrite,
                 (destination, ct) => UpdateNorm.WriteScaledAsync(globalModel, clipped, bound / distance, destination, ct), cancellationToken);
             return (update with { Clipped = true }, null);
         }
@@ -264,6 +266,18 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
                 Message = rejection.Reason,
             }, cancellationToken);
         }
+    }
+
+    /// <summary>The bound updates are held to, and what one beyond it does.</summary>
+    private sealed record NormBound(double Bound, UpdateNormAction Action)
+    {
+        public static NormBound? For(CombineRequest request, IAggregator aggregator) => (request.UpdateNormBound, aggregator.ClipNorm) switch
+        {
+            (null, null) => null,
+            ({ } session, null) => new(session, request.UpdateNormAction),
+            (null, { } clip) => new(clip, UpdateNormAction.Clip),
+            ({ } session, { } clip) => session < clip ? new(session, request.UpdateNormAction) : new(clip, UpdateNormAction.Clip),
+        };
     }
 
     /// <summary>What the combiner has decided so far.</summary>

@@ -34,7 +34,7 @@ internal sealed class PlanActivity(ReducerStores stores)
                 return new PlanResult(PlanStatus.Waiting, candidates.Count, []);
             }
 
-            plan = Split(Choose(candidates, request), request.Config.Shards);
+            plan = Split(Choose(candidates, request), request.Config.Shards) with { NoiseSeed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong))) };
             try
             {
                 await BlobJson.WriteAsync(stores.Blobs, layout.Plan, plan, BlobWriteMode.CreateOnly, cancellationToken);

@@ -34,4 +34,12 @@ public sealed record PlanResult(PlanStatus Status, int Eligible, IReadOnlyList<S
 public sealed record ShardPlan(int Shard, int Expected, int Quorum);
 
 /// <summary>The plan as stored: the clients of each shard.</summary>
-public sealed record RoundPlan(IReadOnlyList<IReadOnlyList<string>> Shards);
+public sealed record RoundPlan(IReadOnlyList<IReadOnlyList<string>> Shards)
+{
+    /// <summary>
+    /// A random seed drawn when the plan is made, kept with it on the server only: the noise of
+    /// differential privacy comes from it, so a retried reduce adds the same noise and no client
+    /// can predict it. <see langword="null"/> in plans made before it existed.
+    /// </summary>
+    public ulong? NoiseSeed { get; init; }
+}

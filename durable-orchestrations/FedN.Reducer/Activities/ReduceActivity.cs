@@ -34,6 +34,9 @@ internal sealed class ReduceActivity(ReducerStores stores)
                     GlobalModel = stores.Blobs.Source(request.ModelPath),
                     OptimizerState = request.OptimizerStatePath is { } previous ? stores.Blobs.Source(previous) : null,
                     OptimizerStateOutput = state,
+                    Resolve = path => stores.Blobs.Source(path),
+                    Round = request.Round,
+                    NoiseSeed = await NoiseSeedAsync(request, cancellationToken),
                     Metadata = new Dictionary<string, string> { ["fedn.model_id"] = request.NewModelId, ["fedn.session"] = request.SessionId },
                 }, cancellationToken);
             }
@@ -59,6 +62,14 @@ internal sealed class ReduceActivity(ReducerStores stores)
             File.Delete(modelFile);
             File.Delete(stateFile);
         }
+    }
+
+    /// <summary>The round plan's secret seed, mixed with the attempt so that no two attempts of a round share noise.</summary>
+    private async Task<ulong?> NoiseSeedAsync(ReduceRequest request, CancellationToken cancellationToken)
+    {
+        var layout = new RoundLayout(request.SessionId, request.Round, request.Attempt);
+        var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken);
+        return plan?.NoiseSeed is { } seed ? Core.Aggregation.Privacy.NoiseSeeds.Combine(seed, (ulong)request.Attempt) : null;
     }
 
     private async Task<StoredBlob> UploadAsync(string path, string file, CancellationToken cancellationToken)
