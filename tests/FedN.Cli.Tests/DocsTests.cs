@@ -23,6 +23,10 @@ public sealed partial class DocsTests
         GeneratedDocs.AssertUpToDate("docs/configuration.md", "session-config", ConfigurationReference.Render(), Rewrite);
 
     [Fact]
+    public void The_aggregator_reference_is_the_registry() =>
+        GeneratedDocs.AssertUpToDate("docs/aggregation.md", "aggregators", AggregatorReference.Render(), Rewrite);
+
+    [Fact]
     public void The_references_describe_what_they_should()
     {
         var cli = CliReference.Render(Cli.Build());
@@ -33,7 +37,9 @@ public sealed partial class DocsTests
         Assert.Contains("### `fedn model delete`", cli, StringComparison.Ordinal);
         Assert.DoesNotContain("### `fedn session`\n", cli, StringComparison.Ordinal); // groups do nothing by themselves
         Assert.Contains("| `rounds` | a whole number | `5` |", config, StringComparison.Ordinal);
-        Assert.Contains("| `hyperparameters.server_lr` | a number | none |", config, StringComparison.Ordinal);
+        Assert.Contains("| `hyperparameters` | an object of named numbers", config, StringComparison.Ordinal);
+        Assert.Contains("| `krum` | robust | `byzantine` (1, integer in [0, 1000]) |", AggregatorReference.Render(), StringComparison.Ordinal);
+        Assert.Contains("| `--clip-norm` |", cli, StringComparison.Ordinal);
         Assert.Contains("| `aggregator` | one of fedavg, fedavgm", config, StringComparison.Ordinal);
         Assert.Contains("| `updateNormAction` | one of clip, reject | `\"clip\"` |", config, StringComparison.Ordinal);
     }
