@@ -1,27 +1,34 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using FedN.Contracts.Federation;
 using FedN.Core.Aggregation;
 using FedN.Core.Safetensors;
 
 // Aggregation benchmark: N updates of S bytes from local files.
-//   dotnet run -c Release --project bench/FedN.Bench.Aggregation [-- --sizes 10x100MB,1000x70KB --batches 1,8,16]
+//   dotnet run -c Release --project bench/FedN.Bench.Aggregation [-- --sizes 10x100MB,1000x70KB --batches 1,8,16
+//       --methods fedavg,median,trimmed-mean,krum,multi-krum,dp-fedavg]
 // For each size it prints: read-only time (the bytes read once, page cache warm), aggregation time
 // per batch size, throughput in GB/s of update bytes, the ratio aggregation / read, and the peak
 // resident memory of the process doing it (each measurement runs in a fresh child process).
-// Times are the best of five rounds after a first, cold one (JIT tiering), shown as "cold s".
+// Then each method of --methods end to end (partial, then reduce to a model file), with its time
+// and peak memory as ratios to FedAvg's on the same files ("x fedavg", "mem x fedavg").
+// Times are the best of five rounds after a first, cold one (JIT tiering), shown as "cold s";
+// --repeats sets the rounds after the cold one.
 if (args.Length > 0 && args[0] == "--child")
 {
-    return await Child.RunAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+    return await Child.RunAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
 }
 
 var sizes = Option("--sizes", "10x100MB,1000x70KB").Split(',');
-var batches = Option("--batches", "1,8,16").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+var batches = Option("--batches", "1,8,16").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+var methods = Option("--methods", "fedavg,median,trimmed-mean,krum,multi-krum,dp-fedavg").Split(',', StringSplitOptions.RemoveEmptyEntries);
+var repeats = Option("--repeats", "5");
 var root = Path.Combine(Path.GetTempPath(), "fedn-bench-" + Environment.ProcessId);
 Directory.CreateDirectory(root);
 try
 {
-    Console.WriteLine($"{"workload",-14} {"mode",-10} {"seconds",8} {"GB/s",7} {"ratio",6} {"peak MB",8} {"peak - model MB",16} {"cold s",7}");
+    Console.WriteLine($"{"workload",-14} {"mode",-12} {"seconds",8} {"GB/s",7} {"ratio",6} {"peak MB",8} {"peak - model MB",16} {"cold s",7} {"x fedavg",9} {"mem x fedavg",12}");
     foreach (var size in sizes)
     {
         var (count, bytes) = ParseSize(size);
@@ -29,12 +36,20 @@ try
         Directory.CreateDirectory(dir);
         await GenerateAsync(dir, count, bytes);
         var total = (double)count * bytes;
-        var read = RunChild("read", dir, 0);
+        var read = RunChild("read", dir, 0, repeats);
         Print(size, "read only", read, total, read.Seconds, bytes);
         foreach (var batch in batches)
         {
-            var aggregate = RunChild("aggregate", dir, batch);
+            var aggregate = RunChild("aggregate", dir, batch, repeats);
             Print(size, $"batch {batch}", aggregate, total, read.Seconds, bytes);
+        }
+
+        Measurement? fedavg = null;
+        foreach (var method in methods)
+        {
+            var measured = RunChild($"method:{method}", dir, 0, repeats);
+            fedavg ??= method == "fedavg" ? measured : null;
+            Print(size, method, measured, total, read.Seconds, bytes, fedavg);
         }
 
         Directory.Delete(dir, recursive: true);
@@ -87,7 +102,7 @@ static async Task GenerateAsync(string dir, int count, long bytes)
     }
 }
 
-static Measurement RunChild(string mode, string dir, int batch)
+static Measurement RunChild(string mode, string dir, int batch, string repeats)
 {
     var self = Environment.ProcessPath!;
     var info = new ProcessStartInfo(self) { RedirectStandardOutput = true };
@@ -96,7 +111,7 @@ static Measurement RunChild(string mode, string dir, int batch)
         info.ArgumentList.Add(typeof(Child).Assembly.Location);
     }
 
-    foreach (var a in new[] { "--child", mode, dir, batch.ToString(CultureInfo.InvariantCulture) })
+    foreach (var a in new[] { "--child", mode, dir, batch.ToString(CultureInfo.InvariantCulture), repeats })
     {
         info.ArgumentList.Add(a);
     }
@@ -108,9 +123,10 @@ static Measurement RunChild(string mode, string dir, int batch)
     return new Measurement(double.Parse(fields[0], CultureInfo.InvariantCulture), long.Parse(fields[1], CultureInfo.InvariantCulture), double.Parse(fields[2], CultureInfo.InvariantCulture));
 }
 
-static void Print(string size, string mode, Measurement m, double totalBytes, double readSeconds, long modelBytes) =>
+static void Print(string size, string mode, Measurement m, double totalBytes, double readSeconds, long modelBytes, Measurement? fedavg = null) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{size,-14} {mode,-10} {m.Seconds,8:F3} {totalBytes / m.Seconds / 1e9,7:F2} {m.Seconds / readSeconds,6:F2} {m.PeakBytes / 1e6,8:F0} {(m.PeakBytes - modelBytes) / 1e6,16:F0} {m.ColdSeconds,7:F3}"));
+        $"{size,-14} {mode,-12} {m.Seconds,8:F3} {totalBytes / m.Seconds / 1e9,7:F2} {m.Seconds / readSeconds,6:F2} {m.PeakBytes / 1e6,8:F0} {(m.PeakBytes - modelBytes) / 1e6,16:F0} {m.ColdSeconds,7:F3}")
+        + (fedavg is null ? "" : string.Create(CultureInfo.InvariantCulture, $" {m.Seconds / fedavg.Seconds,9:F2} {(double)m.PeakBytes / fedavg.PeakBytes,12:F2}")));
 
 internal sealed record Measurement(double Seconds, long PeakBytes, double ColdSeconds);
 
@@ -119,19 +135,22 @@ internal static class Child
     // The first round runs while the JIT is still tiering code up (cold, as in a fresh serverless
     // instance); it is reported apart. The figure compared is the best of the five rounds after it (the
     // machines are shared, and the best run is the least disturbed).
-    private const int Repeats = 6;
-
-    public static async Task<int> RunAsync(string mode, string dir, int batch)
+    public static async Task<int> RunAsync(string mode, string dir, int batch, int repeatsAfterCold)
     {
+        var repeats = repeatsAfterCold + 1;
         var files = Directory.GetFiles(dir).Order(StringComparer.Ordinal).ToArray();
         var best = double.MaxValue;
         var cold = 0.0;
-        for (var r = 0; r < Repeats; r++)
+        for (var r = 0; r < repeats; r++)
         {
             var watch = Stopwatch.StartNew();
             if (mode == "read")
             {
                 ReadAll(files);
+            }
+            else if (mode.StartsWith("method:", StringComparison.Ordinal))
+            {
+                await RunMethodAsync(files, mode["method:".Length..]);
             }
             else
             {
@@ -188,6 +207,42 @@ internal static class Child
             {
                 throw new InvalidOperationException(rejections[0].Reason);
             }
+        }
+    }
+
+    /// <summary>A whole round of <paramref name="method"/>: every update into one partial, then the reduce step writing the model to a file.</summary>
+    private static async Task RunMethodAsync(string[] files, string method)
+    {
+        var hyperparameters = method switch
+        {
+            "trimmed-mean" => AggregatorHyperparameters.Of(("beta", 0.2)),
+            "krum" => AggregatorHyperparameters.Of(("byzantine", 2)),
+            "multi-krum" => AggregatorHyperparameters.Of(("byzantine", 2), ("selected", Math.Max(1, files.Length / 2))),
+            // Clipping happens where the global model is (the combiner) and costs what norm bounding does; this measures the noise.
+            "dp-fedavg" => AggregatorHyperparameters.Of(("clipNorm", 1e9), ("noiseMultiplier", 1), ("seed", 1)),
+            _ => new AggregatorHyperparameters(),
+        };
+        var aggregator = Aggregators.Create(method, hyperparameters);
+        using var first = SafetensorsReader.OpenFile(files[0]);
+        var partial = aggregator.CreatePartial(first.Header);
+        foreach (var chunk in files.Chunk(WeightedSumAccumulator.MaxBatchSize))
+        {
+            var rejections = await partial.AddUpdatesAsync([.. chunk.Select((f, i) => new WeightedUpdate(ModelSource.FromFile(f), 100 + i))]);
+            if (rejections.Count > 0)
+            {
+                throw new InvalidOperationException(rejections[0].Reason);
+            }
+        }
+
+        var output = Path.Combine(Path.GetTempPath(), $"fedn-bench-model-{Environment.ProcessId}.safetensors");
+        try
+        {
+            await using var model = File.Create(output);
+            await aggregator.ReduceAsync(partial, new ReduceContext { ModelOutput = model });
+        }
+        finally
+        {
+            File.Delete(output);
         }
     }
 

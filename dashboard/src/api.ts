@@ -34,10 +34,31 @@ export interface SessionRecord {
   completedRounds: number;
   /** What the session's rounds moved over the network, failed attempts included. */
   traffic?: SessionTraffic | null;
+  /** The defences the session uses (its aggregator's, its norm bound, its example cap), in a few words each. */
+  defences?: string[] | null;
+  /** The differential privacy spent so far, for a session with a DP aggregator. */
+  privacy?: PrivacySpent | null;
   createdAt: string;
   startedAt?: string | null;
   endedAt?: string | null;
   message?: string | null;
+}
+
+/** (ε, δ) after the committed rounds (RDP accountant, sampling rate 1: an upper bound). */
+export interface PrivacySpent {
+  epsilon: number;
+  delta: number;
+  rounds: number;
+  noiseMultiplier: number;
+  clipNorm: number;
+}
+
+/** One aggregation method of the server's registry. */
+export interface AggregatorInfo {
+  name: string;
+  summary: string;
+  isLinear: boolean;
+  hyperparameters: { name: string; description: string; default?: number | null; range: string }[];
 }
 
 /** Bytes a round moved: one copy of the model per task sent, and the updates its combiners read. */
@@ -180,6 +201,11 @@ export class FedNApi {
 
   sessions(): Promise<SessionRecord[]> {
     return this.all<SessionRecord>("/sessions");
+  }
+
+  /** The aggregation methods the server knows, from its registry. */
+  aggregators(): Promise<AggregatorInfo[]> {
+    return this.get("/aggregators");
   }
 
   session(id: string): Promise<SessionRecord> {

@@ -3,6 +3,7 @@ using FedN.Client;
 using FedN.Contracts.Api;
 using FedN.Contracts.Federation;
 using FedN.Core.Aggregation;
+using FedN.Examples.Mnist.Attacks;
 using FedN.Security;
 using FedN.Server;
 using Microsoft.AspNetCore.Builder;
@@ -60,8 +61,20 @@ public sealed record MnistDemoOptions
     /// <summary>How long a round may take.</summary>
     public TimeSpan RoundTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How many of the clients (the last ones) are <see cref="ScalingAttacker"/>s: a hostile run.</summary>
-    public int Attackers { get; init; }
+    /// <summary>What the malicious clients (the last <see cref="Malicious"/> of them) do.</summary>
+    public MnistAttack Attack { get; init; }
+
+    /// <summary>The fraction of the clients that attack, rounded to a whole number of clients.</summary>
+    public double Malicious { get; init; }
+
+    /// <summary>The number of attacking clients <see cref="Malicious"/> gives.</summary>
+    public int AttackerCount => (int)Math.Round(Malicious * Clients, MidpointRounding.AwayFromZero);
+
+    /// <summary>Split the digits evenly (balanced IID, as in the FEDn lecture's attack experiments) instead of by Dirichlet(<see cref="Alpha"/>).</summary>
+    public bool Iid { get; init; }
+
+    /// <summary>Digits no client holds, on which the demo measures every global model (clean accuracy, backdoor success).</summary>
+    public int TestDigits { get; init; } = 1000;
 
     /// <summary>The session's cap on one update's weight (<see cref="SessionConfig.MaxExampleWeight"/>).</summary>
     public long MaxExampleWeight { get; init; } = SessionConfig.DefaultMaxExampleWeight;
@@ -80,7 +93,9 @@ public sealed record MnistDemoOptions
 /// <param name="Warning">Why the round's model is suspect (most updates refused), if it is (<see cref="RoundRecord.Warning"/>).</param>
 /// <param name="BytesDown">Bytes of models the round sent to clients (<see cref="RoundTraffic"/>).</param>
 /// <param name="BytesUp">Bytes of updates the clients sent back.</param>
-public sealed record DemoRound(int Round, long Clients, double Loss, double Accuracy, double Seconds, string ModelId, string? Warning = null, long BytesDown = 0, long BytesUp = 0);
+/// <param name="TestAccuracy">Accuracy of the round's model on the demo's own test digits, which no client holds.</param>
+/// <param name="BackdoorSuccess">How often the round's model reads a test digit stamped with the backdoor's trigger as the trigger's target (digits of the target left out).</param>
+public sealed record DemoRound(int Round, long Clients, double Loss, double Accuracy, double Seconds, string ModelId, string? Warning = null, long BytesDown = 0, long BytesUp = 0, double TestAccuracy = double.NaN, double BackdoorSuccess = double.NaN);
 
 /// <summary>The demo's outcome (written by <c>--json</c>).</summary>
 /// <param name="SessionId">The session.</param>
@@ -95,6 +110,12 @@ public sealed record DemoSummary(string SessionId, IReadOnlyList<DemoRound> Roun
 {
     /// <summary>How many times the training data's size the federation moved, once both are known.</summary>
     public double? TrafficToDataRatio => Traffic is { } traffic && DataBytes > 0 ? (double)(traffic.BytesDown + traffic.BytesUp) / DataBytes : null;
+
+    /// <summary>The last round's accuracy on the demo's test digits.</summary>
+    public double FinalTestAccuracy => Rounds.Count > 0 ? Rounds[^1].TestAccuracy : double.NaN;
+
+    /// <summary>The last round's backdoor success rate on the stamped test digits.</summary>
+    public double FinalBackdoorSuccess => Rounds.Count > 0 ? Rounds[^1].BackdoorSuccess : double.NaN;
 }
 
 /// <summary>
@@ -113,13 +134,24 @@ public static class MnistDemo
             throw new ArgumentException("running against a server needs its admin token (--token or FEDN_TOKEN)");
         }
 
-        if (options.Attackers < 0 || options.Attackers >= options.Clients)
+        var attackers = options.AttackerCount;
+        if (!(options.Malicious is >= 0 and < 1) || attackers >= options.Clients)
         {
-            throw new ArgumentException($"attackers {options.Attackers} must be between 0 and one fewer than the clients ({options.Clients})");
+            throw new ArgumentException($"the malicious fraction {options.Malicious} must leave at least one of the {options.Clients} clients honest");
+        }
+
+        if ((attackers > 0) != (options.Attack != MnistAttack.None))
+        {
+            throw new ArgumentException(attackers > 0
+                ? $"{attackers} malicious clients need an attack (label-flip, backdoor, scale or sign-flip)"
+                : $"the {options.Attack} attack needs a malicious fraction that makes at least one of the {options.Clients} clients an attacker");
         }
 
         var data = await MnistDataset.LoadAsync(options.DataPath, cancellationToken);
-        var shares = DirichletSplit.Split(data.Labels, options.Clients, options.Alpha, options.Seed);
+        var test = CentralTest.SetAside(data, options.TestDigits, options.Seed);
+        var labels = test.Rest.Select(i => data.Labels[i]).ToArray();
+        var shares = (options.Iid ? IidSplit.Split(labels, options.Clients, options.Seed) : DirichletSplit.Split(labels, options.Clients, options.Alpha, options.Seed))
+            .Select(share => share.Select(i => test.Rest[i]).ToArray()).ToArray();
         var run = $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}";
         WebApplication? local = null;
         var directory = options.Server is null ? Directory.CreateTempSubdirectory("fedn-demo-").FullName : null;
@@ -150,8 +182,10 @@ public static class MnistDemo
                 for (var i = 0; i < options.Clients; i++)
                 {
                     var token = await admin.CreateTokenAsync(new CreateTokenRequest { Role = AccessTokenRoles.Client, ClientId = ClientId(i + 1), Days = 1 }, cancellationToken);
-                    ITrainer trainer = MnistTrainer.ForShare(data, shares[i], options.HeldOut, options.Training with { Seed = options.Seed + i });
-                    trainer = i >= options.Clients - options.Attackers ? new ScalingAttacker(trainer) : trainer;
+                    var training = options.Training with { Seed = options.Seed + i };
+                    var trainer = i >= options.Clients - attackers
+                        ? Attackers.Create(options.Attack, data, shares[i], options.HeldOut, training)
+                        : MnistTrainer.ForShare(data, shares[i], options.HeldOut, training);
                     var nodes = options.ClientServers is { Count: > 0 } given ? given : [server];
                     var home = i % nodes.Count;
                     var client = new FedNClient(new FedNClientOptions { ServerUri = nodes[home], OtherServerUris = [.. nodes.Skip(home + 1), .. nodes.Take(home)], Token = token.Token, Logger = logging?.CreateLogger(ClientId(i + 1)) }, trainer);
@@ -166,7 +200,7 @@ public static class MnistDemo
                 var session = await admin.CreateSessionAsync(new CreateSessionRequest
                 {
                     Id = $"mnist-{run}",
-                    Name = $"MNIST demo: {options.Clients} clients, {options.Aggregator}, alpha {options.Alpha}",
+                    Name = $"MNIST demo: {options.Clients} clients, {options.Aggregator}, {(options.Iid ? "IID" : $"alpha {options.Alpha}")}{(attackers > 0 ? $", {attackers} {options.Attack}" : "")}",
                     SeedModelId = seedModel.Id,
                     Config = new SessionConfig
                     {
@@ -186,7 +220,7 @@ public static class MnistDemo
                     },
                     Start = true,
                 }, cancellationToken);
-                var summary = await FollowAsync(admin, session.Id, onRound, cancellationToken);
+                var summary = await FollowAsync(admin, session.Id, test, onRound, cancellationToken);
                 return summary with { DataBytes = shares.Sum(share => (long)share.Length) * (MnistDataset.Pixels + 1) };
             }
             finally
@@ -247,7 +281,25 @@ public static class MnistDemo
         throw new TimeoutException($"only {online} of {count} clients connected within 60 s");
     }
 
-    private static async Task<DemoSummary> FollowAsync(FedNApiClient admin, string sessionId, Action<DemoRound>? onRound, CancellationToken cancellationToken)
+    private static async Task<(double Accuracy, double BackdoorSuccess)> EvaluateAsync(FedNApiClient admin, string modelId, CentralTest test, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"fedn-demo-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            await using (var stream = File.Create(file))
+            {
+                await admin.DownloadModelAsync(modelId, stream, cancellationToken: cancellationToken);
+            }
+
+            return await test.EvaluateAsync(file, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<DemoSummary> FollowAsync(FedNApiClient admin, string sessionId, CentralTest test, Action<DemoRound>? onRound, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         List<DemoRound> reported = [];
@@ -263,6 +315,12 @@ public static class MnistDemo
                 var row = new DemoRound(round.Round, round.UpdatesAggregated, round.TrainingMetrics?.GetValueOrDefault("loss") ?? double.NaN,
                     round.ValidationMetrics?.GetValueOrDefault("accuracy") ?? double.NaN, ((round.EndedAt ?? round.StartedAt) - round.StartedAt).TotalSeconds, round.OutputModelId ?? "", round.Warning,
                     round.Traffic?.BytesDown ?? 0, round.Traffic?.BytesUp ?? 0);
+                if (round.OutputModelId is { } modelId && test.Indices.Count > 0)
+                {
+                    var (accuracy, backdoor) = await EvaluateAsync(admin, modelId, test, cancellationToken);
+                    row = row with { TestAccuracy = accuracy, BackdoorSuccess = backdoor };
+                }
+
                 reported.Add(row);
                 onRound?.Invoke(row);
             }

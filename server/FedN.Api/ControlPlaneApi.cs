@@ -63,6 +63,7 @@ public static class ControlPlaneApi
         var client = endpoints.MapGroup(BasePath).RequireRole(AccessTokenRoles.Client).MapExceptions();
         ModelEndpoints.Map(admin, options);
         SessionEndpoints.Map(admin);
+        AggregatorEndpoints.Map(admin);
         ClientEndpoints.Map(admin, client, options);
         EventEndpoints.Map(admin);
         NodeEndpoints.Map(admin);

@@ -112,6 +112,40 @@ public sealed class ControlPlaneApiTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_registry_is_listed_and_a_session_shows_its_defences_and_the_privacy_it_spent()
+    {
+        using (await UploadAsync("seed", await SessionSetup.TinyModelAsync()))
+        {
+        }
+
+        using var listed = await SendAsync(HttpMethod.Get, "/api/v1/aggregators", _server.AdminToken);
+        var aggregators = await listed.Content.ReadFromJsonAsync<JsonElement>();
+        var names = aggregators.EnumerateArray().Select(a => a.GetProperty("name").GetString()!).ToList();
+        Assert.Equal(Core.Aggregation.Aggregators.Names, names);
+        var trimmed = aggregators.EnumerateArray().Single(a => a.GetProperty("name").GetString() == "trimmed-mean");
+        Assert.False(trimmed.GetProperty("isLinear").GetBoolean());
+        Assert.Equal("in [0, 0.5)", trimmed.GetProperty("hyperparameters")[0].GetProperty("range").GetString());
+
+        using var krumTooFew = await SendJsonAsync("/api/v1/sessions", new { id = "k", config = new { aggregator = "krum", minClients = 2 } });
+        await AssertProblemAsync(krumTooFew, HttpStatusCode.BadRequest, "krum with defaults needs at least 5 updates a round");
+
+        using var created = await SendJsonAsync("/api/v1/sessions", new
+        {
+            id = "dp",
+            config = new { aggregator = "dp-fedavg", hyperparameters = new { clipNorm = 1.5, noiseMultiplier = 1.1 }, updateNormBound = 3.0, maxExampleWeight = 5000 },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var read = await SendAsync(HttpMethod.Get, "/api/v1/sessions/dp", _server.AdminToken);
+        var session = await read.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["central DP, clipping at 1.5, noise σ 1.1", "norm bound 3 (clip)", "example weight capped at 5000"],
+            session.GetProperty("defences").EnumerateArray().Select(d => d.GetString()));
+        var privacy = session.GetProperty("privacy");
+        Assert.Equal(0, privacy.GetProperty("rounds").GetInt32());
+        Assert.Equal(0, privacy.GetProperty("epsilon").GetDouble()); // before the first round nothing is spent
+        Assert.Equal(1e-5, privacy.GetProperty("delta").GetDouble());
+    }
+
+    [Fact]
     public async Task An_admin_mints_client_tokens_that_connect_that_client_only()
     {
         using var minted = await SendJsonAsync("/api/v1/tokens", new { role = "client", clientId = "site-3", days = 2 });

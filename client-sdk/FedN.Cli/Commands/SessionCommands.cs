@@ -105,6 +105,8 @@ internal static class SessionCommands
                 $"{session.Id}: {Lower(session.Status)}, {session.CompletedRounds}/{session.Config.Rounds} rounds, aggregator {session.Config.Aggregator}, {session.Config.Shards} shard(s)" + Environment.NewLine
                 + (status.Phase is null ? "" : $"now: round {status.Round} (attempt {status.Attempt}), {status.Phase}" + Environment.NewLine)
                 + (session.Message is null ? "" : $"message: {session.Message}" + Environment.NewLine)
+                + $"defences: {(session.Defences is { Count: > 0 } defences ? string.Join("; ", defences) : "none")}" + Environment.NewLine
+                + (session.Privacy is { } privacy ? string.Create(CultureInfo.InvariantCulture, $"privacy: ε {privacy.Epsilon:0.00} at δ {privacy.Delta:G3} after {privacy.Rounds} round(s) (RDP accountant, σ {privacy.NoiseMultiplier:G4}, clipping at {privacy.ClipNorm:G4}, no amplification by sampling)") + Environment.NewLine : "")
                 + (session.Traffic is { } traffic ? $"traffic: {ByteSize.Format(traffic.BytesDown)} down, {ByteSize.Format(traffic.BytesUp)} up, {ByteSize.Format(traffic.BytesDown + traffic.BytesUp)} in all" + Environment.NewLine : "")
                 + string.Concat(rounds.Where(r => r.Warning is not null).Select(r => $"warning: round {r.Round}: {r.Warning}" + Environment.NewLine))
                 + Table.Render(["round", "status", "clients", "aggregated", "rejected", "seconds", "down", "up", "training", "validation"], rounds.Select(r => new[]

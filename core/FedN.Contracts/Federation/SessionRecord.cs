@@ -27,6 +27,12 @@ public sealed record SessionRecord
     /// <summary>What the session's rounds moved over the network so far.</summary>
     public SessionTraffic? Traffic { get; init; }
 
+    /// <summary>The defences it uses (its aggregator's, its norm bound, its example cap), in a few words each; filled in when the API reads it, never stored.</summary>
+    public IReadOnlyList<string>? Defences { get; init; }
+
+    /// <summary>The differential privacy spent so far, for a session with a DP aggregator; filled in when the API reads it, never stored.</summary>
+    public PrivacySpent? Privacy { get; init; }
+
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 

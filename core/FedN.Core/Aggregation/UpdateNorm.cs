@@ -35,16 +35,17 @@ public static class UpdateNorm
     /// <summary>
     /// Writes global + <paramref name="scale"/> · (update − global) to <paramref name="destination"/>,
     /// with the update's tensors and dtypes: the update clipped onto a bound when
-    /// <paramref name="scale"/> is the bound over its distance (below 1), or amplified (above).
+    /// <paramref name="scale"/> is the bound over its distance (below 1), amplified (above), or
+    /// reversed (negative: what a sign-flipping attacker sends).
     /// </summary>
-    /// <exception cref="ArgumentException">The update does not match the global model's tensors, or the scale is not a positive number.</exception>
+    /// <exception cref="ArgumentException">The update does not match the global model's tensors, or the scale is zero or not a finite number.</exception>
     /// <exception cref="SafetensorsFormatException">A file is truncated or broken.</exception>
     public static async Task WriteScaledAsync(SafetensorsReader global, SafetensorsReader update, double scale, Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        if (!(double.IsFinite(scale) && scale > 0))
+        if (!(double.IsFinite(scale) && scale != 0))
         {
-            throw new ArgumentException($"scale {scale} must be a positive number", nameof(scale));
+            throw new ArgumentException($"scale {scale} must be a finite number other than 0", nameof(scale));
         }
 
         var header = SafetensorsHeader.Create(update.Header.Tensors.Select(t => new TensorDeclaration(t.Name, t.DType, t.Shape)), update.Header.Metadata);

@@ -1,7 +1,7 @@
 // One session: where it is, its configuration, the metric charts, the round timeline, each client's
 // validations, the combiners, the model trail, the event log and the clients, kept current by the live stream.
 
-import type { FedNApi, RoundRecord, SessionRecord, SessionStatusView, ValidationRecord } from "../api";
+import type { AggregatorInfo, FedNApi, RoundRecord, SessionRecord, SessionStatusView, ValidationRecord } from "../api";
 import { MetricChart, type MetricSeries } from "../charts/metricChart";
 import { type ArrivalSample, RoundTimeline } from "../charts/roundTimeline";
 import { h, replace, section } from "../dom";
@@ -88,9 +88,10 @@ export function sessionPage(api: FedNApi, main: HTMLElement, sessionId: string):
     );
     return record;
   };
+  const aggregators = api.aggregators().catch(() => [] as AggregatorInfo[]);
   const refreshSession = async () => {
     const record = await refreshHeader();
-    replace(config, configPanel(record));
+    replace(config, configPanel(record, await aggregators));
     replace(trail, trailPanel(record.currentModelId ? await api.trail(record.currentModelId) : []));
   };
   const refreshRounds = async () => {
@@ -208,11 +209,28 @@ function sessionHeader(api: FedNApi, session: SessionRecord, status: SessionStat
   );
 }
 
-function configPanel(session: SessionRecord): HTMLElement {
+function configPanel(session: SessionRecord, aggregators: AggregatorInfo[]): HTMLElement {
   const c = session.config;
   const hyperparameters = Object.entries(c.hyperparameters ?? {}).filter(([, value]) => value !== null && value !== undefined);
+  const method = aggregators.find((a) => a.name === c.aggregator.toLowerCase());
+  const privacy = session.privacy;
   const facts: [string, string][] = [
     ["Aggregator", c.aggregator + (hyperparameters.length > 0 ? ` (${hyperparameters.map(([name, value]) => `${name} ${value}`).join(", ")})` : "")],
+    ...(method
+      ? ([["Method", `${method.summary}; ${method.isLinear ? "linear: combiners send exact partial sums" : "robust: the reducer reads every update"}`]] as [
+          string,
+          string,
+        ][])
+      : []),
+    ["Defences", session.defences?.length ? session.defences.join("; ") : "none"],
+    ...(privacy
+      ? ([
+          [
+            "Privacy",
+            `ε ${privacy.epsilon.toFixed(2)} at δ ${privacy.delta} after ${privacy.rounds} round${privacy.rounds === 1 ? "" : "s"} (σ ${privacy.noiseMultiplier}, clipping at ${privacy.clipNorm}; RDP, no amplification by sampling)`,
+          ],
+        ] as [string, string][])
+      : []),
     ["Rounds", String(c.rounds)],
     ["Combiners", String(c.shards)],
     ["Clients per round", c.clients?.length ? c.clients.join(", ") : c.clientsPerRound ? String(c.clientsPerRound) : "all online"],
@@ -232,7 +250,7 @@ function configPanel(session: SessionRecord): HTMLElement {
     h(
       "dl",
       { class: "facts" },
-      facts.flatMap(([name, value]) => [h("dt", {}, name), h("dd", {}, value)]),
+      facts.flatMap(([name, value]) => [h("dt", {}, name), h("dd", { "data-fact": name.toLowerCase() }, value)]),
     ),
   );
 }

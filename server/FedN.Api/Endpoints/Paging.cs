@@ -13,6 +13,6 @@ internal static class Paging
         { } size => new PageRequest(size, continuationToken),
     };
 
-    public static Page<T> Of<T>(RecordPage<T> page) =>
-        new([.. page.Items.Select(item => item.Value)], page.ContinuationToken) { Warnings = page.Unreadable.Count > 0 ? page.Unreadable : null };
+    public static Page<T> Of<T>(RecordPage<T> page, Func<T, T>? describe = null) =>
+        new([.. page.Items.Select(item => describe is null ? item.Value : describe(item.Value))], page.ContinuationToken) { Warnings = page.Unreadable.Count > 0 ? page.Unreadable : null };
 }

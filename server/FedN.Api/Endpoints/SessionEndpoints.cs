@@ -62,14 +62,14 @@ internal static class SessionEndpoints
             await control.StartAsync(id, cancellationToken);
         }
 
-        return TypedResults.Created($"/api/v1/sessions/{id}", session.Value);
+        return TypedResults.Created($"/api/v1/sessions/{id}", AggregatorEndpoints.Describe(session.Value));
     }
 
     private static async Task<Page<SessionRecord>> ListAsync(FederationMetadata metadata, SessionStatus? status, int? pageSize, string? continuationToken, CancellationToken cancellationToken) =>
-        Paging.Of(await metadata.Sessions.ListAsync(Paging.Request(pageSize, continuationToken), status, cancellationToken));
+        Paging.Of(await metadata.Sessions.ListAsync(Paging.Request(pageSize, continuationToken), status, cancellationToken), AggregatorEndpoints.Describe);
 
     private static async Task<IResult> GetAsync(FederationMetadata metadata, string id, CancellationToken cancellationToken) =>
-        await metadata.Sessions.GetAsync(id, cancellationToken) is { } session ? TypedResults.Ok(session.Value) : NoSession(id);
+        await metadata.Sessions.GetAsync(id, cancellationToken) is { } session ? TypedResults.Ok(AggregatorEndpoints.Describe(session.Value)) : NoSession(id);
 
     private static async Task<IResult> StatusAsync(FederationMetadata metadata, IOrchestrationClient orchestrations, string id, CancellationToken cancellationToken)
     {

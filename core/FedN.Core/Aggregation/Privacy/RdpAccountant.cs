@@ -70,6 +70,11 @@ public static class RdpAccountant
             throw new ArgumentOutOfRangeException(nameof(delta), delta, "δ must be in (0, 1)");
         }
 
+        if (steps == 0 || samplingRate == 0)
+        {
+            return (0, 0); // nothing released: no privacy spent
+        }
+
         var best = (Epsilon: double.PositiveInfinity, Order: 0);
         foreach (var order in orders ?? DefaultOrders)
         {

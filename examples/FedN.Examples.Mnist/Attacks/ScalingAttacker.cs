@@ -2,13 +2,13 @@ using FedN.Client;
 using FedN.Core.Aggregation;
 using FedN.Core.Safetensors;
 
-namespace FedN.Examples.Mnist;
+namespace FedN.Examples.Mnist.Attacks;
 
 /// <summary>
 /// A malicious site for the demo's hostile runs: it trains honestly, then sends global +
-/// <see cref="Scale"/> · (trained − global), a model-replacement attack, and claims
-/// <see cref="ClaimedExamples"/> examples so its update outweighs everyone else's. What the session's
-/// defences (the example cap, the norm bound) make of it is what the demo then measures.
+/// <see cref="Scale"/> · (trained − global): with a large scale and a large claim of
+/// <see cref="ClaimedExamples"/>, a model-replacement attack; with a negative scale, a sign flip
+/// (gradient ascent). What the session's defences make of it is what the demo then measures.
 /// </summary>
 /// <param name="honest">The trainer it wraps.</param>
 public sealed class ScalingAttacker(ITrainer honest) : ITrainer
@@ -16,8 +16,8 @@ public sealed class ScalingAttacker(ITrainer honest) : ITrainer
     /// <summary>How much it scales its update's difference from the global model.</summary>
     public double Scale { get; init; } = 1e6;
 
-    /// <summary>The examples it claims (the intake refuses more than 10⁹ by default).</summary>
-    public long ClaimedExamples { get; init; } = 1_000_000_000;
+    /// <summary>The examples it claims (the intake refuses more than 10⁹ by default); <see langword="null"/> claims its real count.</summary>
+    public long? ClaimedExamples { get; init; } = 1_000_000_000;
 
     /// <inheritdoc />
     public async Task<TrainingResult> TrainAsync(TrainingRequest request, CancellationToken cancellationToken)
@@ -37,7 +37,7 @@ public sealed class ScalingAttacker(ITrainer honest) : ITrainer
             File.Delete(trained);
         }
 
-        return result with { NumExamples = ClaimedExamples };
+        return result with { NumExamples = ClaimedExamples ?? result.NumExamples };
     }
 
     /// <inheritdoc />
