@@ -1,5 +1,6 @@
 using FedN.Contracts.Federation;
 using FedN.Examples.Mnist;
+using FedN.Examples.Mnist.Attacks;
 using FedN.Testing;
 
 namespace FedN.Examples.Tests;
@@ -118,8 +119,36 @@ public sealed class MnistTests
             Assert.InRange(round.BytesUp, 3 * Parameters, 3 * (Parameters + 4096));
         });
         Assert.Equal(new SessionTraffic(summary.Rounds.Sum(r => r.BytesDown), summary.Rounds.Sum(r => r.BytesUp), 2, 1), summary.Traffic);
-        Assert.Equal(10_000L * (MnistDataset.Pixels + 1), summary.DataBytes);
+        Assert.Equal(9_000L * (MnistDataset.Pixels + 1), summary.DataBytes); // the 10,000 digits less the demo's 1,000 test digits
+        Assert.All(summary.Rounds, round => Assert.InRange(round.TestAccuracy, 0.7, 1));
+        Assert.InRange(summary.FinalBackdoorSuccess, 0, 0.05); // no attacker: a stamped digit is read as 0 about as often as chance confusions
         Assert.Equal((double)(summary.Traffic!.BytesDown + summary.Traffic.BytesUp) / summary.DataBytes, summary.TrafficToDataRatio);
+    }
+
+    [Fact]
+    public async Task A_backdoor_run_on_an_iid_split_with_the_median_on_two_combiners_reports_both_figures_each_round()
+    {
+        var summary = await MnistDemo.RunAsync(new MnistDemoOptions
+        {
+            DataPath = MnistDataset.DefaultPath, Clients = 5, Rounds = 2, Seed = 3, Iid = true, Attack = MnistAttack.Backdoor, Malicious = 0.2, Aggregator = "median", Shards = 2,
+        });
+        Assert.True(summary.Status == SessionStatus.Completed, summary.Message);
+        Assert.All(summary.Rounds, round =>
+        {
+            Assert.Equal(5, round.Clients);
+            Assert.InRange(round.TestAccuracy, 0.7, 1);
+            Assert.InRange(round.BackdoorSuccess, 0, 0.2);
+        });
+    }
+
+    [Theory]
+    [InlineData(MnistAttack.Backdoor, 0.0, "the Backdoor attack needs a malicious fraction")]
+    [InlineData(MnistAttack.None, 0.4, "2 malicious clients need an attack")]
+    [InlineData(MnistAttack.Scale, 0.95, "must leave at least one of the 5 clients honest")]
+    public async Task An_attack_without_attackers_or_attackers_without_an_attack_is_refused_before_anything_runs(MnistAttack attack, double malicious, string expected)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => MnistDemo.RunAsync(new MnistDemoOptions { DataPath = MnistDataset.DefaultPath, Clients = 5, Attack = attack, Malicious = malicious }));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     private static byte[] Labels() => [.. Enumerable.Range(0, 5000).Select(i => (byte)(i % 10))];

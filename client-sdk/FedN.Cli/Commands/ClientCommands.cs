@@ -21,7 +21,9 @@ internal static class ClientCommands
         var trainerArgs = new Option<string[]>("--trainer-arg") { Description = "An argument before the entry point (repeat it), for example the script: --trainer python3 --trainer-arg train.py.", AllowMultipleArgumentsPerToken = false };
         var work = new Option<string?>("--work-dir") { Description = "Where models are downloaded and trained (the temp directory when absent)." };
         var verbose = new Option<bool>("--verbose") { Description = "Log every step." };
-        var command = server.AddTo(new Command("run", "Join the federation as the client of --token (a client token) and train with an external program until Ctrl-C.") { trainer, trainerArgs, work, verbose }, json: false);
+        var dpClip = new Option<double?>("--dp-clip-norm") { Description = "Client-side differential privacy: clip each update's L2 distance from the global model to this bound before it leaves the machine." };
+        var dpNoise = new Option<double?>("--dp-noise-multiplier") { Description = "With --dp-clip-norm C: add Gaussian noise of standard deviation this × C to every parameter of the clipped update." };
+        var command = server.AddTo(new Command("run", "Join the federation as the client of --token (a client token) and train with an external program until Ctrl-C.") { trainer, trainerArgs, work, verbose, dpClip, dpNoise }, json: false);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             using var logging = LoggerFactory.Create(builder => builder
@@ -38,6 +40,12 @@ internal static class ClientCommands
                 throw new CliFailure($"{cannot.Message}; the client did not join");
             }
 
+            if (parse.GetValue(dpNoise) is not null && parse.GetValue(dpClip) is null)
+            {
+                throw new CliFailure("--dp-noise-multiplier needs --dp-clip-norm: noise is calibrated to the clipping bound");
+            }
+
+            ITrainer chosen = parse.GetValue(dpClip) is { } clip ? new PrivateTrainer(processTrainer, clip, parse.GetValue(dpNoise) ?? 0) : processTrainer;
             await using var client = new FedNClient(new FedNClientOptions
             {
                 ServerUri = server.ServerUris(parse)[0],
@@ -45,7 +53,7 @@ internal static class ClientCommands
                 Token = server.TokenOf(parse),
                 WorkDirectory = parse.GetValue(work),
                 Logger = logger,
-            }, processTrainer);
+            }, chosen);
             var bars = new Dictionary<ClientStage, ProgressBar>();
             client.Progress += (_, progress) =>
             {

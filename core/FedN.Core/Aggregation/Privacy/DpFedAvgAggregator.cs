@@ -1,5 +1,4 @@
 using FedN.Core.Aggregation.ServerOptimizers;
-using FedN.Core.Numerics;
 using FedN.Core.Safetensors;
 
 namespace FedN.Core.Aggregation.Privacy;
@@ -14,7 +13,6 @@ namespace FedN.Core.Aggregation.Privacy;
 /// </summary>
 public sealed class DpFedAvgAggregator : IAggregator
 {
-    private const int TileElements = 1 << 15;
     private static readonly FedOptAggregator Mean = new(new FedAvgOptimizer(1.0));
 
     /// <summary>Creates the mechanism.</summary>
@@ -80,40 +78,13 @@ public sealed class DpFedAvgAggregator : IAggregator
             }
 
             using var reader = SafetensorsReader.OpenFile(meanFile);
-            await AddNoiseAsync(reader, context.ModelOutput, new GaussianNoise(seed), NoiseStandardDeviation(result.Count), cancellationToken);
+            await GaussianMechanism.AddNoiseAsync(reader, context.ModelOutput, NoiseStandardDeviation(result.Count), seed, cancellationToken);
             return result;
         }
         finally
         {
             File.Delete(meanFile);
         }
-    }
-
-    private static async Task AddNoiseAsync(SafetensorsReader mean, Stream destination, GaussianNoise noise, double standardDeviation, CancellationToken cancellationToken)
-    {
-        var header = SafetensorsHeader.Create(mean.Header.Tensors.Select(t => new TensorDeclaration(t.Name, t.DType, t.Shape)), mean.Header.Metadata);
-        await using var writer = await SafetensorsWriter.CreateAsync(destination, header, leaveOpen: true, cancellationToken);
-        var raw = new byte[TileElements * sizeof(double)];
-        var values = new double[TileElements];
-        foreach (var tensor in mean.Header.Tensors)
-        {
-            var size = tensor.DType.SizeInBytes();
-            for (long start = 0; start < tensor.ElementCount; start += TileElements)
-            {
-                var count = (int)Math.Min(TileElements, tensor.ElementCount - start);
-                await mean.ReadAsync(tensor, start * size, raw.AsMemory(0, count * size), cancellationToken);
-                ElementCodec.Decode<double>(tensor.DType, raw.AsSpan(0, count * size), values.AsSpan(0, count));
-                for (var i = 0; i < count; i++)
-                {
-                    values[i] += standardDeviation * noise.Next();
-                }
-
-                ElementCodec.Encode<double>(tensor.DType, values.AsSpan(0, count), raw.AsSpan(0, count * size));
-                await writer.WriteAsync(raw.AsMemory(0, count * size), cancellationToken);
-            }
-        }
-
-        await writer.CompleteAsync(cancellationToken);
     }
 
     /// <summary>A weighted sum whose every update weighs 1: equal weights bound each client's influence on the mean by C/n.</summary>
