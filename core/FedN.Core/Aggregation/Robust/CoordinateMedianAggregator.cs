@@ -14,19 +14,10 @@ public sealed class CoordinateMedianAggregator : RobustAggregator
     protected override Task WriteModelAsync(RobustReduce reduce, CancellationToken cancellationToken)
     {
         var n = reduce.Updates.Count;
-        var column = new double[n];
-        return reduce.WriteCoordinatewiseAsync(reduce.AllRows, (rows, count, output) =>
+        return reduce.WriteCoordinatewiseAsync(reduce.AllRows, (rows, count, output) => RobustReduce.ForEachCoordinate(rows, count, output, column =>
         {
-            for (var j = 0; j < count; j++)
-            {
-                for (var i = 0; i < n; i++)
-                {
-                    column[i] = rows[i][j];
-                }
-
-                Array.Sort(column);
-                output[j] = n % 2 == 1 ? column[n / 2] : (column[(n / 2) - 1] + column[n / 2]) / 2;
-            }
-        }, cancellationToken);
+            var upper = Selection.NthSmallest(column, n / 2);
+            return n % 2 == 1 ? upper : (Selection.Max(column.AsSpan(0, n / 2)) + upper) / 2;
+        }), cancellationToken);
     }
 }

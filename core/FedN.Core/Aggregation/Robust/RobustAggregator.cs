@@ -101,9 +101,10 @@ public sealed class RobustReduce
 
     /// <summary>
     /// Writes the model coordinate by coordinate: for each tile, <paramref name="combine"/> turns the
-    /// rows <paramref name="rows"/> into the new values (float64, written in the model's dtype).
+    /// rows <paramref name="rows"/> into the new values (float64, the first as many as the tile
+    /// holds, written in the model's dtype).
     /// </summary>
-    public async Task WriteCoordinatewiseAsync(IReadOnlyList<int> rows, Action<double[][], int, Span<double>> combine, CancellationToken cancellationToken)
+    public async Task WriteCoordinatewiseAsync(IReadOnlyList<int> rows, Action<double[][], int, double[]> combine, CancellationToken cancellationToken)
     {
         var output = new double[TileElements];
         var encoded = new byte[TileElements * sizeof(double)];
@@ -114,11 +115,39 @@ public sealed class RobustReduce
             {
                 var count = (int)Math.Min(TileElements, tensor.ElementCount - start);
                 await _tiles.ReadAsync(tensor, start, count, rows, cancellationToken);
-                combine(_tiles.Rows, count, output.AsSpan(0, count));
+                combine(_tiles.Rows, count, output);
                 ElementCodec.Encode<double>(tensor.DType, output.AsSpan(0, count), encoded.AsSpan(0, count * size));
                 await _writer.WriteAsync(encoded.AsMemory(0, count * size), cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// For each of the first <paramref name="count"/> coordinates of the tile, gathers the N values of
+    /// <paramref name="rows"/> into a scratch column and stores <paramref name="rule"/>'s answer in
+    /// <paramref name="output"/>; coordinates are shared out over the cores, each with its own column.
+    /// </summary>
+    public static void ForEachCoordinate(double[][] rows, int count, double[] output, Func<double[], double> rule)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(rule);
+        var n = rows.Length;
+        var parts = Math.Min(Environment.ProcessorCount, Math.Max(1, count / 256));
+        Parallel.For(0, parts, part =>
+        {
+            var column = new double[n];
+            var (from, to) = ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
+            for (var j = from; j < to; j++)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    column[i] = rows[i][j];
+                }
+
+                output[j] = rule(column);
+            }
+        });
     }
 
     /// <summary>All rows: 0 … N − 1.</summary>

@@ -22,25 +22,22 @@ public sealed class TrimmedMeanAggregator(double beta) : RobustAggregator
     {
         var n = reduce.Updates.Count;
         var cut = Trimmed(n);
-        var column = new double[n];
-        return reduce.WriteCoordinatewiseAsync(reduce.AllRows, (rows, count, output) =>
+        return reduce.WriteCoordinatewiseAsync(reduce.AllRows, (rows, count, output) => RobustReduce.ForEachCoordinate(rows, count, output, column =>
         {
-            for (var j = 0; j < count; j++)
+            // The cut smallest end up before position cut, the cut largest after n − cut − 1.
+            if (cut > 0)
             {
-                for (var i = 0; i < n; i++)
-                {
-                    column[i] = rows[i][j];
-                }
-
-                Array.Sort(column);
-                var sum = 0.0;
-                for (var i = cut; i < n - cut; i++)
-                {
-                    sum += column[i];
-                }
-
-                output[j] = sum / (n - (2 * cut));
+                Selection.NthSmallest(column, cut);
+                Selection.NthSmallest(column.AsSpan(cut), n - (2 * cut) - 1);
             }
-        }, cancellationToken);
+
+            var sum = 0.0;
+            for (var i = cut; i < n - cut; i++)
+            {
+                sum += column[i];
+            }
+
+            return sum / (n - (2 * cut));
+        }), cancellationToken);
     }
 }
