@@ -31,6 +31,7 @@ public sealed class DashboardTests
             Server = server.BaseUri,
             AdminToken = server.AdminToken,
             Training = new MnistTrainingOptions { Epochs = 1 },
+            UpdateNormBound = 100, // far above any honest update: a defence to show, not one that bites
         });
         var sessionLink = page.Locator("#sessions-table a");
         await sessionLink.WaitForAsync(new() { Timeout = Milliseconds(FederationTimeout) });
@@ -55,6 +56,10 @@ public sealed class DashboardTests
         Assert.Equal(expected, await page.Locator("#traffic-chart tbody tr td").AllTextContentsAsync());
         Assert.All(summary.Rounds, round => Assert.True(round.BytesDown > 0 && round.BytesUp > 0, $"round {round.Round} moved nothing"));
         await Expect(page.Locator("#session-traffic")).ToContainTextAsync(" MiB down, ");
+
+        // The configuration names the method from the server's registry and the defences the session used.
+        await Expect(page.Locator("#config dd[data-fact='method']")).ToContainTextAsync("example-weighted mean of the updates");
+        await Expect(page.Locator("#config dd[data-fact='defences']")).ToHaveTextAsync("norm bound 100 (clip)");
 
         // Every client is listed; each validated both rounds; the trail is seed + 2 models; 2 rounds on the timeline.
         string[] clients = ["mnist-1", "mnist-2", "mnist-3"];
