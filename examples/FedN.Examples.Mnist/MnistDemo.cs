@@ -152,7 +152,9 @@ public static class MnistDemo
         var labels = test.Rest.Select(i => data.Labels[i]).ToArray();
         var shares = (options.Iid ? IidSplit.Split(labels, options.Clients, options.Seed) : DirichletSplit.Split(labels, options.Clients, options.Alpha, options.Seed))
             .Select(share => share.Select(i => test.Rest[i]).ToArray()).ToArray();
-        var run = $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}";
+        // The second alone is not unique: two demos started together (tests do) would share a session id,
+        // and spans, which are process-wide, would mix.
+        var run = $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}";
         WebApplication? local = null;
         var directory = options.Server is null ? Directory.CreateTempSubdirectory("fedn-demo-").FullName : null;
         try
