@@ -105,7 +105,9 @@ public sealed class ReducerEngineTests(AzuriteFixture azurite) : IClassFixture<A
         var outcome = finished.ReadOutputAs<SessionOutcome>()!;
         Assert.Equal((SessionStatus.Stopped, 0, "s-seed"), (outcome.Status, outcome.CompletedRounds, outcome.ModelId));
         var round = (await federation.Metadata.Rounds.GetAsync("s", 1))!.Value;
-        Assert.Equal((RoundStatus.Stopped, 0L), (round.Status, round.UpdatesAggregated));
+        Assert.Equal(RoundStatus.Stopped, round.Status);
+        // c1 answers at once: its update may be folded in before the stop lands, and the record counts it; no model comes of it.
+        Assert.InRange(round.UpdatesAggregated, 0L, 1L);
         Assert.True(round.EndedAt - round.StartedAt < TimeSpan.FromSeconds(8), $"the round was closed after {round.EndedAt - round.StartedAt}, not when it was stopped");
         Assert.Null(await federation.Metadata.Models.GetAsync("s-round-1"));
         Assert.Equal(SessionStatus.Stopped, (await federation.Metadata.Sessions.GetAsync("s"))!.Value.Status);
