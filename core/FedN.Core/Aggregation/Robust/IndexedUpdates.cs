@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Text.Json;
 using FedN.Core.Numerics;
 using FedN.Core.Safetensors;
@@ -129,7 +130,7 @@ public sealed class IndexedUpdates : IPartialAggregator
                     var count = (int)Math.Min(TileElements, tensor.ElementCount - start);
                     await reader.ReadAsync(tensor, start * size, raw.AsMemory(0, count * size), cancellationToken);
                     ElementCodec.Decode<double>(tensor.DType, raw.AsSpan(0, count * size), values.AsSpan(0, count));
-                    if (!AllFinite(values.AsSpan(0, count)))
+                    if (!TensorPrimitives.IsFiniteAll<double>(values.AsSpan(0, count)))
                     {
                         return $"tensor '{tensor.Name}' holds NaN or infinite values";
                     }
@@ -147,19 +148,6 @@ public sealed class IndexedUpdates : IPartialAggregator
         {
             return e is SafetensorsFormatException ? e.Message : $"cannot be read: {e.Message}";
         }
-    }
-
-    private static bool AllFinite(ReadOnlySpan<double> values)
-    {
-        foreach (var value in values)
-        {
-            if (!double.IsFinite(value))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static async Task<(List<IndexedUpdate>? Entries, string? Problem)> ReadIndexAsync(ModelSource partial, CancellationToken cancellationToken)

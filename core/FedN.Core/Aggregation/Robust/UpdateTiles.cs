@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using FedN.Core.Numerics;
 using FedN.Core.Safetensors;
 
@@ -102,12 +103,9 @@ internal sealed class UpdateTiles : IAsyncDisposable
             await reader.ReadAsync(own!, start * size, _raw.AsMemory(0, count * size), cancellationToken);
             var values = Rows[row].AsSpan(0, count);
             ElementCodec.Decode<double>(own!.DType, _raw.AsSpan(0, count * size), values);
-            foreach (var value in values)
+            if (!TensorPrimitives.IsFiniteAll<double>(values))
             {
-                if (!double.IsFinite(value))
-                {
-                    throw new InvalidDataException($"an update's tensor '{tensor.Name}' now holds a value that is not finite; it changed since it was indexed");
-                }
+                throw new InvalidDataException($"an update's tensor '{tensor.Name}' now holds a value that is not finite; it changed since it was indexed");
             }
         }
     }
