@@ -1,4 +1,5 @@
 using FedN.Client;
+using FedN.Core.Numerics;
 
 namespace FedN.Examples.Mnist;
 
@@ -49,7 +50,8 @@ public sealed class MnistTrainer(MnistDataset data, IReadOnlyList<int> training,
     {
         ArgumentNullException.ThrowIfNull(request);
         var model = await Mlp.LoadAsync(request.InputModelPath, cancellationToken);
-        var random = new Random(HashCode.Combine(_options.Seed, request.Task.Round, request.Task.Attempt));
+        // HashCode is randomised per process: a run would not repeat. StableSeeds is the same everywhere.
+        var random = new Random((int)StableSeeds.Combine((ulong)_options.Seed, (ulong)request.Task.Round, (ulong)request.Task.Attempt));
         (double Loss, double Accuracy) last = default;
         for (var epoch = 0; epoch < _options.Epochs; epoch++)
         {

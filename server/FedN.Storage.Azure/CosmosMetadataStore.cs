@@ -153,14 +153,21 @@ public sealed class CosmosMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<MetadataDocument> PatchAsync(string container, MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch = null, CancellationToken cancellationToken = default)
+    public async Task<MetadataDocument> PatchAsync(string container, MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch = null, MetadataFilter? onlyIf = null, CancellationToken cancellationToken = default)
     {
         MetadataPatch.Validate(operations);
         var patch = operations.Select(operation => operation.Kind == MetadataPatchKind.Increment
             ? PatchOperation.Increment("/body" + operation.Path, operation.Value.GetInt64())
             : PatchOperation.Set("/body" + operation.Path, operation.Value)).ToList();
         using var response = await Container(container).PatchItemStreamAsync(
-            key.Id, PartitionOf(key), patch, new PatchItemRequestOptions { IfMatchEtag = ifMatch }, cancellationToken);
+            key.Id, PartitionOf(key), patch, new PatchItemRequestOptions
+            {
+                IfMatchEtag = ifMatch,
+
+                // A filter predicate takes no parameters: the value goes in as a JSON literal, which
+                // Cosmos DB's SQL reads as the same string, number or Boolean; the field is a validated identifier.
+                FilterPredicate = onlyIf is null ? null : $"FROM c WHERE c.body.{onlyIf.Field} = {JsonSerializer.Serialize(onlyIf.Value)}",
+            }, cancellationToken);
         return Stored(container, key, response);
     }
 

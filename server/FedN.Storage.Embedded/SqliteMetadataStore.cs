@@ -83,7 +83,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<MetadataDocument> PatchAsync(string container, MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch = null, CancellationToken cancellationToken = default)
+    public async Task<MetadataDocument> PatchAsync(string container, MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch = null, MetadataFilter? onlyIf = null, CancellationToken cancellationToken = default)
     {
         MetadataPatch.Validate(operations);
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
@@ -92,7 +92,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         // process or another) can slip in between reading the document and writing it back.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var current = await ReadAsync(connection, container, key, cancellationToken) ?? throw new MetadataNotFoundException(container, key);
-        if (ifMatch is not null && ifMatch != current.ETag)
+        if ((ifMatch is not null && ifMatch != current.ETag) || (onlyIf is not null && !onlyIf.Matches(current.Body)))
         {
             throw new MetadataConflictException(container, key);
         }

@@ -119,6 +119,26 @@ public abstract class MetadataStoreContract
     }
 
     [Fact]
+    public async Task A_conditional_count_lands_only_while_the_round_is_in_that_status()
+    {
+        await Metadata.Rounds.CreateAsync(NewRound("s", 1));
+        await Metadata.Rounds.CountUpdatesAsync("s", 1, received: 1, onlyIn: RoundStatus.Planned);
+        await Metadata.Rounds.UpdateAsync("s", 1, round => round with { Status = RoundStatus.Committed, UpdatesReceived = 3 });
+
+        // A late count after the round's final figures are written is refused and changes nothing.
+        await Assert.ThrowsAsync<MetadataConflictException>(() => Metadata.Rounds.CountUpdatesAsync("s", 1, received: 1, onlyIn: RoundStatus.Planned));
+        var key = new MetadataKey("s", "0000000001");
+        await Assert.ThrowsAsync<MetadataConflictException>(() => Store.PatchAsync(MetadataContainers.Rounds, key, [MetadataPatch.Increment("/updatesReceived", 1)], onlyIf: MetadataFilter.Equal("attempt", 7L)));
+        await Assert.ThrowsAsync<MetadataConflictException>(() => Store.PatchAsync(MetadataContainers.Rounds, key, [MetadataPatch.Increment("/updatesReceived", 1)], onlyIf: MetadataFilter.Equal("inputModelId", "other\"model")));
+        Assert.Equal(3, (await Metadata.Rounds.GetAsync("s", 1))!.Value.UpdatesReceived);
+
+        var round = (await Metadata.Rounds.CountUpdatesAsync("s", 1, received: 1, onlyIn: RoundStatus.Committed)).Value;
+        Assert.Equal(4, round.UpdatesReceived);
+        await Store.PatchAsync(MetadataContainers.Rounds, key, [MetadataPatch.Increment("/updatesReceived", 1)], onlyIf: MetadataFilter.Equal("attempt", (long)round.Attempt));
+        Assert.Equal(5, (await Metadata.Rounds.GetAsync("s", 1))!.Value.UpdatesReceived);
+    }
+
+    [Fact]
     public async Task Patches_and_replaces_name_what_is_wrong()
     {
         await Assert.ThrowsAsync<MetadataNotFoundException>(() => Metadata.Rounds.CountUpdatesAsync("s", 9, received: 1));

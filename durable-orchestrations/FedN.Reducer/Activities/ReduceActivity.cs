@@ -69,7 +69,7 @@ internal sealed class ReduceActivity(ReducerStores stores)
     {
         var layout = new RoundLayout(request.SessionId, request.Round, request.Attempt);
         var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken);
-        return plan?.NoiseSeed is { } seed ? Core.Aggregation.Privacy.NoiseSeeds.Combine(seed, (ulong)request.Attempt) : null;
+        return plan?.NoiseSeed is { } seed ? Core.Numerics.StableSeeds.Combine(seed, (ulong)request.Attempt) : null;
     }
 
     private async Task<StoredBlob> UploadAsync(string path, string file, CancellationToken cancellationToken)

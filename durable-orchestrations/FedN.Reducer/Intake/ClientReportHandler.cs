@@ -49,7 +49,7 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
             var message = new IntakeMessage(clientId, report.Round, report.Attempt, report.NumExamples, report.Metrics, Bytes: uploaded?.Length);
             if (await QueueForCombinerAsync(clientId, task, message, cancellationToken) is { } round)
             {
-                await metadata.Rounds.CountUpdatesAsync(report.SessionId, report.Round, received: 1, cancellationToken: cancellationToken);
+                await CountReceivedAsync(round, cancellationToken);
                 await CountTrafficAsync(clientId, round.Traffic?.ModelBytes ?? 0, uploaded?.Length ?? 0, cancellationToken);
                 ReducerTelemetry.UpdatesReceived.Add(1, new KeyValuePair<string, object?>(ReducerTelemetry.Attributes.Session, round.SessionId));
             }
@@ -61,6 +61,23 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
             span?.SetStatus(ActivityStatusCode.Error, refused.Message);
             ReducerTelemetry.UpdatesRefused.Add(1, new KeyValuePair<string, object?>(ReducerTelemetry.Attributes.Stage, "intake"));
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Adds the report to the round's live count, only while the round is training: once queued, the
+    /// update may already have been aggregated and the round committed with its final figures (a
+    /// busy node can be that slow), and a count landing after that would make them wrong.
+    /// </summary>
+    private async Task CountReceivedAsync(RoundRecord round, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await metadata.Rounds.CountUpdatesAsync(round.SessionId, round.Round, received: 1, onlyIn: RoundStatus.Training, cancellationToken: cancellationToken);
+        }
+        catch (MetadataConflictException)
+        {
+            // The round has moved on; the step that moved it counted what its combiners received.
         }
     }
 

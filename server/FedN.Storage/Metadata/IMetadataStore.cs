@@ -32,8 +32,15 @@ public interface IMetadataStore
     /// document atomically, in order, on the server side: concurrent increments are never lost.
     /// </summary>
     /// <exception cref="MetadataNotFoundException">There is no such document.</exception>
-    /// <exception cref="MetadataConflictException"><paramref name="ifMatch"/> was given and is stale.</exception>
-    Task<MetadataDocument> PatchAsync(string container, MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch = null, CancellationToken cancellationToken = default);
+    /// <param name="container">The container.</param>
+    /// <param name="key">The document.</param>
+    /// <param name="operations">What to change.</param>
+    /// <param name="ifMatch">Only if the document's ETag is still this.</param>
+    /// <param name="onlyIf">Only if the document's field holds this value, checked in the same atomic step (Cosmos DB's filter predicate).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="MetadataNotFoundException">There is no such document.</exception>
+    /// <exception cref="MetadataConflictException"><paramref name="ifMatch"/> was given and is stale, or <paramref name="onlyIf"/> does not hold.</exception>
+    Task<MetadataDocument> PatchAsync(string container, MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch = null, MetadataFilter? onlyIf = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the document (if its ETag is still <paramref name="ifMatch"/>, when given); returns whether there was one.</summary>
     /// <exception cref="MetadataConflictException"><paramref name="ifMatch"/> was given and is stale.</exception>

@@ -58,6 +58,16 @@ public sealed record MetadataFilter
     /// <inheritdoc cref="Equal(string, string)" />
     public static MetadataFilter Equal(string field, bool value) => new(field, value);
 
+    /// <summary>Whether <paramref name="body"/>'s field holds the value, as the stores' queries compare it.</summary>
+    public bool Matches(JsonElement body) =>
+        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(Field, out var field) && Value switch
+        {
+            string text => field.ValueKind == JsonValueKind.String && field.ValueEquals(text),
+            long number => field.ValueKind == JsonValueKind.Number && field.TryGetInt64(out var stored) && stored == number,
+            bool flag => field.ValueKind == (flag ? JsonValueKind.True : JsonValueKind.False),
+            _ => false,
+        };
+
     /// <summary>The field equals <paramref name="value"/> as records store it (<see cref="FedNJson"/>: a camelCase string).</summary>
     public static MetadataFilter Equal<TEnum>(string field, TEnum value)
         where TEnum : struct, Enum =>

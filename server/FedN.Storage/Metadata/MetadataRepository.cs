@@ -96,9 +96,9 @@ public abstract class MetadataRepository<T>
     }
 
     /// <summary>Applies a server-side patch (see <see cref="IMetadataStore.PatchAsync"/>).</summary>
-    protected async Task<Versioned<T>> PatchCoreAsync(MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch, CancellationToken cancellationToken)
+    protected async Task<Versioned<T>> PatchCoreAsync(MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch, CancellationToken cancellationToken, MetadataFilter? onlyIf = null)
     {
-        var stored = await _store.PatchAsync(Container, Validated(key), operations, ifMatch, cancellationToken);
+        var stored = await _store.PatchAsync(Container, Validated(key), operations, ifMatch, onlyIf, cancellationToken);
         return FromDocument(stored);
     }
 

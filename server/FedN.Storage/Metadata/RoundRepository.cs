@@ -31,8 +31,16 @@ public sealed class RoundRepository(IMetadataStore store) : MetadataRepository<R
     /// Adds to the round's update counters atomically on the store, so many writers (client-event
     /// handlers, combiners) can count without reading first and without losing a count.
     /// </summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="round">The round.</param>
+    /// <param name="received">Reports to add to <see cref="RoundRecord.UpdatesReceived"/>.</param>
+    /// <param name="aggregated">Updates to add to <see cref="RoundRecord.UpdatesAggregated"/>.</param>
+    /// <param name="rejected">Updates to add to <see cref="RoundRecord.UpdatesRejected"/>.</param>
+    /// <param name="onlyIn">Count only while the round is in this status, in the same atomic step.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="MetadataNotFoundException">The round does not exist.</exception>
-    public Task<Versioned<RoundRecord>> CountUpdatesAsync(string sessionId, int round, long received = 0, long aggregated = 0, long rejected = 0, CancellationToken cancellationToken = default)
+    /// <exception cref="MetadataConflictException">The round is not in <paramref name="onlyIn"/>: nothing was counted.</exception>
+    public Task<Versioned<RoundRecord>> CountUpdatesAsync(string sessionId, int round, long received = 0, long aggregated = 0, long rejected = 0, RoundStatus? onlyIn = null, CancellationToken cancellationToken = default)
     {
         List<MetadataPatch> operations = [];
         AddIfNonZero(operations, "/updatesReceived", received);
@@ -43,7 +51,7 @@ public sealed class RoundRepository(IMetadataStore store) : MetadataRepository<R
             throw new ArgumentException("nothing to count: every delta is zero");
         }
 
-        return PatchCoreAsync(Key(sessionId, round), operations, ifMatch: null, cancellationToken);
+        return PatchCoreAsync(Key(sessionId, round), operations, ifMatch: null, cancellationToken, onlyIn is { } status ? MetadataFilter.Equal("status", status) : null);
     }
 
     /// <summary>Deletes every one of the session's rounds; returns how many.</summary>

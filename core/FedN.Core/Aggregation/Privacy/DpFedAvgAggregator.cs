@@ -1,3 +1,4 @@
+using FedN.Core.Numerics;
 using FedN.Core.Aggregation.ServerOptimizers;
 using FedN.Core.Safetensors;
 
@@ -66,7 +67,7 @@ public sealed class DpFedAvgAggregator : IAggregator
             throw new ArgumentException($"{Name} reduces partials it created, not {merged?.GetType().Name}.", nameof(merged));
         }
 
-        var seed = Seed is { } fixedSeed ? NoiseSeeds.Combine(fixedSeed, (ulong)context.Round)
+        var seed = Seed is { } fixedSeed ? StableSeeds.Combine(fixedSeed, (ulong)context.Round)
             : context.NoiseSeed ?? throw new ArgumentException($"{Name} needs a secret noise seed (ReduceContext.NoiseSeed) or a fixed seed", nameof(context));
         var meanFile = Path.Combine(Path.GetTempPath(), $"fedn-dp-{Guid.NewGuid():N}.safetensors");
         try

@@ -1,3 +1,5 @@
+using FedN.Core.Numerics;
+
 namespace FedN.Core.Aggregation.Privacy;
 
 /// <summary>
@@ -15,10 +17,10 @@ internal sealed class GaussianNoise
 
     public GaussianNoise(ulong seed)
     {
-        _s0 = SplitMix(ref seed);
-        _s1 = SplitMix(ref seed);
-        _s2 = SplitMix(ref seed);
-        _s3 = SplitMix(ref seed);
+        _s0 = StableSeeds.SplitMix(ref seed);
+        _s1 = StableSeeds.SplitMix(ref seed);
+        _s2 = StableSeeds.SplitMix(ref seed);
+        _s3 = StableSeeds.SplitMix(ref seed);
     }
 
     /// <summary>The next sample of N(0, 1).</summary>
@@ -49,13 +51,5 @@ internal sealed class GaussianNoise
         _s2 ^= t;
         _s3 = ulong.RotateLeft(_s3, 45);
         return result;
-    }
-
-    internal static ulong SplitMix(ref ulong state)
-    {
-        var z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }
