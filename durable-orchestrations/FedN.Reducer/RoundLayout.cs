@@ -56,6 +56,9 @@ public sealed record RoundLayout(string SessionId, int Round, int Attempt)
     /// <summary>The blob of model <paramref name="modelId"/>.</summary>
     public static string Model(string modelId) => BlobPath.Validate($"models/{modelId}.safetensors");
 
+    /// <summary>The archive of compute package <paramref name="packageId"/>.</summary>
+    public static string Package(string packageId) => BlobPath.Validate($"packages/{packageId}.tar.gz");
+
     /// <summary>The server optimizer's state after round <paramref name="round"/>.</summary>
     public static string OptimizerState(string sessionId, int round) => BlobPath.Validate(Invariant($"sessions/{sessionId}/optimizer/{round:D6}.safetensors"));
 

@@ -62,6 +62,7 @@ public static class ControlPlaneApi
         var admin = endpoints.MapGroup(BasePath).RequireRole(AccessTokenRoles.Admin).MapExceptions();
         var client = endpoints.MapGroup(BasePath).RequireRole(AccessTokenRoles.Client).MapExceptions();
         ModelEndpoints.Map(admin, options);
+        PackageEndpoints.Map(admin);
         SessionEndpoints.Map(admin);
         AggregatorEndpoints.Map(admin);
         ClientEndpoints.Map(admin, client, options);

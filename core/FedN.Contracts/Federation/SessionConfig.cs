@@ -30,6 +30,12 @@ public sealed record SessionConfig
     /// <summary>The aggregator's server-side hyperparameters.</summary>
     public AggregatorHyperparameters Hyperparameters { get; init; } = new();
 
+    /// <summary>
+    /// The compute package (its id, from <c>fedn package upload</c>) the session's clients run;
+    /// <see langword="null"/> leaves each client to its own trainer.
+    /// </summary>
+    public string? Package { get; init; }
+
     /// <summary>Combiners per round: the selected clients are split into this many shards.</summary>
     public int Shards { get; init; } = 1;
 

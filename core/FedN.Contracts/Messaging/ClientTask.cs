@@ -46,6 +46,16 @@ public sealed record ClientTask
     /// <summary>For training: a create-only URL for the update (safetensors).</summary>
     public Uri? UploadUrl { get; init; }
 
+    /// <summary>
+    /// The session's compute package: the SHA-256 of its manifest. A client that runs packages
+    /// checks the archive it downloads against it before unpacking or running anything.
+    /// <see langword="null"/> when the session names none (clients use their own trainer).
+    /// </summary>
+    public string? PackageId { get; init; }
+
+    /// <summary>A read-only URL of the package's archive, expiring with the task.</summary>
+    public Uri? PackageUrl { get; init; }
+
     /// <summary>After this, the report is refused and the URLs no longer work.</summary>
     public required DateTimeOffset Deadline { get; init; }
 

@@ -19,6 +19,7 @@ internal sealed class DispatchActivity(ReducerStores stores, ReducerOptions opti
         var layout = new RoundLayout(request.SessionId, request.Round, request.Attempt);
         var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken)
             ?? throw new InvalidOperationException($"round {request.Round} (attempt {request.Attempt}) of session '{request.SessionId}' has no plan");
+        request = await WithPackageAsync(request, cancellationToken);
         if (request.Kind == ClientTaskKind.Train)
         {
             // The model clients will train from is checked against the trail before anyone gets it.
@@ -50,5 +51,19 @@ internal sealed class DispatchActivity(ReducerStores stores, ReducerOptions opti
             await stores.Channel.SendTaskAsync(assignment.Client, await TaskUrls.TaskAsync(stores.Blobs, request, assignment.Client, assignment.Shard, modelUrl, options, ct), ct));
 
         return tasks;
+    }
+
+    /// <summary>The request with the session's compute package, which must still be on the server.</summary>
+    private async Task<DispatchRequest> WithPackageAsync(DispatchRequest request, CancellationToken cancellationToken)
+    {
+        var session = (await stores.Metadata.Sessions.GetAsync(request.SessionId, cancellationToken))?.Value;
+        if (session?.Config.Package is not { } packageId)
+        {
+            return request;
+        }
+
+        var package = (await stores.Metadata.Packages.GetAsync(packageId, cancellationToken))?.Value
+            ?? throw new InvalidOperationException($"session '{request.SessionId}' runs package '{packageId}', which is no longer on the server");
+        return request with { PackageId = package.Id, PackagePath = package.BlobPath };
     }
 }

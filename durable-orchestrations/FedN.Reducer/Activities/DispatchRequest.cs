@@ -16,4 +16,10 @@ public sealed record DispatchRequest(string SessionId, int Round, int Attempt, C
 
     /// <summary>The model file's size, which every task sends down; the dispatch sets it before the request is stored.</summary>
     public long? ModelBytes { get; init; }
+
+    /// <summary>The id of the compute package the session's clients run; the dispatch sets it from the session before the request is stored.</summary>
+    public string? PackageId { get; init; }
+
+    /// <summary>Where that package's archive is in the blob store.</summary>
+    public string? PackagePath { get; init; }
 }

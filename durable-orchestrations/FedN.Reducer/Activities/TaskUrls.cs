@@ -18,6 +18,9 @@ internal static class TaskUrls
         var uploadUrl = request.Kind == ClientTaskKind.Train
             ? await blobs.CreateUploadUrlAsync(layout.Update(clientId), Lifetime(request, options), request.MaxUpdateBytes, cancellationToken)
             : null;
+        var packageUrl = request.PackagePath is { } packagePath
+            ? await blobs.CreateDownloadUrlAsync(packagePath, Lifetime(request, options), cancellationToken)
+            : null;
         return new ClientTask
         {
             TaskId = string.Create(CultureInfo.InvariantCulture, $"{request.SessionId}/{request.Round}/{request.Attempt}/{request.Kind.ToString().ToLowerInvariant()}"),
@@ -30,6 +33,8 @@ internal static class TaskUrls
             ModelUrl = modelUrl,
             ModelSha256 = request.ModelSha256,
             UploadUrl = uploadUrl,
+            PackageId = request.PackageId,
+            PackageUrl = packageUrl,
             Deadline = request.Deadline,
             TraceParent = Telemetry.RoundTrace.TraceParent(request.SessionId, request.Round, request.Attempt),
         };

@@ -49,6 +49,11 @@ internal static class SessionEndpoints
             return ApiProblems.BadRequest($"seed model '{seedId}' does not exist; GET /api/v1/models lists the models");
         }
 
+        if (request.Config?.Package is { } packageId && await metadata.Packages.GetAsync(packageId, cancellationToken) is null)
+        {
+            return ApiProblems.BadRequest($"package '{packageId}' is not on the server; upload it first (./fedn package upload), GET /api/v1/packages lists them");
+        }
+
         var session = await metadata.Sessions.CreateAsync(new SessionRecord
         {
             Id = id,

@@ -14,6 +14,7 @@ public sealed class FederationMetadata
         Validations = new ValidationRepository(store);
         Events = new StatusEventRepository(store);
         Nodes = new NodeRepository(store);
+        Packages = new PackageRepository(store);
     }
 
     /// <summary>Sessions.</summary>
@@ -36,4 +37,7 @@ public sealed class FederationMetadata
 
     /// <summary>The server nodes of a deployment of several.</summary>
     public NodeRepository Nodes { get; }
+
+    /// <summary>Compute packages.</summary>
+    public PackageRepository Packages { get; }
 }

@@ -12,7 +12,7 @@ namespace FedN.Storage.Metadata;
 /// Everything the reducer, the API and the dashboard ask of them is "this session's rounds (or
 /// validations, or events) in order", which is then one partition, one ordered query. A session's
 /// records are far below a logical partition's 20 GB.</item>
-/// <item><see cref="Sessions"/>, <see cref="Models"/>, <see cref="Clients"/>, <see cref="Nodes"/>: by their own id.
+/// <item><see cref="Sessions"/>, <see cref="Models"/>, <see cref="Clients"/>, <see cref="Nodes"/>, <see cref="Packages"/>: by their own id.
 /// They are read by id (the trail is walked one parent at a time; a client is looked up on every
 /// event and heartbeat), and spreading clients over partitions keeps thousands of heartbeats from
 /// landing on one partition's throughput. Listing them is an admin action: a cross-partition query.</item>
@@ -47,8 +47,11 @@ public static class MetadataContainers
     /// <summary>The server nodes of a deployment of several, partitioned by node id.</summary>
     public const string Nodes = "nodes";
 
+    /// <summary>Compute packages, partitioned by package id.</summary>
+    public const string Packages = "packages";
+
     /// <summary>Every container, for stores that create them up front.</summary>
-    public static IReadOnlyList<string> All { get; } = [Sessions, Rounds, Models, Clients, Validations, Events, Orchestrations, Nodes];
+    public static IReadOnlyList<string> All { get; } = [Sessions, Rounds, Models, Clients, Validations, Events, Orchestrations, Nodes, Packages];
 
     /// <summary>
     /// A record named as a user knows it ("session 'a'", "round 3 of session 'a'"), for messages that
@@ -60,6 +63,7 @@ public static class MetadataContainers
         Models => $"model '{key.Id}'",
         Clients => $"client '{key.Id}'",
         Nodes => $"server node '{key.Id}'",
+        Packages => $"package '{key.Id}'",
         Rounds => $"round {(int.TryParse(key.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var round) ? round.ToString(CultureInfo.InvariantCulture) : key.Id)} of session '{key.Partition}'",
         Validations => $"validation '{key.Id}' of session '{key.Partition}'",
         Events => $"event '{key.Id}'",
