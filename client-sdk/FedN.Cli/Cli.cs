@@ -13,6 +13,7 @@ internal static class Cli
         root.Subcommands.Add(TokenCommands.Create());
         root.Subcommands.Add(SessionCommands.Create());
         root.Subcommands.Add(ClientCommands.Create());
+        root.Subcommands.Add(PackageCommands.Create());
         root.Subcommands.Add(ServerCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
 

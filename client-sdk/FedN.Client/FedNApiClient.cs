@@ -73,6 +73,26 @@ public sealed class FedNApiClient : IDisposable
     public Task<IReadOnlyList<ModelRecord>> GetModelTrailAsync(string id, CancellationToken cancellationToken = default) =>
         SendAsync<IReadOnlyList<ModelRecord>>(HttpMethod.Get, $"models/{Uri.EscapeDataString(id)}/trail", null, cancellationToken);
 
+    /// <summary>Uploads a compute package (the archive <c>fedn package create</c> writes); the server checks it whole. Uploading one that is there already returns it.</summary>
+    public Task<PackageRecord> UploadPackageAsync(Stream archive, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        var body = new ProgressStreamContent(archive, progress);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return SendAsync<PackageRecord>(HttpMethod.Post, "packages", body, cancellationToken);
+    }
+
+    /// <summary>One page of compute packages, by id.</summary>
+    public Task<Page<PackageRecord>> ListPackagesAsync(int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
+        SendAsync<Page<PackageRecord>>(HttpMethod.Get, $"packages{Query(("pageSize", pageSize), ("continuationToken", continuationToken))}", null, cancellationToken);
+
+    /// <summary>Compute package <paramref name="id"/>.</summary>
+    public Task<PackageRecord> GetPackageAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<PackageRecord>(HttpMethod.Get, $"packages/{Uri.EscapeDataString(id)}", null, cancellationToken);
+
+    /// <summary>Deletes compute package <paramref name="id"/> (refused while a session that has not ended runs it).</summary>
+    public Task DeletePackageAsync(string id, CancellationToken cancellationToken = default) => DeleteAsync("packages", id, cancellationToken);
+
     /// <summary>Creates a session (and starts it when <see cref="CreateSessionRequest.Start"/> is set).</summary>
     public Task<SessionRecord> CreateSessionAsync(CreateSessionRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<SessionRecord>(HttpMethod.Post, "sessions", JsonContent.Create(request, options: FedNJson.Options), cancellationToken);

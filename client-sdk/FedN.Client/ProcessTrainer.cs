@@ -15,13 +15,59 @@ namespace FedN.Client;
 /// </list>
 /// <c>num_examples</c> is accepted for <c>numExamples</c>. A non-zero exit fails the task with the program's last lines of stderr.
 /// </summary>
-/// <param name="command">The program, for example <c>python3</c>.</param>
-/// <param name="arguments">Arguments before the entry point, for example the script's path.</param>
-/// <param name="workingDirectory">Where the program runs; the current directory when null.</param>
-/// <param name="environment">Environment variables to set for the program (for example where its data is).</param>
-public sealed class ProcessTrainer(string command, IReadOnlyList<string>? arguments = null, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null) : ITrainer
+public sealed class ProcessTrainer : ITrainer
 {
     private const int StderrLinesKept = 20;
+
+    private readonly string command;
+    private readonly IReadOnlyList<string> trainArguments;
+    private readonly IReadOnlyList<string> validateArguments;
+    private readonly string? workingDirectory;
+    private readonly IReadOnlyDictionary<string, string>? environment;
+
+    /// <summary>A program with one entry point per verb: <c>&lt;command&gt; [args] train|validate …</c>.</summary>
+    /// <param name="command">The program, for example <c>python3</c>.</param>
+    /// <param name="arguments">Arguments before the entry point, for example the script's path.</param>
+    /// <param name="workingDirectory">Where the program runs; the current directory when null.</param>
+    /// <param name="environment">Environment variables to set for the program (for example where its data is).</param>
+    public ProcessTrainer(string command, IReadOnlyList<string>? arguments = null, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+        : this(command, [.. arguments ?? [], "train"], [.. arguments ?? [], "validate"], workingDirectory, environment)
+    {
+    }
+
+    private ProcessTrainer(string command, IReadOnlyList<string> trainArguments, IReadOnlyList<string> validateArguments, string? workingDirectory, IReadOnlyDictionary<string, string>? environment)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(command);
+        this.command = command;
+        this.trainArguments = trainArguments;
+        this.validateArguments = validateArguments;
+        this.workingDirectory = workingDirectory;
+        this.environment = environment;
+    }
+
+    /// <summary>
+    /// A program with a command per entry point, as a compute package declares them: <paramref name="train"/>
+    /// runs as <c>train… in.safetensors out.safetensors</c> and <paramref name="validate"/> as
+    /// <c>validate… model.safetensors metrics.json</c>, with the same result files as above.
+    /// </summary>
+    /// <param name="train">The training command: program and arguments.</param>
+    /// <param name="validate">The validation command: program and arguments.</param>
+    /// <param name="workingDirectory">Where both run.</param>
+    /// <param name="environment">Environment variables to set for the program.</param>
+    /// <exception cref="ArgumentException">The two commands do not name the same program (one process trainer runs one program).</exception>
+    public static ProcessTrainer ForEntryPoints(IReadOnlyList<string> train, IReadOnlyList<string> validate, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validate);
+        if (train.Count == 0 || validate.Count == 0)
+        {
+            throw new ArgumentException("each entry point needs a command");
+        }
+
+        return train[0] == validate[0]
+            ? new ProcessTrainer(train[0], [.. train.Skip(1)], [.. validate.Skip(1)], workingDirectory, environment)
+            : throw new ArgumentException($"the train and validate entry points run different programs ('{train[0]}', '{validate[0]}'); use one program for both");
+    }
 
     /// <summary>File extensions of scripts a first argument names, checked to exist by <see cref="EnsureStartable"/>.</summary>
     private static readonly string[] ScriptExtensions = [".py", ".sh", ".R", ".r", ".js", ".mjs", ".jl", ".rb", ".pl", ".ps1", ".dll"];
@@ -48,7 +94,7 @@ public sealed class ProcessTrainer(string command, IReadOnlyList<string>? argume
             throw new TrainerException($"cannot start trainer '{program}': the file is not executable (chmod +x {program})");
         }
 
-        if (arguments is [var first, ..] && ScriptExtensions.Contains(Path.GetExtension(first), StringComparer.Ordinal)
+        if (trainArguments is [var first, ..] && ScriptExtensions.Contains(Path.GetExtension(first), StringComparer.Ordinal)
             && !File.Exists(Path.Combine(directory, first)))
         {
             throw new TrainerException($"trainer script '{first}' does not exist in {directory}");
@@ -76,7 +122,7 @@ public sealed class ProcessTrainer(string command, IReadOnlyList<string>? argume
     {
         ArgumentNullException.ThrowIfNull(request);
         var resultPath = Path.ChangeExtension(request.OutputModelPath, ".json");
-        await RunAsync(["train", request.InputModelPath, request.OutputModelPath], cancellationToken);
+        await RunAsync([.. trainArguments, request.InputModelPath, request.OutputModelPath], cancellationToken);
         if (!File.Exists(request.OutputModelPath))
         {
             throw new TrainerException($"'{command} train' exited without writing {request.OutputModelPath}");
@@ -91,12 +137,12 @@ public sealed class ProcessTrainer(string command, IReadOnlyList<string>? argume
     {
         ArgumentNullException.ThrowIfNull(request);
         var resultPath = Path.ChangeExtension(request.ModelPath, ".validation.json");
-        await RunAsync(["validate", request.ModelPath, resultPath], cancellationToken);
+        await RunAsync([.. validateArguments, request.ModelPath, resultPath], cancellationToken);
         var result = await ReadResultAsync(resultPath, "validate", cancellationToken);
         return new ValidationResult(result.NumExamples, result.Metrics ?? new Dictionary<string, double>());
     }
 
-    private async Task RunAsync(IEnumerable<string> entryPoint, CancellationToken cancellationToken)
+    private async Task RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(command)
         {
@@ -105,7 +151,7 @@ public sealed class ProcessTrainer(string command, IReadOnlyList<string>? argume
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
-        foreach (var argument in (arguments ?? []).Concat(entryPoint))
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

@@ -17,35 +17,40 @@ internal static class ClientCommands
     private static Command Run()
     {
         var server = new ServerOptions();
-        var trainer = new Option<string>("--trainer") { Description = "The trainer program, run as '<program> [args] train in.safetensors out.safetensors' and '<program> [args] validate model.safetensors metrics.json'.", Required = true };
+        var trainer = new Option<string?>("--trainer") { Description = "The trainer program, run as '<program> [args] train in.safetensors out.safetensors' and '<program> [args] validate model.safetensors metrics.json'. Without it the client runs the compute package each session names." };
         var trainerArgs = new Option<string[]>("--trainer-arg") { Description = "An argument before the entry point (repeat it), for example the script: --trainer python3 --trainer-arg train.py.", AllowMultipleArgumentsPerToken = false };
         var work = new Option<string?>("--work-dir") { Description = "Where models are downloaded and trained (the temp directory when absent)." };
         var verbose = new Option<bool>("--verbose") { Description = "Log every step." };
         var dpClip = new Option<double?>("--dp-clip-norm") { Description = "Client-side differential privacy: clip each update's L2 distance from the global model to this bound before it leaves the machine." };
         var dpNoise = new Option<double?>("--dp-noise-multiplier") { Description = "With --dp-clip-norm C: add Gaussian noise of standard deviation this × C to every parameter of the clipped update." };
-        var command = server.AddTo(new Command("run", "Join the federation as the client of --token (a client token) and train with an external program until Ctrl-C.") { trainer, trainerArgs, work, verbose, dpClip, dpNoise }, json: false);
+        var trust = PackageCommands.TrustOption();
+        var command = server.AddTo(new Command("run", "Join the federation as the client of --token (a client token) and train, with an external program or the session's compute package, until Ctrl-C.") { trainer, trainerArgs, trust, work, verbose, dpClip, dpNoise }, json: false);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             using var logging = LoggerFactory.Create(builder => builder
                 .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; })
                 .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information));
             var logger = logging.CreateLogger("fedn.client");
-            var processTrainer = new ProcessTrainer(parse.GetValue(trainer)!, parse.GetValue(trainerArgs) ?? [], Environment.CurrentDirectory);
-            try
+            var trustedKeys = PackageCommands.ReadTrustedKeys(parse.GetValue(trust));
+            using var packages = parse.GetValue(trainer) is null
+                ? new PackageTrainer(Path.Combine(parse.GetValue(work) ?? Path.GetTempPath(), "fedn-packages"), trustedKeys, logger)
+                : null;
+            if (packages is not null && trustedKeys.Count == 0)
             {
-                processTrainer.EnsureStartable();
+                logger.PackagesUnpinned();
             }
-            catch (TrainerException cannot)
+            else if (packages is null && trustedKeys.Count > 0)
             {
-                throw new CliFailure($"{cannot.Message}; the client did not join");
+                throw new CliFailure("--trust is for compute packages, and --trainer runs a local program instead: give one or the other");
             }
 
+            ITrainer local = packages is not null ? packages : LocalTrainer(parse.GetValue(trainer)!, parse.GetValue(trainerArgs) ?? []);
             if (parse.GetValue(dpNoise) is not null && parse.GetValue(dpClip) is null)
             {
                 throw new CliFailure("--dp-noise-multiplier needs --dp-clip-norm: noise is calibrated to the clipping bound");
             }
 
-            ITrainer chosen = parse.GetValue(dpClip) is { } clip ? new PrivateTrainer(processTrainer, clip, parse.GetValue(dpNoise) ?? 0) : processTrainer;
+            ITrainer chosen = parse.GetValue(dpClip) is { } clip ? new PrivateTrainer(local, clip, parse.GetValue(dpNoise) ?? 0) : local;
             await using var client = new FedNClient(new FedNClientOptions
             {
                 ServerUri = server.ServerUris(parse)[0],
@@ -73,6 +78,22 @@ internal static class ClientCommands
             }
         }));
         return command;
+    }
+
+    /// <summary>The client's own program, checked to start before the client joins.</summary>
+    private static ProcessTrainer LocalTrainer(string program, string[] arguments)
+    {
+        var trainer = new ProcessTrainer(program, arguments, Environment.CurrentDirectory);
+        try
+        {
+            trainer.EnsureStartable();
+        }
+        catch (TrainerException cannot)
+        {
+            throw new CliFailure($"{cannot.Message}; the client did not join");
+        }
+
+        return trainer;
     }
 
     /// <summary>A progress bar per transfer, ended when the next stage begins.</summary>

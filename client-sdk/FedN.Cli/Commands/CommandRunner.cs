@@ -14,7 +14,7 @@ internal static class CommandRunner
             await body();
             return 0;
         }
-        catch (Exception e) when (e is CliFailure or Client.FedNApiException or SafetensorsFormatException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is CliFailure or Client.FedNApiException or SafetensorsFormatException or Core.Packages.PackageException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or InvalidOperationException)
         {
             await Console.Error.WriteLineAsync($"fedn: {ErrorMessages.Of(e)}");
             return 1;

@@ -37,9 +37,10 @@ internal static class SessionCommands
         var maxWeight = new Option<long?>("--max-example-weight") { Description = $"Most examples one update weighs; a client claiming more counts as this many (default {SessionConfig.DefaultMaxExampleWeight})." };
         var normBound = new Option<double?>("--update-norm-bound") { Description = "Largest L2 distance of an update from the global model (unbounded when absent)." };
         var normAction = new Option<UpdateNormAction?>("--update-norm-action") { Description = "What an update beyond the bound does: clip (onto the bound, the default) or reject." };
+        var package = new Option<string?>("--package") { Description = "The compute package (its id, from fedn package upload) every client runs; clients use their own trainer when absent." };
         var wait = new Option<bool>("--wait") { Description = "Follow the session until it ends, with a progress bar over rounds." };
         var hyperparameters = HyperparameterOptions.Create();
-        var command = server.AddTo(new Command("start", "Create a session and start it.") { id, name, seed, config, rounds, timeout, minClients, perRound, clients, aggregator, shards, noValidate, maxWeight, normBound, normAction, wait });
+        var command = server.AddTo(new Command("start", "Create a session and start it.") { id, name, seed, config, rounds, timeout, minClients, perRound, clients, aggregator, shards, noValidate, maxWeight, normBound, normAction, package, wait });
         hyperparameters.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -57,6 +58,7 @@ internal static class SessionCommands
                 MaxExampleWeight = parse.GetValue(maxWeight) ?? settings.MaxExampleWeight,
                 UpdateNormBound = parse.GetValue(normBound) ?? settings.UpdateNormBound,
                 UpdateNormAction = parse.GetValue(normAction) ?? settings.UpdateNormAction,
+                Package = parse.GetValue(package) ?? settings.Package,
                 Hyperparameters = hyperparameters.Read(parse).Aggregate(settings.Hyperparameters, (all, given) => all.With(given.Key, given.Value)),
             };
             Core.Aggregation.Aggregators.CheckSession(settings);
@@ -105,6 +107,7 @@ internal static class SessionCommands
                 $"{session.Id}: {Lower(session.Status)}, {session.CompletedRounds}/{session.Config.Rounds} rounds, aggregator {session.Config.Aggregator}, {session.Config.Shards} shard(s)" + Environment.NewLine
                 + (status.Phase is null ? "" : $"now: round {status.Round} (attempt {status.Attempt}), {status.Phase}" + Environment.NewLine)
                 + (session.Message is null ? "" : $"message: {session.Message}" + Environment.NewLine)
+                + (session.Config.Package is { } package ? $"package: {package}" + Environment.NewLine : "")
                 + $"defences: {(session.Defences is { Count: > 0 } defences ? string.Join("; ", defences) : "none")}" + Environment.NewLine
                 + (session.Privacy is { } privacy ? string.Create(CultureInfo.InvariantCulture, $"privacy: ε {privacy.Epsilon:0.00} at δ {privacy.Delta:G3} after {privacy.Rounds} round(s) (RDP accountant, σ {privacy.NoiseMultiplier:G4}, clipping at {privacy.ClipNorm:G4}, no amplification by sampling)") + Environment.NewLine : "")
                 + (session.Traffic is { } traffic ? $"traffic: {ByteSize.Format(traffic.BytesDown)} down, {ByteSize.Format(traffic.BytesUp)} up, {ByteSize.Format(traffic.BytesDown + traffic.BytesUp)} in all" + Environment.NewLine : "")
