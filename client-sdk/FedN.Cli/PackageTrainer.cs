@@ -13,7 +13,12 @@ namespace FedN.Cli;
 /// <see cref="ProcessTrainer"/>. A package is fetched and checked once per process: a directory
 /// left by an earlier run is checked again, not trusted, since the keys pinned may have changed.
 /// </summary>
-internal sealed class PackageTrainer(string packagesDirectory, IReadOnlyCollection<PackageKey> trustedKeys, ILogger logger, PackageLimits? limits = null) : ITrainer, IDisposable
+/// <param name="packagesDirectory">Where packages are unpacked, one directory per id.</param>
+/// <param name="trustedKeys">Keys one of which must have signed a package; any package whose id matches its task when empty.</param>
+/// <param name="logger">The client's log.</param>
+/// <param name="environment">Environment variables for the package's programs (for example where this site's data is).</param>
+/// <param name="limits">How large a package may be.</param>
+internal sealed class PackageTrainer(string packagesDirectory, IReadOnlyCollection<PackageKey> trustedKeys, ILogger logger, IReadOnlyDictionary<string, string>? environment = null, PackageLimits? limits = null) : ITrainer, IDisposable
 {
     private static readonly TimeSpan DownloadTimeout = TimeSpan.FromMinutes(30);
 
@@ -105,7 +110,7 @@ internal sealed class PackageTrainer(string packagesDirectory, IReadOnlyCollecti
         ProcessTrainer trainer;
         try
         {
-            trainer = ProcessTrainer.ForEntryPoints(entryPoints[PackageEntryPoints.Train], entryPoints[PackageEntryPoints.Validate], directory);
+            trainer = ProcessTrainer.ForEntryPoints(entryPoints[PackageEntryPoints.Train], entryPoints[PackageEntryPoints.Validate], directory, environment);
         }
         catch (ArgumentException unusable)
         {
