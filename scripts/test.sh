@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the solution, from a fresh clone: installs the emulators and the dashboard's
-# toolchain (npm ci), builds the dashboard, installs Chromium when missing (as root, with apt-get),
+# toolchain (npm ci), builds the dashboard, installs Chromium and python3-torch when missing (as root, with apt-get),
 # restores, builds (Release) and tests.
 # Prints each project's result and, last, one line "N passed, N failed" summing them all.
 set -uo pipefail
@@ -24,6 +24,18 @@ if [ -z "${FEDN_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
   fi
 fi
 
+# Debian's PyTorch for the compute-package example (examples/pytorch-mnist) and its tests.
+export FEDN_TORCH_PYTHON=${FEDN_TORCH_PYTHON:-/usr/bin/python3}
+if ! "$FEDN_TORCH_PYTHON" -c "import torch, numpy" 2>/dev/null; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian's python3-torch for the PyTorch example's tests..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-torch python3-numpy; } >/dev/null \
+      || echo "apt-get could not install python3-torch: the PyTorch tests will fail and say so"
+  else
+    echo "$FEDN_TORCH_PYTHON cannot import torch (apt-get install python3-torch, or set FEDN_TORCH_PYTHON): the PyTorch tests will fail and say so"
+  fi
+fi
+
 # FedNFacades=true: projects that use packages this machine cannot restore (Web PubSub, the
 # Functions worker, Durable Task, Pulumi and Azure Native) compile against facades/ instead; see docs/azure.md "Facades".
 if ! dotnet build FedN.sln -c Release -p:FedNFacades=true --nologo -v quiet -clp:"ErrorsOnly;NoSummary"; then
@@ -44,6 +56,19 @@ read -r passed failed projects < <(awk '
   }
   END { print p + 0, f + 0, n + 0 }' "$log")
 rm -f "$log"
+
+# The PyTorch example's own tests (its safetensors reader and writer), in Python.
+python_log=$(mktemp)
+(cd examples/pytorch-mnist && "$FEDN_TORCH_PYTHON" -B -m unittest -v test_fedn_safetensors) > "$python_log" 2>&1
+python_status=$?
+cat "$python_log"
+python_passed=$(grep -c ' \.\.\. ok$' "$python_log")
+python_failed=$(grep -cE ' \.\.\. (FAIL|ERROR)$' "$python_log")
+rm -f "$python_log"
+if [ "$python_status" -ne 0 ] && [ "$python_failed" -eq 0 ]; then python_failed=1; fi
+if [ "$python_status" -ne 0 ]; then status=1; fi
+passed=$((passed + python_passed))
+failed=$((failed + python_failed))
 
 expected=$(find tests -name '*.Tests.csproj' | wc -l)
 if [ "$projects" -ne "$expected" ]; then

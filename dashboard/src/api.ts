@@ -22,6 +22,8 @@ export interface SessionConfig {
   shards: number;
   validate: boolean;
   keepRounds: number;
+  /** The compute package (the SHA-256 of its manifest) every client runs; absent when clients use their own trainers. */
+  package?: string | null;
 }
 
 export interface SessionRecord {

@@ -222,6 +222,7 @@ function configPanel(session: SessionRecord, aggregators: AggregatorInfo[]): HTM
           string,
         ][])
       : []),
+    ["Compute package", c.package ? `${c.package} (clients check every file against it before running it)` : "none: each client runs its own trainer"],
     ["Defences", session.defences?.length ? session.defences.join("; ") : "none"],
     ...(privacy
       ? ([
