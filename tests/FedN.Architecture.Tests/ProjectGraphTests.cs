@@ -45,6 +45,8 @@ public sealed class ProjectGraphTests
         // The CLI runs the server ('fedn server') and the demo; the demo hosts a server of its own.
         ["FedN.Cli"] = ["FedN.Core", "FedN.Security", "FedN.Server", "FedN.Client", "FedN.Examples.Mnist"],
         ["FedN.Examples.Mnist"] = ["FedN.Client", "FedN.Server"],
+        // The PyTorch CNN in TorchSharp: the MNIST data and split, and (through them) the SDK and the model format.
+        ["FedN.Examples.TorchSharp"] = ["FedN.Examples.Mnist", "TorchSharp-cpu"],
     };
 
     private static readonly string[] ProductionFolders = ["core", "client-sdk", "server", "durable-orchestrations", "functions", "infra", "examples"];
