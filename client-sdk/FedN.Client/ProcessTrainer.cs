@@ -19,11 +19,11 @@ public sealed class ProcessTrainer : ITrainer
 {
     private const int StderrLinesKept = 20;
 
-    private readonly string command;
-    private readonly IReadOnlyList<string> trainArguments;
-    private readonly IReadOnlyList<string> validateArguments;
-    private readonly string? workingDirectory;
-    private readonly IReadOnlyDictionary<string, string>? environment;
+    private readonly string _command;
+    private readonly IReadOnlyList<string> _trainArguments;
+    private readonly IReadOnlyList<string> _validateArguments;
+    private readonly string? _workingDirectory;
+    private readonly IReadOnlyDictionary<string, string>? _environment;
 
     /// <summary>A program with one entry point per verb: <c>&lt;command&gt; [args] train|validate …</c>.</summary>
     /// <param name="command">The program, for example <c>python3</c>.</param>
@@ -38,11 +38,11 @@ public sealed class ProcessTrainer : ITrainer
     private ProcessTrainer(string command, IReadOnlyList<string> trainArguments, IReadOnlyList<string> validateArguments, string? workingDirectory, IReadOnlyDictionary<string, string>? environment)
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
-        this.command = command;
-        this.trainArguments = trainArguments;
-        this.validateArguments = validateArguments;
-        this.workingDirectory = workingDirectory;
-        this.environment = environment;
+        _command = command;
+        _trainArguments = trainArguments;
+        _validateArguments = validateArguments;
+        _workingDirectory = workingDirectory;
+        _environment = environment;
     }
 
     /// <summary>
@@ -81,12 +81,12 @@ public sealed class ProcessTrainer : ITrainer
     /// <exception cref="TrainerException">The program or its script cannot be found or run; the message says which and where it looked.</exception>
     public void EnsureStartable()
     {
-        var directory = workingDirectory ?? Environment.CurrentDirectory;
-        if (Resolve(command, directory) is not { } program)
+        var directory = _workingDirectory ?? Environment.CurrentDirectory;
+        if (Resolve(_command, directory) is not { } program)
         {
-            throw new TrainerException(command.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) || command.Contains('/', StringComparison.Ordinal)
-                ? $"cannot start trainer '{command}': there is no such file"
-                : $"cannot start trainer '{command}': it is not on PATH ({Environment.GetEnvironmentVariable("PATH")})");
+            throw new TrainerException(_command.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) || _command.Contains('/', StringComparison.Ordinal)
+                ? $"cannot start trainer '{_command}': there is no such file"
+                : $"cannot start trainer '{_command}': it is not on PATH ({Environment.GetEnvironmentVariable("PATH")})");
         }
 
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(program) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
@@ -94,7 +94,7 @@ public sealed class ProcessTrainer : ITrainer
             throw new TrainerException($"cannot start trainer '{program}': the file is not executable (chmod +x {program})");
         }
 
-        if (trainArguments is [var first, ..] && ScriptExtensions.Contains(Path.GetExtension(first), StringComparer.Ordinal)
+        if (_trainArguments is [var first, ..] && ScriptExtensions.Contains(Path.GetExtension(first), StringComparer.Ordinal)
             && !File.Exists(Path.Combine(directory, first)))
         {
             throw new TrainerException($"trainer script '{first}' does not exist in {directory}");
@@ -122,10 +122,10 @@ public sealed class ProcessTrainer : ITrainer
     {
         ArgumentNullException.ThrowIfNull(request);
         var resultPath = Path.ChangeExtension(request.OutputModelPath, ".json");
-        await RunAsync([.. trainArguments, request.InputModelPath, request.OutputModelPath], cancellationToken);
+        await RunAsync([.. _trainArguments, request.InputModelPath, request.OutputModelPath], cancellationToken);
         if (!File.Exists(request.OutputModelPath))
         {
-            throw new TrainerException($"'{command} train' exited without writing {request.OutputModelPath}");
+            throw new TrainerException($"'{_command} train' exited without writing {request.OutputModelPath}");
         }
 
         var result = await ReadResultAsync(resultPath, "train", cancellationToken);
@@ -137,26 +137,26 @@ public sealed class ProcessTrainer : ITrainer
     {
         ArgumentNullException.ThrowIfNull(request);
         var resultPath = Path.ChangeExtension(request.ModelPath, ".validation.json");
-        await RunAsync([.. validateArguments, request.ModelPath, resultPath], cancellationToken);
+        await RunAsync([.. _validateArguments, request.ModelPath, resultPath], cancellationToken);
         var result = await ReadResultAsync(resultPath, "validate", cancellationToken);
         return new ValidationResult(result.NumExamples, result.Metrics ?? new Dictionary<string, double>());
     }
 
     private async Task RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(command)
+        var start = new ProcessStartInfo(_command)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+            WorkingDirectory = _workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in _environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
         }
@@ -186,7 +186,7 @@ public sealed class ProcessTrainer : ITrainer
         }
         catch (System.ComponentModel.Win32Exception error)
         {
-            throw new TrainerException($"cannot start trainer '{command}': {error.Message}");
+            throw new TrainerException($"cannot start trainer '{_command}': {error.Message}");
         }
 
         process.BeginErrorReadLine();
@@ -209,7 +209,7 @@ public sealed class ProcessTrainer : ITrainer
                 tail = string.Join('\n', stderr);
             }
 
-            throw new TrainerException($"'{command} {string.Join(' ', start.ArgumentList)}' exited with code {process.ExitCode}{(tail.Length > 0 ? $":\n{tail}" : "")}");
+            throw new TrainerException($"'{_command} {string.Join(' ', start.ArgumentList)}' exited with code {process.ExitCode}{(tail.Length > 0 ? $":\n{tail}" : "")}");
         }
     }
 
@@ -217,7 +217,7 @@ public sealed class ProcessTrainer : ITrainer
     {
         if (!File.Exists(path))
         {
-            throw new TrainerException($"'{command} {entryPoint}' did not write {path} (JSON with numExamples and metrics)");
+            throw new TrainerException($"'{_command} {entryPoint}' did not write {path} (JSON with numExamples and metrics)");
         }
 
         ResultFile? result;
