@@ -38,7 +38,10 @@ public static class LocalServer
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Hub.Validate();
-        var builder = WebApplication.CreateSlimBuilder();
+        // No reload watcher: it watches the working directory recursively (thousands of inotify
+        // watches, and CPU on every file the data directory writes when it lies under it), and
+        // settings are read once at start anyway.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         if (configuration is not null)
         {
             builder.Configuration.AddConfiguration(configuration);
