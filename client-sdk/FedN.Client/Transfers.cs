@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -7,7 +8,10 @@ namespace FedN.Client;
 /// <summary>Model transfer over scoped URLs (Azure Blob SAS URLs or the local server's transfer URLs), streamed, with progress.</summary>
 internal static class Transfers
 {
-    private const int BufferBytes = 1 << 20;
+    // Below the large object heap's threshold and pooled: thousands of clients in one process each
+    // transfer at once, and a 1 MB buffer per transfer (twice, with a buffered file) was most of
+    // their memory. Files are unbuffered: every read and write is already a whole chunk.
+    private const int ChunkBytes = 64 << 10;
 
     /// <summary>Downloads <paramref name="url"/> into <paramref name="path"/>, checking it against <paramref name="expectedSha256"/> when given.</summary>
     /// <exception cref="InvalidDataException">What arrived is not the file the server recorded.</exception>
@@ -20,7 +24,7 @@ internal static class Transfers
         }
 
         await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, BufferBytes, FileOptions.Asynchronous);
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await CopyAsync(source, file, progress, cancellationToken, hash);
         var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -36,7 +40,7 @@ internal static class Transfers
     /// </summary>
     public static async Task<bool> UploadAsync(HttpClient http, Uri url, string path, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferBytes, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
         using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ProgressStreamContent(file, progress) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         request.Content.Headers.ContentLength = file.Length;
@@ -58,15 +62,22 @@ internal static class Transfers
 
     public static async Task CopyAsync(Stream source, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken, IncrementalHash? hash = null)
     {
-        var buffer = new byte[BufferBytes];
-        long total = 0;
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
         {
-            hash?.AppendData(buffer, 0, read);
-            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            total += read;
-            progress?.Report(total);
+            long total = 0;
+            int read;
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, ChunkBytes), cancellationToken)) > 0)
+            {
+                hash?.AppendData(buffer, 0, read);
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                total += read;
+                progress?.Report(total);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -15,6 +15,8 @@ public sealed class AzureQueueStore : IQueueStore
     private readonly QueueServiceClient _service;
     private readonly ConcurrentDictionary<string, QueueClient> _queues = new(StringComparer.Ordinal);
 
+    private readonly QueueArrivals _arrivals = new();
+
     /// <summary>Wraps a service client (for example one authenticated with a managed identity).</summary>
     public AzureQueueStore(QueueServiceClient service) => _service = service ?? throw new ArgumentNullException(nameof(service));
 
@@ -40,7 +42,12 @@ public sealed class AzureQueueStore : IQueueStore
             await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             await client.SendMessageAsync(message, cancellationToken);
         }
+
+        _arrivals.Signal(queue);
     }
+
+    /// <inheritdoc />
+    public Task NextArrival(string queue) => _arrivals.Next(QueueName.Validate(queue));
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
@@ -77,6 +84,7 @@ public sealed class AzureQueueStore : IQueueStore
     {
         await Queue(queue).DeleteIfExistsAsync(cancellationToken);
         _queues.TryRemove(queue, out _);
+        _arrivals.Signal(queue);
     }
 
     private QueueClient Queue(string name) => _queues.GetOrAdd(QueueName.Validate(name), _service.GetQueueClient);

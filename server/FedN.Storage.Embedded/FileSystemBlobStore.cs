@@ -11,6 +11,8 @@ namespace FedN.Storage.Embedded;
 /// </summary>
 public sealed class FileSystemBlobStore : IBlobStore
 {
+    // Copies rent their buffer from the shared pool; file streams are unbuffered (a 1 MB buffer of
+    // their own per write was a large-object allocation per update).
     private const int CopyBufferBytes = 1 << 20;
     private readonly FileSystemBlobStoreOptions _options;
     private readonly string _blobs;
@@ -79,7 +81,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         var temp = Path.Combine(_temp, Guid.NewGuid().ToString("N"));
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferBytes, FileOptions.Asynchronous))
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
             {
                 await content.CopyToAsync(file, CopyBufferBytes, cancellationToken);
                 file.Flush(flushToDisk: true);

@@ -6,8 +6,9 @@ namespace FedN.Storage.Embedded;
 
 /// <summary>
 /// The embedded server's SQLite file (write-ahead log, full sync) and its schema, shared by the
-/// metadata store and the intake queues. Every connection waits inside SQLite for another
-/// writer's lock, so several processes can share the file.
+/// metadata store and the intake queues. Writes go through the file's group commit
+/// (<see cref="SqliteGroupCommit"/>); reads use pooled connections. Every connection waits inside
+/// SQLite for another writer's lock, so several processes can share the file.
 /// </summary>
 internal sealed class SqliteDatabase
 {
@@ -20,8 +21,13 @@ internal sealed class SqliteDatabase
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _connectionString;
+    private readonly SqliteGroupCommit _writer;
 
-    private SqliteDatabase(string connectionString) => _connectionString = connectionString;
+    private SqliteDatabase(string connectionString, string fullPath)
+    {
+        _connectionString = connectionString;
+        _writer = SqliteGroupCommit.For(fullPath, OpenConnectionAsync);
+    }
 
     /// <summary>Opens <paramref name="path"/>, creating the file and its schema if needed.</summary>
     /// <exception cref="MetadataStoreException">The file is damaged (it fails SQLite's quick check) or was written by a newer FedN.</exception>
@@ -35,7 +41,7 @@ internal sealed class SqliteDatabase
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
-        }.ToString());
+        }.ToString(), Path.GetFullPath(path));
         SqliteConnection connection;
         try
         {
@@ -122,6 +128,13 @@ internal sealed class SqliteDatabase
             throw;
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> (statements on the connection it is given, no transaction of its
+    /// own) in this process's next group commit of the file; completes once it is on the disk.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> write, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(write, cancellationToken);
 
     /// <summary>Closes the pooled connections to the file.</summary>
     public void ClearPool()

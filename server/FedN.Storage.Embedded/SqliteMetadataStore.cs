@@ -9,8 +9,8 @@ namespace FedN.Storage.Embedded;
 
 /// <summary>
 /// Metadata in one SQLite file (write-ahead log, full sync): durable across restarts, and safe for
-/// two server processes sharing the data directory, since every write is one statement or one
-/// immediate transaction and SQLite's file locks serialize writers across processes.
+/// two server processes sharing the data directory, since every write runs in an immediate
+/// transaction (the file's group commit) and SQLite's file locks serialize writers across processes.
 /// </summary>
 public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
 {
@@ -24,22 +24,24 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         new(await SqliteDatabase.OpenAsync(databasePath, cancellationToken));
 
     /// <inheritdoc />
-    public async Task<MetadataDocument> CreateAsync(string container, MetadataDocument document, CancellationToken cancellationToken = default)
+    public Task<MetadataDocument> CreateAsync(string container, MetadataDocument document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var command = SqliteDatabase.Command(connection, "INSERT INTO documents (container, partition, id, sort, etag, body) VALUES ($container, $partition, $id, $sort, $etag, $body)");
-        var stored = Bind(command, container, document);
-        try
+        return _database.WriteAsync(async (connection, ct) =>
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == SqliteDatabase.ConstraintViolation)
-        {
-            throw new MetadataAlreadyExistsException(container, document.Key, e);
-        }
+            await using var command = SqliteDatabase.Command(connection, "INSERT INTO documents (container, partition, id, sort, etag, body) VALUES ($container, $partition, $id, $sort, $etag, $body)");
+            var stored = Bind(command, container, document);
+            try
+            {
+                await command.ExecuteNonQueryAsync(ct);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteDatabase.ConstraintViolation)
+            {
+                throw new MetadataAlreadyExistsException(container, document.Key, e);
+            }
 
-        return stored;
+            return stored;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -50,82 +52,86 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<MetadataDocument> ReplaceAsync(string container, MetadataDocument document, string ifMatch, CancellationToken cancellationToken = default)
+    public Task<MetadataDocument> ReplaceAsync(string container, MetadataDocument document, string ifMatch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentException.ThrowIfNullOrEmpty(ifMatch);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var command = SqliteDatabase.Command(connection, "UPDATE documents SET sort = $sort, etag = $etag, body = $body WHERE container = $container AND partition = $partition AND id = $id AND etag = $ifMatch");
-        var stored = Bind(command, container, document);
-        command.Parameters.AddWithValue("$ifMatch", ifMatch);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        return _database.WriteAsync(async (connection, ct) =>
         {
-            throw await ReadAsync(connection, container, document.Key, cancellationToken) is null
-                ? new MetadataNotFoundException(container, document.Key)
-                : new MetadataConflictException(container, document.Key);
-        }
+            await using var command = SqliteDatabase.Command(connection, "UPDATE documents SET sort = $sort, etag = $etag, body = $body WHERE container = $container AND partition = $partition AND id = $id AND etag = $ifMatch");
+            var stored = Bind(command, container, document);
+            command.Parameters.AddWithValue("$ifMatch", ifMatch);
+            if (await command.ExecuteNonQueryAsync(ct) == 0)
+            {
+                throw await ReadAsync(connection, container, document.Key, ct) is null
+                    ? new MetadataNotFoundException(container, document.Key)
+                    : new MetadataConflictException(container, document.Key);
+            }
 
-        return stored;
+            return stored;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<MetadataDocument> UpsertAsync(string container, MetadataDocument document, CancellationToken cancellationToken = default)
+    public Task<MetadataDocument> UpsertAsync(string container, MetadataDocument document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var command = SqliteDatabase.Command(connection, """
-            INSERT INTO documents (container, partition, id, sort, etag, body) VALUES ($container, $partition, $id, $sort, $etag, $body)
-            ON CONFLICT (container, partition, id) DO UPDATE SET sort = excluded.sort, etag = excluded.etag, body = excluded.body
-            """);
-        var stored = Bind(command, container, document);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return stored;
+        return _database.WriteAsync(async (connection, ct) =>
+        {
+            await using var command = SqliteDatabase.Command(connection, """
+                INSERT INTO documents (container, partition, id, sort, etag, body) VALUES ($container, $partition, $id, $sort, $etag, $body)
+                ON CONFLICT (container, partition, id) DO UPDATE SET sort = excluded.sort, etag = excluded.etag, body = excluded.body
+                """);
+            var stored = Bind(command, container, document);
+            await command.ExecuteNonQueryAsync(ct);
+            return stored;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<MetadataDocument> PatchAsync(string container, MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch = null, MetadataFilter? onlyIf = null, CancellationToken cancellationToken = default)
+    public Task<MetadataDocument> PatchAsync(string container, MetadataKey key, IReadOnlyList<MetadataPatch> operations, string? ifMatch = null, MetadataFilter? onlyIf = null, CancellationToken cancellationToken = default)
     {
         MetadataPatch.Validate(operations);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
 
-        // An immediate transaction takes the write lock before the read, so no other writer (in this
-        // process or another) can slip in between reading the document and writing it back.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var current = await ReadAsync(connection, container, key, cancellationToken) ?? throw new MetadataNotFoundException(container, key);
-        if ((ifMatch is not null && ifMatch != current.ETag) || (onlyIf is not null && !onlyIf.Matches(current.Body)))
+        // The group commit's transaction holds the write lock from before the read, so no other
+        // writer (in this process or another) can slip in between reading the document and writing it back.
+        return _database.WriteAsync(async (connection, ct) =>
         {
-            throw new MetadataConflictException(container, key);
-        }
+            var current = await ReadAsync(connection, container, key, ct) ?? throw new MetadataNotFoundException(container, key);
+            if ((ifMatch is not null && ifMatch != current.ETag) || (onlyIf is not null && !onlyIf.Matches(current.Body)))
+            {
+                throw new MetadataConflictException(container, key);
+            }
 
-        var body = JsonSerializer.SerializeToNode(current.Body)!.AsObject();
-        foreach (var operation in operations)
-        {
-            operation.ApplyTo(body);
-        }
+            var body = JsonSerializer.SerializeToNode(current.Body)!.AsObject();
+            foreach (var operation in operations)
+            {
+                operation.ApplyTo(body);
+            }
 
-        await using var command = SqliteDatabase.Command(connection, "UPDATE documents SET etag = $etag, body = $body WHERE container = $container AND partition = $partition AND id = $id");
-        var patched = Bind(command, container, current with { Body = JsonSerializer.SerializeToElement(body) });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return patched;
+            await using var command = SqliteDatabase.Command(connection, "UPDATE documents SET etag = $etag, body = $body WHERE container = $container AND partition = $partition AND id = $id");
+            var patched = Bind(command, container, current with { Body = JsonSerializer.SerializeToElement(body) });
+            await command.ExecuteNonQueryAsync(ct);
+            return patched;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteAsync(string container, MetadataKey key, string? ifMatch = null, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var command = SqliteDatabase.Command(connection, "DELETE FROM documents WHERE container = $container AND partition = $partition AND id = $id AND ($ifMatch IS NULL OR etag = $ifMatch)");
-        BindKey(command, container, key);
-        command.Parameters.AddWithValue("$ifMatch", (object?)ifMatch ?? DBNull.Value);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
+    public Task<bool> DeleteAsync(string container, MetadataKey key, string? ifMatch = null, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync(async (connection, ct) =>
         {
-            return true;
-        }
+            await using var command = SqliteDatabase.Command(connection, "DELETE FROM documents WHERE container = $container AND partition = $partition AND id = $id AND ($ifMatch IS NULL OR etag = $ifMatch)");
+            BindKey(command, container, key);
+            command.Parameters.AddWithValue("$ifMatch", (object?)ifMatch ?? DBNull.Value);
+            if (await command.ExecuteNonQueryAsync(ct) > 0)
+            {
+                return true;
+            }
 
-        return ifMatch is not null && await ReadAsync(connection, container, key, cancellationToken) is not null
-            ? throw new MetadataConflictException(container, key)
-            : false;
-    }
+            return ifMatch is not null && await ReadAsync(connection, container, key, ct) is not null
+                ? throw new MetadataConflictException(container, key)
+                : false;
+        }, cancellationToken);
 
     /// <inheritdoc />
     public async Task<MetadataPage> QueryAsync(string container, MetadataQuery query, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FedN.Storage;
+using Microsoft.Data.Sqlite;
 
 namespace FedN.Storage.Embedded;
 
@@ -12,6 +13,7 @@ public sealed class SqliteQueueStore : IQueueStore, IDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
+    private readonly QueueArrivals _arrivals = new();
 
     private SqliteQueueStore(SqliteDatabase database, TimeProvider time)
     {
@@ -28,21 +30,31 @@ public sealed class SqliteQueueStore : IQueueStore, IDisposable
     {
         QueueName.Validate(queue);
         QueueLimits.ValidateMessage(message);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var command = SqliteDatabase.Command(connection, "INSERT INTO queue_messages (queue, body, visible_at) VALUES ($queue, $body, 0)");
-        command.Parameters.AddWithValue("$queue", queue);
-        command.Parameters.AddWithValue("$body", message);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await _database.WriteAsync(async (connection, ct) =>
+        {
+            await using var command = SqliteDatabase.Command(connection, "INSERT INTO queue_messages (queue, body, visible_at) VALUES ($queue, $body, 0)");
+            command.Parameters.AddWithValue("$queue", queue);
+            command.Parameters.AddWithValue("$body", message);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+        _arrivals.Signal(queue);
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
+    public Task NextArrival(string queue) => _arrivals.Next(QueueName.Validate(queue));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
         QueueName.Validate(queue);
         QueueLimits.ValidateReceive(maxMessages, visibilityTimeout);
+        return _database.WriteAsync((connection, ct) => ReceiveAsync(connection, queue, maxMessages, visibilityTimeout, ct), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(SqliteConnection connection, string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+    {
         var now = _time.GetUtcNow();
         var receipt = Guid.NewGuid().ToString("N");
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = SqliteDatabase.Command(connection, """
             UPDATE queue_messages SET visible_at = $hiddenUntil, dequeue_count = dequeue_count + 1, receipt = $receipt
             WHERE id IN (SELECT id FROM queue_messages WHERE queue = $queue AND visible_at <= $now ORDER BY id LIMIT $max)
@@ -76,22 +88,27 @@ public sealed class SqliteQueueStore : IQueueStore, IDisposable
             return false;
         }
 
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var command = SqliteDatabase.Command(connection, "DELETE FROM queue_messages WHERE id = $id AND queue = $queue AND receipt = $receipt");
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$queue", queue);
-        command.Parameters.AddWithValue("$receipt", message.Receipt);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        return await _database.WriteAsync(async (connection, ct) =>
+        {
+            await using var command = SqliteDatabase.Command(connection, "DELETE FROM queue_messages WHERE id = $id AND queue = $queue AND receipt = $receipt");
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$queue", queue);
+            command.Parameters.AddWithValue("$receipt", message.Receipt);
+            return await command.ExecuteNonQueryAsync(ct) > 0;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task DeleteQueueAsync(string queue, CancellationToken cancellationToken = default)
     {
         QueueName.Validate(queue);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var command = SqliteDatabase.Command(connection, "DELETE FROM queue_messages WHERE queue = $queue");
-        command.Parameters.AddWithValue("$queue", queue);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await _database.WriteAsync(async (connection, ct) =>
+        {
+            await using var command = SqliteDatabase.Command(connection, "DELETE FROM queue_messages WHERE queue = $queue");
+            command.Parameters.AddWithValue("$queue", queue);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+        _arrivals.Signal(queue);
     }
 
     /// <summary>Closes the pooled connections to the file.</summary>

@@ -28,6 +28,13 @@ public interface IQueueStore
     /// </summary>
     Task<bool> DeleteMessageAsync(string queue, QueueMessage message, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Completes when this process next enqueues a message on <paramref name="queue"/>: a consumer
+    /// takes it before a receive that finds nothing, and waits on it (with its poll interval as the
+    /// limit, for messages other processes enqueue) instead of sleeping a fixed time.
+    /// </summary>
+    Task NextArrival(string queue);
+
     /// <summary>Deletes the queue and every message in it; nothing happens if it does not exist.</summary>
     Task DeleteQueueAsync(string queue, CancellationToken cancellationToken = default);
 }

@@ -64,10 +64,12 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
         string? closedBy;
         while ((closedBy = shardState.ClosedBy(request, Time.GetUtcNow())) is null)
         {
+            // Taken before the receive, so a report queued in between still wakes this combiner.
+            var arrival = stores.Queues.NextArrival(queue);
             var messages = await stores.Queues.ReceiveAsync(queue, QueueLimits.MaxReceiveBatch, options.IntakeVisibilityTimeout, cancellationToken);
             if (messages.Count == 0)
             {
-                await Task.Delay(shardState.IdleWait(request, Time.GetUtcNow(), options.IntakePollInterval), Time, cancellationToken);
+                await WaitForArrivalAsync(arrival, shardState.IdleWait(request, Time.GetUtcNow(), options.IntakePollInterval), cancellationToken);
                 continue;
             }
 
@@ -84,10 +86,8 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             shardState.Apply(batch, Time.GetUtcNow());
             Observe(request, batch);
             await RecordRejectionsAsync(request, batch.Rejected, cancellationToken);
-            foreach (var message in messages)
-            {
-                await stores.Queues.DeleteMessageAsync(queue, message, cancellationToken);
-            }
+            // Together: the embedded store commits them as one group, Azure takes them in parallel.
+            await Task.WhenAll(messages.Select(message => stores.Queues.DeleteMessageAsync(queue, message, cancellationToken)));
         }
 
         await stores.Blobs.WriteAsync(layout.Partial(shard), BlobWriteMode.Overwrite, partial.WriteAsync, cancellationToken);
@@ -111,6 +111,26 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
         await BlobJson.WriteAsync(stores.Blobs, layout.ShardResult(shard), result, BlobWriteMode.Overwrite, cancellationToken);
         return result;
     }
+
+    /// <summary>
+    /// Waits for a report queued on this node (then for the gather window, so reports come in
+    /// batches) or for the poll interval (reports queued by other nodes, and the deadline and
+    /// quorum checks), whichever comes first.
+    /// </summary>
+    private async Task WaitForArrivalAsync(Task arrival, TimeSpan poll, CancellationToken cancellationToken)
+    {
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timeout = Task.Delay(poll, Time, stopWaiting.Token);
+        if (await Task.WhenAny(arrival, timeout) == arrival && options.IntakeGatherWindow > TimeSpan.Zero)
+        {
+            await Task.Delay(Min(options.IntakeGatherWindow, poll), Time, cancellationToken);
+        }
+
+        await stopWaiting.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Checks the batch's reports and aggregates the acceptable ones together.</summary>
     private async Task<CombineLedgerBatch> DecideAsync(RoundLayout layout, CombineRequest request, ShardState shardState, IPartialAggregator partial, (FileStream Model, NormBound Bound)? global, IReadOnlyList<Storage.QueueMessage> messages, CancellationToken cancellationToken)
