@@ -70,6 +70,15 @@ if [ "$python_status" -ne 0 ]; then status=1; fi
 passed=$((passed + python_passed))
 failed=$((failed + python_failed))
 
+# The load benchmark in smoke mode: 200 SDK clients, one round, every update aggregated (no figures checked).
+echo "load smoke: dotnet run -c Release --project bench/FedN.Bench.Load -- --smoke"
+if dotnet bench/FedN.Bench.Load/bin/Release/net10.0/FedN.Bench.Load.dll --smoke; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  status=1
+fi
+
 expected=$(find tests -name '*.Tests.csproj' | wc -l)
 if [ "$projects" -ne "$expected" ]; then
   echo "only $projects of $expected test projects reported results"

@@ -17,6 +17,7 @@ internal sealed class LoadClients : IAsyncDisposable
     private readonly List<Task> _running = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<int, RoundMarks> _rounds = new();
+    private readonly CopyTrainer _trainer = new();
     private int _connected;
     private int _failures;
     private string? _lastFailure;
@@ -44,7 +45,6 @@ internal sealed class LoadClients : IAsyncDisposable
     /// <summary>Starts one client per token; they connect in the background.</summary>
     public void Start(Uri server, IEnumerable<string> tokens, TimeSpan heartbeat)
     {
-        var trainer = new CopyTrainer();
         foreach (var token in tokens)
         {
             var client = new FedNClient(new FedNClientOptions
@@ -57,7 +57,7 @@ internal sealed class LoadClients : IAsyncDisposable
                 ConnectTimeout = TimeSpan.FromSeconds(60),
                 AckTimeout = TimeSpan.FromSeconds(60),
                 ReceiptTimeout = TimeSpan.FromSeconds(120),
-            }, trainer);
+            }, _trainer);
             client.Progress += (_, progress) => Observe(progress);
             _clients.Add(client);
             _running.Add(Task.Run(() => client.RunAsync(_stop.Token)));
@@ -102,21 +102,36 @@ internal sealed class LoadClients : IAsyncDisposable
 
         _http.Dispose();
         _stop.Dispose();
+        _trainer.Dispose();
     }
 
-    /// <summary>An update that is the global model itself: the cheapest training there is.</summary>
-    private sealed class CopyTrainer : ITrainer
+    /// <summary>
+    /// An update that is the global model itself: the cheapest training there is. At most 64 train
+    /// at once: ten thousand clients on ten thousand machines would each have their own file
+    /// handles, and this one process has a limit of its own.
+    /// </summary>
+    private sealed class CopyTrainer : ITrainer, IDisposable
     {
+        private readonly SemaphoreSlim _files = new(64);
+
         public async Task<TrainingResult> TrainAsync(TrainingRequest request, CancellationToken cancellationToken)
         {
-            await using (var source = new FileStream(request.InputModelPath, FileMode.Open, FileAccess.Read, FileShare.Read, 0))
-            await using (var destination = new FileStream(request.OutputModelPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0))
+            await _files.WaitAsync(cancellationToken);
+            try
             {
+                await using var source = new FileStream(request.InputModelPath, FileMode.Open, FileAccess.Read, FileShare.Read, 0);
+                await using var destination = new FileStream(request.OutputModelPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
                 await source.CopyToAsync(destination, 64 << 10, cancellationToken);
+            }
+            finally
+            {
+                _files.Release();
             }
 
             return new TrainingResult(100, new Dictionary<string, double> { ["loss"] = 1 });
         }
+
+        public void Dispose() => _files.Dispose();
 
         public Task<ValidationResult> ValidateAsync(ValidationRequest request, CancellationToken cancellationToken) =>
             Task.FromResult(new ValidationResult(100, new Dictionary<string, double> { ["accuracy"] = 0.5 }));

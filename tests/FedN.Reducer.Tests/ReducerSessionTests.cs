@@ -57,6 +57,22 @@ public sealed class ReducerSessionTests
     }
 
     [Fact]
+    public async Task A_report_wakes_its_combiner_at_once_rather_than_at_the_next_poll()
+    {
+        // A poll of ten minutes: only the arrival signal can close these rounds within the run's minute.
+        await using var federation = await LocalFederation.StartAsync(options: LocalFederation.FastOptions with { IntakePollInterval = TimeSpan.FromMinutes(10) });
+        var config = new SessionConfig { Rounds = 2, MinClients = 2, RoundTimeout = TimeSpan.FromMinutes(5), Validate = false };
+        await federation.CreateSessionAsync("woken", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal));
+        await using var runner = federation.NewRunner();
+
+        var outcome = await federation.RunSessionAsync(runner, "woken", timeout: TimeSpan.FromMinutes(1));
+
+        Assert.True(outcome.Status == SessionStatus.Completed, outcome.Message);
+        var rounds = (await federation.Metadata.Rounds.ListAsync("woken", PageRequest.First)).Items.Select(item => item.Value).ToList();
+        Assert.All(rounds, round => Assert.Equal(("expected", 2), (Assert.Single(round.Shards).ClosedBy, round.Shards[0].Aggregated)));
+    }
+
+    [Fact]
     public async Task Each_round_records_the_bytes_its_tasks_sent_and_its_updates_brought_and_the_session_and_clients_total_them()
     {
         await using var federation = await LocalFederation.StartAsync();

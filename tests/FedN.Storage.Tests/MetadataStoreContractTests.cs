@@ -36,6 +36,47 @@ public sealed class SqliteMetadataStoreContractTests : MetadataStoreContract, IA
     }
 
     [Fact]
+    public async Task Concurrent_writes_share_commits_and_one_that_fails_fails_alone()
+    {
+        // Hundreds of writes at once go through the group commit together: each refusal (a second
+        // create of one id) is undone alone, and everything else is stored, and stays stored.
+        var metadata = new FederationMetadata(_store!);
+        await metadata.Rounds.CreateAsync(new RoundRecord { SessionId = "s", Round = 1, InputModelId = "seed" });
+        var creates = Enumerable.Range(0, 150).Select(i => Outcome(() => metadata.Clients.RecordConnectedAsync($"c{i}", DateTimeOffset.UtcNow)));
+        var counts = Enumerable.Range(0, 150).Select(_ => Outcome(() => metadata.Rounds.CountUpdatesAsync("s", 1, received: 1)));
+        var sameId = Enumerable.Range(0, 50).Select(_ => Outcome(() => metadata.Sessions.CreateAsync(new SessionRecord { Id = "once", Config = new SessionConfig(), SeedModelId = "seed" })));
+        var duplicates = await Task.WhenAll(sameId.Concat(creates).Concat(counts));
+
+        Assert.Equal(49, duplicates.Count(outcome => outcome is MetadataAlreadyExistsException));
+        Assert.Equal(49, duplicates.Count(outcome => outcome is not null));
+        _store!.Dispose();
+        using var reopened = await SqliteMetadataStore.OpenAsync(DatabasePath);
+        var stored = new FederationMetadata(reopened);
+        Assert.Equal(150L, (await stored.Rounds.GetAsync("s", 1))!.Value.UpdatesReceived);
+        var online = 0;
+        await foreach (var _ in stored.Clients.ListAllAsync(online: true))
+        {
+            online++;
+        }
+
+        Assert.Equal(150, online);
+        Assert.NotNull(await stored.Sessions.GetAsync("once"));
+    }
+
+    private static async Task<Exception?> Outcome(Func<Task> write)
+    {
+        try
+        {
+            await write();
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+    [Fact]
     public async Task A_database_with_damaged_pages_is_refused_at_open_with_what_to_do()
     {
         var sessions = new FederationMetadata(_store!).Sessions;

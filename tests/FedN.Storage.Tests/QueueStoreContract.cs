@@ -42,6 +42,20 @@ public abstract class QueueStoreContract
     }
 
     [Fact]
+    public async Task An_enqueue_wakes_a_consumer_waiting_on_that_queue_only()
+    {
+        var other = $"q-{Guid.NewGuid():N}";
+        var arrival = Store.NextArrival(_queue);
+        await Store.EnqueueAsync(other, "for someone else");
+        Assert.False(arrival.IsCompleted);
+
+        await Store.EnqueueAsync(_queue, "update ready");
+        await arrival.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(Store.NextArrival(_queue).IsCompleted); // a fresh wait waits for the next one
+        Assert.Equal(["update ready"], (await Store.ReceiveAsync(_queue, 32, TimeSpan.FromMinutes(1))).Select(m => m.Body));
+    }
+
+    [Fact]
     public async Task Deleted_messages_do_not_come_back()
     {
         await Store.EnqueueAsync(_queue, "once");
