@@ -40,10 +40,8 @@ internal static class Transfers
     /// </summary>
     public static async Task<bool> UploadAsync(HttpClient http, Uri url, string path, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ProgressStreamContent(file, progress) };
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new FileUploadContent(path, progress) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        request.Content.Headers.ContentLength = file.Length;
         request.Headers.Add("x-ms-blob-type", "BlockBlob");
         request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
         using var response = await http.SendAsync(request, cancellationToken);
