@@ -33,26 +33,8 @@ internal sealed class ProcessProbe : IAsyncDisposable
 
     public double CpuSecondsNow() => ReadCpuSeconds(_pid);
 
-    /// <summary>Peak resident memory so far, in MB (VmHWM).</summary>
+    /// <summary>Peak resident memory of the process's life so far, in MB (VmHWM): connecting the clients included.</summary>
     public double PeakResidentMegabytes() => ReadStatusKilobytes(_pid, "VmHWM:") / 1024.0;
-
-    public double ResidentMegabytes() => ReadStatusKilobytes(_pid, "VmRSS:") / 1024.0;
-
-    /// <summary>Resets the peak (VmHWM) to the current resident size, so a repeat's peak is its own.</summary>
-    public void ResetPeak()
-    {
-        try
-        {
-            File.WriteAllText($"/proc/{_pid}/clear_refs", "5");
-        }
-        catch (IOException)
-        {
-            // Not permitted here: the peak then covers the whole process life.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 
     public static double ReadCpuSeconds(int pid)
     {
@@ -78,9 +60,9 @@ internal sealed class ProcessProbe : IAsyncDisposable
     private async Task SampleAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        do
+        try
         {
-            try
+            do
             {
                 var sample = (DateTimeOffset.UtcNow, ReadCpuSeconds(_pid));
                 lock (_samples)
@@ -88,12 +70,16 @@ internal sealed class ProcessProbe : IAsyncDisposable
                     _samples.Add(sample);
                 }
             }
-            catch (IOException)
-            {
-                return; // the process is gone
-            }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
         }
-        while (await timer.WaitForNextTickAsync(cancellationToken).AsTask().ContinueWith(t => t is { IsCompletedSuccessfully: true, Result: true }, TaskScheduler.Default));
+        catch (OperationCanceledException)
+        {
+            // Disposed: sampling is over.
+        }
+        catch (IOException)
+        {
+            // The process is gone.
+        }
     }
 
     public async ValueTask DisposeAsync()

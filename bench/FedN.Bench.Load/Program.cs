@@ -96,7 +96,6 @@ async Task<bool> RunAsync(int repeat)
             model = await admin.UploadModelAsync(file, description: "load benchmark seed");
         }
 
-        probe?.ResetPeak();
         var cpuBefore = probe?.CpuSecondsNow() ?? 0;
         await using var syncs = countSyncs && server is not null ? await SyncCounter.AttachAsync(server.ProcessId) : null;
         var session = await admin.CreateSessionAsync(new CreateSessionRequest

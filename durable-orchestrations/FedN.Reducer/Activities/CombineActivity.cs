@@ -401,6 +401,5 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 
-        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
     }
 }
