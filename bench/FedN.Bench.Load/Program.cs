@@ -36,6 +36,7 @@ var settings = Options("--setting").Select(setting => setting.Split('=', 2)).ToD
 
 Console.WriteLine($"{clients} clients, {rounds} round(s), {modelKilobytes} kB updates, {shards} shard(s), {Environment.ProcessorCount} cores; server: {external?.ToString() ?? (settings.Count == 0 ? "embedded stores" : string.Join(' ', settings.Keys))}");
 Console.WriteLine($"{"run",3} {"round",5} {"agg/N",11} {"round s",8} {"plan>1st",8} {"spread",7} {"last rep",8} {"rep>commit",10} {"upd/s",7} {"cpu s",6} {"cpu ms/upd",10}");
+const string ClientScratch = "/dev/shm";
 var allAggregated = true;
 for (var repeat = 1; repeat <= repeats; repeat++)
 {
@@ -47,6 +48,10 @@ return allAggregated ? 0 : 1;
 async Task<bool> RunAsync(int repeat)
 {
     var data = Directory.CreateTempSubdirectory("fedn-bench-load-");
+
+    // The clients stand for other machines: their task files (created and deleted by the thousand
+    // each round) go to memory where there is a tmpfs, not to the filesystem the server's data is on.
+    var clientFiles = Directory.CreateDirectory(Path.Combine(Directory.Exists(ClientScratch) ? ClientScratch : data.FullName, $"{data.Name}-clients"));
     try
     {
         await using var server = external is null ? await ServerChild.StartAsync(Path.Combine(data.FullName, "server"), settings) : null;
@@ -69,9 +74,8 @@ async Task<bool> RunAsync(int repeat)
         }
 
         // The SDK's footprint per idle connected client, in this process.
-        var workDirectory = Directory.CreateDirectory(Path.Combine(data.FullName, "clients")).FullName;
         var (residentBefore, heapBefore) = ClientProcessMemory();
-        await using var load = new LoadClients(workDirectory);
+        await using var load = new LoadClients(clientFiles.FullName);
         var connecting = Stopwatch.StartNew();
         load.Start(baseUri, clientTokens, TimeSpan.FromSeconds(10));
         while (load.Connected < clients)
@@ -143,6 +147,12 @@ async Task<bool> RunAsync(int repeat)
     }
     finally
     {
+        clientFiles.Refresh();
+        if (clientFiles.Exists)
+        {
+            clientFiles.Delete(recursive: true);
+        }
+
         data.Delete(recursive: true);
     }
 }
