@@ -25,13 +25,19 @@ if (Environment.GetEnvironmentVariable(ServerChild.DataVariable) is { Length: > 
 }
 
 var smoke = args.Contains("--smoke");
-var clients = int.Parse(Option("--clients") ?? (smoke ? "200" : "1000"), CultureInfo.InvariantCulture);
-var rounds = int.Parse(Option("--rounds") ?? (smoke ? "1" : "3"), CultureInfo.InvariantCulture);
-var repeats = int.Parse(Option("--repeats") ?? "1", CultureInfo.InvariantCulture);
-var modelKilobytes = int.Parse(Option("--model-kb") ?? "70", CultureInfo.InvariantCulture);
-var shards = int.Parse(Option("--shards") ?? "1", CultureInfo.InvariantCulture);
+var clients = Count("--clients", smoke ? 200 : 1000);
+var rounds = Count("--rounds", smoke ? 1 : 3);
+var repeats = Count("--repeats", 1);
+var modelKilobytes = Count("--model-kb", 70);
+var shards = Count("--shards", 1);
 var countSyncs = args.Contains("--strace");
 var external = Option("--server") is { } url ? new Uri(url) : null;
+if (external is not null && Option("--admin-token") is null)
+{
+    Console.Error.WriteLine("--server needs --admin-token (an admin token of that server)");
+    return 2;
+}
+
 var settings = Options("--setting").Select(setting => setting.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : "");
 
 Console.WriteLine($"{clients} clients, {rounds} round(s), {modelKilobytes} kB updates, {shards} shard(s), {Environment.ProcessorCount} cores; server: {external?.ToString() ?? (settings.Count == 0 ? "embedded stores" : string.Join(' ', settings.Keys))}");
@@ -64,7 +70,7 @@ async Task<bool> RunAsync(int repeat)
             adminToken = tokens.Create(AccessTokenRoles.Admin, null, TimeSpan.FromDays(1));
         }
 
-        using var admin = new FedNApiClient(baseUri, adminToken ?? throw new ArgumentException("--server needs --admin-token"));
+        using var admin = new FedNApiClient(baseUri, adminToken!);
         await using var probe = server is null ? null : new ProcessProbe(server.ProcessId);
         var clientTokens = new List<string>(clients);
         for (var i = 0; i < clients; i++)
@@ -181,6 +187,25 @@ static async Task WriteSeedAsync(string path, int kilobytes)
     await using var writer = await SafetensorsWriter.CreateFileAsync(path, header);
     await writer.WriteAsync(values);
     await writer.CompleteAsync();
+}
+
+// A positive whole number given after name, or fallback when it is absent.
+int Count(string name, int fallback)
+{
+    var text = Option(name);
+    if (text is null)
+    {
+        return fallback;
+    }
+
+    if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0)
+    {
+        return value;
+    }
+
+    Console.Error.WriteLine($"{name} takes a positive whole number, not '{text}'");
+    Environment.Exit(2);
+    return 0;
 }
 
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
