@@ -79,7 +79,7 @@ internal static class AggregateCommand
         var schemaPath = baseModel ?? updates[0].Path;
         await using (var schemaReader = CommandRunner.OpenModel(schemaPath))
         {
-            var partial = aggregator.CreatePartial(schemaReader.Header);
+            using var partial = aggregator.CreatePartial(schemaReader.Header);
             var rejections = await partial.AddUpdatesAsync([.. updates.Select(u => new WeightedUpdate(ModelSource.FromFile(u.Path), u.Weight))], ct);
             foreach (var rejection in rejections)
             {

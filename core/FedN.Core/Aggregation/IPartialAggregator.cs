@@ -5,7 +5,11 @@ namespace FedN.Core.Aggregation;
 /// into a partial result as they arrive, in memory that does not grow with their number, and
 /// writes that partial for the reducer.
 /// </summary>
-public interface IPartialAggregator
+/// <remarks>
+/// Dispose it when done: a model-sized sum hands its memory to the next partial of the process
+/// (the reducer's after a combiner's, the next round's), instead of leaving it to the GC.
+/// </remarks>
+public interface IPartialAggregator : IDisposable
 {
     /// <summary>Number of client updates folded in (through partials too).</summary>
     int Count { get; }

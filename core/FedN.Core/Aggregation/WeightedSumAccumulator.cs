@@ -16,7 +16,8 @@ namespace FedN.Core.Aggregation;
 /// </summary>
 /// <remarks>
 /// <para>Memory is one accumulator per tensor (the model's size) plus fixed tile buffers, whatever
-/// the number of updates. Updates are streamed tile by tile; when several are added at once, each
+/// the number of updates. The accumulators' arrays are reused by the next sum of the process once
+/// this one is disposed (<see cref="AccumulatorArrays"/>). Updates are streamed tile by tile; when several are added at once, each
 /// tile of the accumulator is loaded once per batch instead of once per update.</para>
 /// <para>Precision: F64 and 32/64-bit integer tensors accumulate in float64, all others (F32, F16,
 /// BF16, small integers) in float32. float32 keeps the accumulator the size of an F32 model (the
@@ -52,11 +53,18 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
     private readonly List<UpdateRejection> _rejections = [];
     private readonly TileSet[] _tileSets = [new(), new()];
     private SafetensorsHeader? _lastMatchingUpdateHeader;
+    private bool _disposed;
     private readonly byte[] _staging = new byte[MaxTileBytes];
 
     /// <summary>Starts an empty sum for updates of the model described by <paramref name="globalSchema"/>.</summary>
     /// <exception cref="ArgumentException">The model has a tensor whose dtype has no arithmetic (BOOL, 8-bit floats).</exception>
     public WeightedSumAccumulator(SafetensorsHeader globalSchema)
+        : this(globalSchema, AccumulatorArrays.Shared)
+    {
+    }
+
+    /// <summary>Starts an empty sum whose arrays come from (and go back to) <paramref name="arrays"/>.</summary>
+    internal WeightedSumAccumulator(SafetensorsHeader globalSchema, AccumulatorArrays arrays)
     {
         ArgumentNullException.ThrowIfNull(globalSchema);
         var unsupported = globalSchema.Tensors.FirstOrDefault(t => !ElementCodec.IsArithmetic(t.DType));
@@ -72,7 +80,7 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         }
 
         _schema = globalSchema;
-        _tensors = globalSchema.Tensors.ToDictionary(t => t.Name, t => new AccumulatorTensor(t), StringComparer.Ordinal);
+        _tensors = globalSchema.Tensors.ToDictionary(t => t.Name, t => new AccumulatorTensor(t, arrays), StringComparer.Ordinal);
     }
 
     /// <summary>The global model's header this sum is shaped after.</summary>
@@ -114,6 +122,7 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
     /// <inheritdoc />
     public async Task WriteAsync(Stream destination, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var header = SafetensorsHeader.Create(
             _schema.Tensors.Select(t => new TensorDeclaration(t.Name, AccumulatorDType(t), t.Shape)),
             PartialMetadata.Create(TotalWeight, Count));
@@ -134,10 +143,25 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
     }
 
     /// <summary>The running sum of one tensor (float or double, see <see cref="AccumulatorDType"/>), for the reduce step.</summary>
-    internal ReadOnlySpan<T> GetSum<T>(string tensorName) where T : unmanaged => _tensors[tensorName].Span<T>();
+    internal ReadOnlySpan<T> GetSum<T>(string tensorName) where T : unmanaged
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _tensors[tensorName].Sum<T>();
+    }
+
+    /// <summary>Hands the sums' memory to the next accumulator of this process; the sum cannot be used after.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var tensor in _tensors.Values)
+        {
+            tensor.Release();
+        }
+    }
 
     private async Task<IReadOnlyList<UpdateRejection>> AddAsync(List<Input> inputs, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var rejectedBefore = _rejections.Count;
         for (var start = 0; start < inputs.Count; start += MaxBatchSize)
         {
@@ -432,10 +456,8 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
             weights[b] = T.CreateTruncating(tile.Weights[b]);
         }
 
-        var accumulator = tile.Accumulator;
-        var sum = accumulator.Span<T>().Slice(checked((int)step.Start), step.Length);
-        var finite = WeightedSumKernel.Fold<T>(sum, values, weights, sumIsZero: step.Start >= accumulator.WrittenLength);
-        accumulator.WrittenLength = Math.Max(accumulator.WrittenLength, step.Start + step.Length);
+        var sum = tile.Accumulator.BeginFold<T>(step.Start, step.Length, out var unwritten);
+        var finite = WeightedSumKernel.Fold<T>(sum, values, weights, sumIsZero: unwritten);
 
         // One check of the result instead of one per input: NaN/Inf in any input shows up there.
         // Only when it fails are the inputs checked one by one, to name the culprit.
@@ -525,41 +547,85 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         public int Index { get; } = index;
     }
 
-    /// <summary>One tensor's running sum: float32 or float64 elements.</summary>
-    private sealed class AccumulatorTensor(TensorInfo tensor)
+    /// <summary>
+    /// One tensor's running sum: float32 or float64 elements, in arrays reused across accumulators
+    /// (<see cref="AccumulatorArrays"/>). Only the written prefix holds sums; the rest holds whatever
+    /// the array held before and reads as zeros, cleared only when read.
+    /// </summary>
+    private sealed class AccumulatorTensor(TensorInfo tensor, AccumulatorArrays arrays)
     {
-        private readonly float[]? _single = AccumulatorDType(tensor) == DType.F32 ? new float[checked((int)tensor.ElementCount)] : null;
-        private readonly double[]? _double = AccumulatorDType(tensor) == DType.F64 ? new double[checked((int)tensor.ElementCount)] : null;
+        private float[]? _single = AccumulatorDType(tensor) == DType.F32 ? arrays.Rent<float>(checked((int)tensor.ElementCount)) : null;
+        private double[]? _double = AccumulatorDType(tensor) == DType.F64 ? arrays.Rent<double>(checked((int)tensor.ElementCount)) : null;
 
         public bool IsDouble => _double is not null;
 
         public long Length => tensor.ElementCount;
 
-        /// <summary>Elements [0, WrittenLength) have been written; the rest are zeros that may never have been touched.</summary>
-        public long WrittenLength { get; set; }
-
-        public Span<T> Span<T>() where T : unmanaged => _double is not null
-            ? MemoryMarshal.Cast<double, T>(_double.AsSpan())
-            : MemoryMarshal.Cast<float, T>(_single.AsSpan());
+        /// <summary>Elements [0, WrittenLength) hold sums; the others are zeros not yet written.</summary>
+        public long WrittenLength { get; private set; }
 
         public long ByteLength => Length * (IsDouble ? sizeof(double) : sizeof(float));
+
+        /// <summary>
+        /// The elements [start, start + length) about to be folded into, and whether they are all
+        /// still unwritten zeros (the fold then writes them without reading them). Unwritten
+        /// elements before <paramref name="start"/> or partly inside the range are cleared first.
+        /// </summary>
+        public Span<T> BeginFold<T>(long start, int length, out bool unwritten) where T : unmanaged
+        {
+            var all = Elements<T>();
+            var end = start + length;
+            unwritten = start == WrittenLength;
+            if (!unwritten && WrittenLength < end)
+            {
+                all[(int)WrittenLength..(int)end].Clear();
+            }
+
+            WrittenLength = Math.Max(WrittenLength, end);
+            return all.Slice((int)start, length);
+        }
+
+        /// <summary>Every element, the unwritten ones cleared to zeros.</summary>
+        public Span<T> Sum<T>() where T : unmanaged
+        {
+            var all = Elements<T>();
+            all[(int)WrittenLength..].Clear();
+            WrittenLength = Length;
+            return all;
+        }
 
         public void CopyBytes(long offset, Span<byte> destination)
         {
             // Slice by element first: a large tensor's bytes do not fit one Span<byte>.
             var elementSize = IsDouble ? sizeof(double) : sizeof(float);
             var (first, count) = ((int)(offset / elementSize), destination.Length / elementSize);
-            var bytes = _double is not null
-                ? MemoryMarshal.AsBytes(_double.AsSpan(first, count))
-                : MemoryMarshal.AsBytes(_single.AsSpan(first, count));
+            var bytes = IsDouble
+                ? MemoryMarshal.AsBytes(Sum<double>().Slice(first, count))
+                : MemoryMarshal.AsBytes(Sum<float>().Slice(first, count));
             bytes.CopyTo(destination);
         }
 
-        public void Clear()
+        /// <summary>Back to zero: the elements are left as they are and count as unwritten.</summary>
+        public void Clear() => WrittenLength = 0;
+
+        /// <summary>Hands the array back for the next accumulator.</summary>
+        public void Release()
         {
-            _single?.AsSpan().Clear();
-            _double?.AsSpan().Clear();
-            WrittenLength = 0;
+            if (_single is { } single)
+            {
+                arrays.Return(single);
+            }
+
+            if (_double is { } @double)
+            {
+                arrays.Return(@double);
+            }
+
+            (_single, _double) = (null, null);
         }
+
+        private Span<T> Elements<T>() where T : unmanaged => _double is not null
+            ? MemoryMarshal.Cast<double, T>(_double.AsSpan())
+            : MemoryMarshal.Cast<float, T>((_single ?? throw new ObjectDisposedException(nameof(WeightedSumAccumulator))).AsSpan());
     }
 }

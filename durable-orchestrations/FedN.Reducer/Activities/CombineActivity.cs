@@ -41,7 +41,7 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
         var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken)
             ?? throw new InvalidOperationException($"round {request.Round} (attempt {request.Attempt}) of session '{request.SessionId}' has no plan");
         var aggregator = Aggregators.Create(request.Aggregator, request.Hyperparameters);
-        var partial = aggregator.CreatePartial(await stores.Blobs.ReadHeaderAsync(request.ModelPath, cancellationToken));
+        using var partial = aggregator.CreatePartial(await stores.Blobs.ReadHeaderAsync(request.ModelPath, cancellationToken));
         var shardState = new ShardState(plan.Shards[shard], request.Shard.Quorum);
 
         // Distances are taken against a local copy: the global model is read once per update, in

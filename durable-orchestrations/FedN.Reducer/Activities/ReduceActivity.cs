@@ -13,7 +13,7 @@ internal sealed class ReduceActivity(ReducerStores stores)
     public async Task<ReduceResult> RunAsync(ReduceRequest request, CancellationToken cancellationToken)
     {
         var aggregator = Aggregators.Create(request.Aggregator, request.Hyperparameters);
-        var merged = aggregator.CreatePartial(await stores.Blobs.ReadHeaderAsync(request.ModelPath, cancellationToken));
+        using var merged = aggregator.CreatePartial(await stores.Blobs.ReadHeaderAsync(request.ModelPath, cancellationToken));
         var refused = await merged.AddPartialsAsync([.. request.Partials.Select(path => stores.Blobs.Source(path))], cancellationToken);
         if (refused.Count > 0)
         {

@@ -111,5 +111,7 @@ public sealed class DpFedAvgAggregator : IAggregator
             Inner.AddPartialsAsync(partials, cancellationToken);
 
         public Task WriteAsync(Stream destination, CancellationToken cancellationToken = default) => Inner.WriteAsync(destination, cancellationToken);
+
+        public void Dispose() => Inner.Dispose();
     }
 }

@@ -109,6 +109,11 @@ public sealed class IndexedUpdates : IPartialAggregator
         await writer.CompleteAsync(cancellationToken);
     }
 
+    /// <summary>Nothing to release: the index holds no model-sized memory.</summary>
+    public void Dispose()
+    {
+    }
+
     /// <summary>Why <paramref name="model"/> cannot be aggregated, or <see langword="null"/>: it is read in full once, so a NaN anywhere refuses it here.</summary>
     private async Task<string?> FindProblemAsync(ModelSource model, CancellationToken cancellationToken)
     {
