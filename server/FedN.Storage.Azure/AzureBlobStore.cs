@@ -80,6 +80,10 @@ public sealed class AzureBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
+    public Task<StoredBlob> WriteAsync(string path, BlobWriteMode mode, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default) =>
+        this.WriteThroughLocalFileAsync(path, mode, write, cancellationToken);
+
+    /// <inheritdoc />
     public async Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
     {
         try

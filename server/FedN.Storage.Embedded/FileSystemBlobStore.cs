@@ -64,9 +64,17 @@ public sealed class FileSystemBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
-    public async Task<StoredBlob> UploadAsync(string path, Stream content, BlobWriteMode mode, CancellationToken cancellationToken = default)
+    public Task<StoredBlob> UploadAsync(string path, Stream content, BlobWriteMode mode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
+        return WriteAsync(path, mode, (file, ct) => content.CopyToAsync(file, CopyBufferBytes, ct), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The writer writes the store's own temporary file, which is synced and renamed into place: no copy.</remarks>
+    public async Task<StoredBlob> WriteAsync(string path, BlobWriteMode mode, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         var target = FileOf(path);
         if (mode == BlobWriteMode.CreateOnly && File.Exists(target))
         {
@@ -81,9 +89,9 @@ public sealed class FileSystemBlobStore : IBlobStore
         var temp = Path.Combine(_temp, Guid.NewGuid().ToString("N"));
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
             {
-                await content.CopyToAsync(file, CopyBufferBytes, cancellationToken);
+                await write(file, cancellationToken);
                 file.Flush(flushToDisk: true);
             }
 

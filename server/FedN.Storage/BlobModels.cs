@@ -3,7 +3,7 @@ using FedN.Core.Safetensors;
 
 namespace FedN.Storage;
 
-/// <summary>Safetensors models kept in an <see cref="IBlobStore"/>: read as <see cref="ModelSource"/>s, written through a local file.</summary>
+/// <summary>Safetensors models kept in an <see cref="IBlobStore"/>: read as <see cref="ModelSource"/>s, and copied to local files.</summary>
 public static class BlobModels
 {
     /// <summary>A source that streams the model at <paramref name="path"/> each time it is opened.</summary>
@@ -67,10 +67,10 @@ public static class BlobModels
     }
 
     /// <summary>
-    /// Runs <paramref name="write"/> into a temporary local file, then uploads it to <paramref name="path"/>:
-    /// writers produce models of any size without holding them in memory, and the blob appears whole or not at all.
+    /// <see cref="IBlobStore.WriteAsync"/> for a store that takes only finished content: runs
+    /// <paramref name="write"/> into a temporary local file, then uploads that.
     /// </summary>
-    public static async Task<StoredBlob> WriteAsync(this IBlobStore blobs, string path, BlobWriteMode mode, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    public static async Task<StoredBlob> WriteThroughLocalFileAsync(this IBlobStore blobs, string path, BlobWriteMode mode, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(write);

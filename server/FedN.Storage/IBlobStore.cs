@@ -15,6 +15,15 @@ public interface IBlobStore
     /// <exception cref="BlobAlreadyExistsException"><paramref name="mode"/> is <see cref="BlobWriteMode.CreateOnly"/> and the blob exists.</exception>
     Task<StoredBlob> UploadAsync(string path, Stream content, BlobWriteMode mode, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs <paramref name="write"/> into a new blob at <paramref name="path"/>, which appears whole
+    /// when it returns, or not at all if it throws: writers produce models of any size without
+    /// holding them in memory. The stream it gets is readable and seekable over what it wrote, so a
+    /// writer can check its own output before the blob appears.
+    /// </summary>
+    /// <exception cref="BlobAlreadyExistsException"><paramref name="mode"/> is <see cref="BlobWriteMode.CreateOnly"/> and the blob exists.</exception>
+    Task<StoredBlob> WriteAsync(string path, BlobWriteMode mode, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default);
+
     /// <summary>Opens the blob for reading. The stream is seekable, so tensors can be read in any order.</summary>
     /// <exception cref="BlobNotFoundException">There is no blob at <paramref name="path"/>.</exception>
     Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default);

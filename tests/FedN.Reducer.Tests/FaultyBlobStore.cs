@@ -21,6 +21,10 @@ internal sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
         return await inner.UploadAsync(path, content, mode, cancellationToken);
     }
 
+    // Through a local file and this store's upload, so BeforeUpload sees written blobs too.
+    public Task<StoredBlob> WriteAsync(string path, BlobWriteMode mode, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default) =>
+        this.WriteThroughLocalFileAsync(path, mode, write, cancellationToken);
+
     public async IAsyncEnumerable<StoredBlob> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (BeforeList is { } hook)

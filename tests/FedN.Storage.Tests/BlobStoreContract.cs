@@ -56,6 +56,34 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task A_written_blob_appears_whole_when_its_writer_returns_and_not_at_all_when_it_throws()
+    {
+        var store = await CreateStoreAsync();
+        var written = await store.WriteAsync("m/model.safetensors", BlobWriteMode.CreateOnly, async (stream, ct) =>
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes("model bytes"), ct);
+            Assert.Null(await store.GetPropertiesAsync("m/model.safetensors", ct));
+
+            // The writer may read back what it wrote (to hash or check it) before the blob appears.
+            stream.Position = 0;
+            using var check = new StreamReader(stream, leaveOpen: true);
+            Assert.Equal("model bytes", await check.ReadToEndAsync(ct));
+        });
+        Assert.Equal(11, written.Length);
+        Assert.Equal("model bytes", await ReadAsync(store, "m/model.safetensors"));
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => store.WriteAsync("m/broken.safetensors", BlobWriteMode.Overwrite, async (stream, ct) =>
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes("half a mod"), ct);
+            throw new InvalidDataException("the writer found its output bad");
+        }));
+        Assert.Null(await store.GetPropertiesAsync("m/broken.safetensors"));
+
+        await Assert.ThrowsAsync<BlobAlreadyExistsException>(() => store.WriteAsync("m/model.safetensors", BlobWriteMode.CreateOnly, (stream, ct) => stream.WriteAsync(Bytes("other").ToArray(), ct).AsTask()));
+        Assert.Equal("model bytes", await ReadAsync(store, "m/model.safetensors"));
+    }
+
+    [Fact]
     public async Task Invalid_paths_are_refused_with_the_reason()
     {
         var store = await CreateStoreAsync();

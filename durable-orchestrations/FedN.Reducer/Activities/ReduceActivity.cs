@@ -20,46 +20,47 @@ internal sealed class ReduceActivity(ReducerStores stores)
             throw new InvalidDataException($"partial '{refused[0].Id}' cannot be merged: {refused[0].Reason}");
         }
 
-        var modelFile = TemporaryFile();
+        // The model is written straight into its blob (no local copy to upload), and hashed there
+        // before it appears; the optimizer state, written alongside it, waits in a local file.
         var stateFile = TemporaryFile();
         try
         {
-            AggregationResult result;
-            await using (var model = File.Create(modelFile))
-            await using (var state = File.Create(stateFile))
+            AggregationResult? result = null;
+            string? sha256 = null;
+            var noiseSeed = await NoiseSeedAsync(request, cancellationToken);
+            var modelBlob = await stores.Blobs.WriteAsync(RoundLayout.Model(request.NewModelId), BlobWriteMode.Overwrite, async (model, ct) =>
             {
-                result = await aggregator.ReduceAsync(merged, new ReduceContext
+                await using (var state = File.Create(stateFile))
                 {
-                    ModelOutput = model,
-                    GlobalModel = stores.Blobs.Source(request.ModelPath),
-                    OptimizerState = request.OptimizerStatePath is { } previous ? stores.Blobs.Source(previous) : null,
-                    OptimizerStateOutput = state,
-                    Resolve = path => stores.Blobs.Source(path),
-                    Round = request.Round,
-                    NoiseSeed = await NoiseSeedAsync(request, cancellationToken),
-                    Metadata = new Dictionary<string, string> { ["fedn.model_id"] = request.NewModelId, ["fedn.session"] = request.SessionId },
-                }, cancellationToken);
-            }
+                    result = await aggregator.ReduceAsync(merged, new ReduceContext
+                    {
+                        ModelOutput = model,
+                        GlobalModel = stores.Blobs.Source(request.ModelPath),
+                        OptimizerState = request.OptimizerStatePath is { } previous ? stores.Blobs.Source(previous) : null,
+                        OptimizerStateOutput = state,
+                        Resolve = path => stores.Blobs.Source(path),
+                        Round = request.Round,
+                        NoiseSeed = noiseSeed,
+                        Metadata = new Dictionary<string, string> { ["fedn.model_id"] = request.NewModelId, ["fedn.session"] = request.SessionId },
+                    }, ct);
+                }
 
-            var modelBlob = await UploadAsync(RoundLayout.Model(request.NewModelId), modelFile, cancellationToken);
+                model.Position = 0;
+                sha256 = await ModelDigest.ComputeAsync(model, ct);
+            }, cancellationToken);
+
             string? statePath = null;
             if (new FileInfo(stateFile).Length > 0)
             {
                 statePath = RoundLayout.OptimizerState(request.SessionId, request.Round);
-                await UploadAsync(statePath, stateFile, cancellationToken);
+                await using var state = File.OpenRead(stateFile);
+                await stores.Blobs.UploadAsync(statePath, state, BlobWriteMode.Overwrite, cancellationToken);
             }
 
-            string sha256;
-            await using (var written = File.OpenRead(modelFile))
-            {
-                sha256 = await ModelDigest.ComputeAsync(written, cancellationToken);
-            }
-
-            return new ReduceResult(modelBlob.Path, modelBlob.Length, statePath, result.Count, result.TotalWeight) { Sha256 = sha256 };
+            return new ReduceResult(modelBlob.Path, modelBlob.Length, statePath, result!.Count, result.TotalWeight) { Sha256 = sha256 };
         }
         finally
         {
-            File.Delete(modelFile);
             File.Delete(stateFile);
         }
     }
@@ -70,12 +71,6 @@ internal sealed class ReduceActivity(ReducerStores stores)
         var layout = new RoundLayout(request.SessionId, request.Round, request.Attempt);
         var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken);
         return plan?.NoiseSeed is { } seed ? Core.Numerics.StableSeeds.Combine(seed, (ulong)request.Attempt) : null;
-    }
-
-    private async Task<StoredBlob> UploadAsync(string path, string file, CancellationToken cancellationToken)
-    {
-        await using var content = File.OpenRead(file);
-        return await stores.Blobs.UploadAsync(path, content, BlobWriteMode.Overwrite, cancellationToken);
     }
 
     private static string TemporaryFile() => Path.Combine(Path.GetTempPath(), $"fedn-reduce-{Guid.NewGuid():N}.tmp");
