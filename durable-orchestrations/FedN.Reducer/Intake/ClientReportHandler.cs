@@ -23,6 +23,8 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
     private readonly ReducerOptions _options = options ?? new ReducerOptions();
     private readonly PlanCache _plans = new(blobs);
     private readonly OpenTasks _openTasks = new(blobs, metadata, options);
+    private readonly CoalescedCounts<(string SessionId, int Round)> _received = new((round, count) =>
+        metadata.Rounds.CountUpdatesAsync(round.SessionId, round.Round, received: count, onlyIn: RoundStatus.Training));
 
     private TimeProvider Time => _options.TimeProvider;
 
@@ -67,13 +69,14 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
     /// <summary>
     /// Adds the report to the round's live count, only while the round is training: once queued, the
     /// update may already have been aggregated and the round committed with its final figures (a
-    /// busy node can be that slow), and a count landing after that would make them wrong.
+    /// busy node can be that slow), and a count landing after that would make them wrong. Reports
+    /// counted while the round's counter is being written are added to it together.
     /// </summary>
     private async Task CountReceivedAsync(RoundRecord round, CancellationToken cancellationToken)
     {
         try
         {
-            await metadata.Rounds.CountUpdatesAsync(round.SessionId, round.Round, received: 1, onlyIn: RoundStatus.Training, cancellationToken: cancellationToken);
+            await _received.AddAsync((round.SessionId, round.Round), 1, cancellationToken);
         }
         catch (MetadataConflictException)
         {
