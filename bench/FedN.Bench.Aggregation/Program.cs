@@ -166,7 +166,6 @@ internal static class Child
             {
                 best = Math.Min(best, watch.Elapsed.TotalSeconds);
             }
-
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{best} {PeakResidentBytes()} {cold}"));

@@ -5,7 +5,7 @@ namespace FedN.Storage;
 /// <summary>
 /// Tells waiting consumers of a queue that this process just enqueued a message on it, so a
 /// consumer on the same node wakes at once instead of at its next poll. Messages enqueued by other
-/// processes give no signal: consumers still poll, only less often matters.
+/// processes give no signal: for those, consumers still poll.
 /// </summary>
 public sealed class QueueArrivals
 {

@@ -561,8 +561,8 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
 
         public long Length => tensor.ElementCount;
 
-        /// <summary>Elements [0, WrittenLength) hold sums; the others are zeros not yet written.</summary>
-        public long WrittenLength { get; private set; }
+        // Elements [0, _written) hold sums; the others are zeros not yet written.
+        private long _written;
 
         public long ByteLength => Length * (IsDouble ? sizeof(double) : sizeof(float));
 
@@ -575,13 +575,13 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         {
             var all = Elements<T>();
             var end = start + length;
-            unwritten = start == WrittenLength;
-            if (!unwritten && WrittenLength < end)
+            unwritten = start == _written;
+            if (!unwritten && _written < end)
             {
-                all[(int)WrittenLength..(int)end].Clear();
+                all[(int)_written..(int)end].Clear();
             }
 
-            WrittenLength = Math.Max(WrittenLength, end);
+            _written = Math.Max(_written, end);
             return all.Slice((int)start, length);
         }
 
@@ -589,8 +589,8 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         public Span<T> Sum<T>() where T : unmanaged
         {
             var all = Elements<T>();
-            all[(int)WrittenLength..].Clear();
-            WrittenLength = Length;
+            all[(int)_written..].Clear();
+            _written = Length;
             return all;
         }
 
@@ -606,7 +606,7 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         }
 
         /// <summary>Back to zero: the elements are left as they are and count as unwritten.</summary>
-        public void Clear() => WrittenLength = 0;
+        public void Clear() => _written = 0;
 
         /// <summary>Hands the array back for the next accumulator.</summary>
         public void Release()

@@ -400,6 +400,5 @@ internal sealed class CombineActivity(ReducerStores stores, ReducerOptions optio
 
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
-
     }
 }
