@@ -81,7 +81,7 @@ public static class BlobTransferEndpoints
 
         try
         {
-            var properties = await store.UploadAsync(grant.Path, context.Request.Body, BlobWriteMode.CreateOnly, context.RequestAborted);
+            var properties = await store.UploadAsync(grant.Path, context.Request.BodyReader, BlobWriteMode.CreateOnly, context.RequestAborted);
             context.Response.StatusCode = StatusCodes.Status201Created;
             context.Response.Headers.ETag = properties.ETag;
         }

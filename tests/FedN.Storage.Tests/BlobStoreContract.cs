@@ -56,6 +56,29 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task Of_writers_racing_to_create_one_blob_exactly_one_wins_and_the_blob_is_its_whole_content()
+    {
+        var store = await CreateStoreAsync();
+        var contents = Enumerable.Range(0, 8).Select(i => new string((char)('a' + i), 10_000 + i)).ToArray();
+        var outcomes = await Task.WhenAll(contents.Select(async text =>
+        {
+            await Task.Yield();
+            try
+            {
+                await store.UploadAsync("race/update.bin", Bytes(text), BlobWriteMode.CreateOnly);
+                return text;
+            }
+            catch (BlobAlreadyExistsException)
+            {
+                return null;
+            }
+        }));
+
+        var winner = Assert.Single(outcomes, o => o is not null);
+        Assert.Equal(winner, await ReadAsync(store, "race/update.bin"));
+    }
+
+    [Fact]
     public async Task A_written_blob_appears_whole_when_its_writer_returns_and_not_at_all_when_it_throws()
     {
         var store = await CreateStoreAsync();

@@ -112,6 +112,23 @@ public sealed class FileSystemBlobStoreContractTests : BlobStoreContract, IAsync
     }
 
     [Fact]
+    public async Task Uploads_through_urls_leave_no_temporary_file_whether_stored_or_refused_as_existing()
+    {
+        var url = await _store!.CreateUploadUrlAsync("fresh/folder/u.bin", TimeSpan.FromMinutes(1));
+        var body = RandomNumberGenerator.GetBytes(300_000);
+        foreach (var expected in new[] { System.Net.HttpStatusCode.Created, System.Net.HttpStatusCode.Conflict })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(body) };
+            request.Headers.Add("x-ms-blob-type", "BlockBlob");
+            using var response = await Http.SendAsync(request);
+            Assert.Equal(expected, response.StatusCode);
+        }
+
+        Assert.Equal(body, await File.ReadAllBytesAsync(Path.Combine(_root, "blobs", "fresh", "folder", "u.bin")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, "tmp")));
+    }
+
+    [Fact]
     public void Writes_abandoned_by_a_dead_process_are_removed_when_the_store_opens_and_live_ones_are_kept()
     {
         var abandoned = Path.Combine(_root, "tmp", "abandoned");
