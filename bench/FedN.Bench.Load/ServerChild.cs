@@ -18,6 +18,7 @@ internal sealed class ServerChild : IAsyncDisposable
     /// <summary>Set in the child's environment: the port it listens on.</summary>
     public const string PortVariable = "FEDN_BENCH_LOAD_SERVER_PORT";
 
+    private const string TieringDelayVariable = "DOTNET_TC_CallCountingDelayMs";
     private readonly Process _process;
 
     private ServerChild(Process process, Uri baseUri, string dataDirectory)
@@ -58,6 +59,9 @@ internal sealed class ServerChild : IAsyncDisposable
         start.RedirectStandardOutput = true;
         start.Environment[DataVariable] = dataDirectory;
         start.Environment[PortVariable] = uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // As the fedn launcher starts a server (its comment says why); --setting can say otherwise.
+        start.Environment[TieringDelayVariable] = Environment.GetEnvironmentVariable(TieringDelayVariable) ?? "0";
         foreach (var (name, value) in settings)
         {
             start.Environment[name] = value;
