@@ -200,6 +200,30 @@ public sealed class FileSystemBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
+    /// <remarks>Created in place, exclusively (<c>O_EXCL</c>), and not synced: no temporary file, rename or fsync.</remarks>
+    public Task<bool> TryCreateMarkerAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var target = FileOf(path);
+        for (var folderMade = false; ; folderMade = true)
+        {
+            try
+            {
+                using var file = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                RandomAccess.Write(file, content.Span, fileOffset: 0);
+                return Task.FromResult(true);
+            }
+            catch (DirectoryNotFoundException) when (!folderMade)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                return Task.FromResult(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
     {
         try

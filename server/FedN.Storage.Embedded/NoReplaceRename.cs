@@ -14,7 +14,7 @@ internal static class NoReplaceRename
     private const uint NoReplace = 1; // RENAME_NOREPLACE
     private const int NoSuchFile = 2; // ENOENT
     private const int Exists = 17; // EEXIST
-    private static volatile bool s_unsupported = !OperatingSystem.IsLinux();
+    private static volatile bool _unsupported = !OperatingSystem.IsLinux();
 
     /// <summary>The outcome of <see cref="TryMove"/>.</summary>
     public enum Result
@@ -36,7 +36,7 @@ internal static class NoReplaceRename
     /// <exception cref="IOException">The rename failed for another reason (permissions, another device).</exception>
     public static Result TryMove(string source, string destination)
     {
-        if (s_unsupported)
+        if (_unsupported)
         {
             return Result.Unsupported;
         }
@@ -51,7 +51,7 @@ internal static class NoReplaceRename
         catch (EntryPointNotFoundException)
         {
             // A C library without renameat2 (glibc before 2.28, some others).
-            s_unsupported = true;
+            _unsupported = true;
             return Result.Unsupported;
         }
 
@@ -63,7 +63,7 @@ internal static class NoReplaceRename
             case NoSuchFile when File.Exists(source):
                 return Result.NoFolder;
             case 22 or 38 or 95: // EINVAL, ENOSYS, EOPNOTSUPP: a kernel or filesystem without the flag
-                s_unsupported = true;
+                _unsupported = true;
                 return Result.Unsupported;
             default:
                 throw new IOException($"could not rename '{source}' to '{destination}': {Marshal.GetPInvokeErrorMessage(error)}", error);

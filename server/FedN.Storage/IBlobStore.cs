@@ -24,6 +24,15 @@ public interface IBlobStore
     /// <exception cref="BlobAlreadyExistsException"><paramref name="mode"/> is <see cref="BlobWriteMode.CreateOnly"/> and the blob exists.</exception>
     Task<StoredBlob> WriteAsync(string path, BlobWriteMode mode, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates a small blob at <paramref name="path"/> holding <paramref name="content"/> unless one
+    /// exists there, with less than <see cref="UploadAsync"/> promises: for markers whose existence is
+    /// what counts. A reader may find it before its content is whole, and a crash of the machine (not
+    /// only of the process) may lose it, so nothing may depend on it surviving one.
+    /// </summary>
+    /// <returns><see langword="false"/> when a blob already existed at <paramref name="path"/>; nothing was written.</returns>
+    Task<bool> TryCreateMarkerAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
+
     /// <summary>Opens the blob for reading. The stream is seekable, so tensors can be read in any order.</summary>
     /// <exception cref="BlobNotFoundException">There is no blob at <paramref name="path"/>.</exception>
     Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default);

@@ -38,6 +38,9 @@ internal sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
         }
     }
 
+    public Task<bool> TryCreateMarkerAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        inner.TryCreateMarkerAsync(path, content, cancellationToken);
+
     public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default) => inner.OpenReadAsync(path, cancellationToken);
 
     public Task DownloadToAsync(string path, Stream destination, CancellationToken cancellationToken = default) => inner.DownloadToAsync(path, destination, cancellationToken);

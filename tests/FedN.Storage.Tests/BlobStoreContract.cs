@@ -79,6 +79,23 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task A_marker_is_created_once_even_in_a_new_folder_and_of_racing_creators_exactly_one_succeeds()
+    {
+        var store = await CreateStoreAsync();
+        Assert.True(await store.TryCreateMarkerAsync("m/new/folder/report.json", Encoding.UTF8.GetBytes("{\"round\":1}")));
+        Assert.False(await store.TryCreateMarkerAsync("m/new/folder/report.json", Encoding.UTF8.GetBytes("another")));
+        Assert.Equal("{\"round\":1}", await ReadAsync(store, "m/new/folder/report.json"));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            await Task.Yield();
+            return await store.TryCreateMarkerAsync("m/race.json", new[] { (byte)i });
+        }));
+        Assert.Single(outcomes, created => created);
+        Assert.Equal(1, (await store.GetPropertiesAsync("m/race.json"))!.Length);
+    }
+
+    [Fact]
     public async Task A_written_blob_appears_whole_when_its_writer_returns_and_not_at_all_when_it_throws()
     {
         var store = await CreateStoreAsync();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using FedN.Contracts;
 using FedN.Contracts.Federation;
@@ -142,8 +143,9 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
         var round = await CurrentRoundAsync(task.SessionId, task.Round, cancellationToken);
 
         // A repeat is answered before the round's state is checked: the first report may be what
-        // closed the round. The receipt is written after the message is queued: a crash in between
-        // can let one repeat through, and the combiner drops that as a duplicate.
+        // closed the round. The receipt is a marker written after the message is queued: a crash in
+        // between, or one of the machine that loses the unsynced marker, can let one repeat through,
+        // and the combiner drops that as a duplicate.
         var layout = new RoundLayout(task.SessionId, task.Round, task.Attempt);
         var receipt = layout.Report(clientId);
         if (await blobs.GetPropertiesAsync(receipt, cancellationToken) is not null)
@@ -172,18 +174,11 @@ public sealed class ClientReportHandler(IQueueStore queues, IBlobStore blobs, Fe
             throw new ClientReportRejectedException($"the update names shard {task.Shard}, but client '{clientId}' was assigned to shard {assigned}");
         }
 
-        await queues.EnqueueAsync(layout.IntakeQueue(task.Shard), JsonSerializer.Serialize(message, FedNJson.Options), cancellationToken);
-        try
-        {
-            await BlobJson.WriteAsync(blobs, receipt, message, BlobWriteMode.CreateOnly, cancellationToken);
-        }
-        catch (BlobAlreadyExistsException)
-        {
-            // The same report, sent twice at once: the combiner drops the second message.
-            return null;
-        }
+        var queued = JsonSerializer.Serialize(message, FedNJson.Options);
+        await queues.EnqueueAsync(layout.IntakeQueue(task.Shard), queued, cancellationToken);
 
-        return round;
+        // Taken already: the same report, sent twice at once; the combiner drops the second message.
+        return await blobs.TryCreateMarkerAsync(receipt, Encoding.UTF8.GetBytes(queued), cancellationToken) ? round : null;
     }
 
     /// <summary>Records client <paramref name="clientId"/>'s validation of a round's model.</summary>
