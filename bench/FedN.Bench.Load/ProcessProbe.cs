@@ -91,35 +91,39 @@ internal sealed class ProcessProbe : IAsyncDisposable
 }
 
 /// <summary>
-/// Counts a process's durable-write system calls (fsync, fdatasync) with <c>strace -c</c> while it
-/// is attached. strace slows every system call, so runs that count are not runs that time.
+/// Counts a process's system calls with <c>strace -c</c> while it is attached: durable writes
+/// (fsync, fdatasync) apart, and all of them but the waits (futex, epoll_wait), which count sleeps
+/// more than work. On these VMs a system call is what a server pays for most (docs/performance.md).
+/// strace slows every system call, so runs that count are not runs that time.
 /// </summary>
-internal sealed class SyncCounter : IAsyncDisposable
+internal sealed class SystemCallCounter : IAsyncDisposable
 {
+    private static readonly string[] SyncCalls = ["fsync", "fdatasync", "sync_file_range"];
+    private static readonly string[] Waits = ["futex", "epoll_wait", "epoll_pwait", "restart_syscall", "total"];
     private readonly Process _strace;
     private readonly string _output;
 
-    private SyncCounter(Process strace, string output)
+    private SystemCallCounter(Process strace, string output)
     {
         _strace = strace;
         _output = output;
     }
 
-    public static async Task<SyncCounter> AttachAsync(int pid)
+    public static async Task<SystemCallCounter> AttachAsync(int pid)
     {
         var output = Path.Combine(Path.GetTempPath(), $"fedn-bench-strace-{pid}-{Guid.NewGuid():N}.txt");
-        var start = new ProcessStartInfo("strace", ["-f", "-c", "-e", "trace=fsync,fdatasync,sync_file_range", "-o", output, "-p", pid.ToString(CultureInfo.InvariantCulture)])
+        var start = new ProcessStartInfo("strace", ["-f", "-c", "-o", output, "-p", pid.ToString(CultureInfo.InvariantCulture)])
         {
             UseShellExecute = false,
             RedirectStandardError = true,
         };
         var strace = Process.Start(start) ?? throw new InvalidOperationException("could not start strace");
         await Task.Delay(TimeSpan.FromSeconds(1)); // attaching to every thread takes a moment
-        return new SyncCounter(strace, output);
+        return new SystemCallCounter(strace, output);
     }
 
-    /// <summary>Detaches and returns the number of sync calls seen.</summary>
-    public async Task<long> StopAsync()
+    /// <summary>Detaches and returns the sync calls and all calls but waits seen while attached.</summary>
+    public async Task<(long Syncs, long Calls)> StopAsync()
     {
         // SIGINT makes strace detach and write its summary.
         using (var kill = Process.Start("kill", ["-INT", _strace.Id.ToString(CultureInfo.InvariantCulture)]))
@@ -128,18 +132,23 @@ internal sealed class SyncCounter : IAsyncDisposable
         }
 
         await _strace.WaitForExitAsync();
-        long calls = 0;
+        var (syncs, calls) = (0L, 0L);
+
+        // Rows are "% time, seconds, usecs/call, calls, [errors,] name"; the errors column may be empty.
         foreach (var line in File.Exists(_output) ? await File.ReadAllLinesAsync(_output) : [])
         {
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length >= 5 && fields[^1] is "fsync" or "fdatasync" or "sync_file_range" && long.TryParse(fields[3], CultureInfo.InvariantCulture, out var count))
+            if (fields.Length < 5 || !long.TryParse(fields[3], CultureInfo.InvariantCulture, out var count) || Waits.Contains(fields[^1]))
             {
-                calls += count;
+                continue;
             }
+
+            calls += count;
+            syncs += SyncCalls.Contains(fields[^1]) ? count : 0;
         }
 
         File.Delete(_output);
-        return calls;
+        return (syncs, calls);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,13 +1,13 @@
 // Load: N SDK clients against one server node, to measure the per-update path (reports, intake,
 // durable writes, transfers), not the arithmetic. The server is this program again in a process of
-// its own (or one given by URL), so its CPU time, peak memory and fsyncs are its own. Each client
+// its own (or one given by URL), so its CPU time, peak memory and system calls are its own. Each client
 // "trains" by copying the global model.
 //
 //   dotnet run -c Release --project bench/FedN.Bench.Load -- [--clients N] [--rounds R] [--repeats K]
 //       [--model-kb KB] [--shards S] [--strace] [--smoke] [--setting FedN__Key=value ...]
 //       [--server URL --admin-token TOKEN]
 //
-// --strace attaches strace to the server to count fsync/fdatasync calls (slower: report those
+// --strace attaches strace to the server to count its system calls and fsyncs (slower: report those
 // runs apart from timed ones). --smoke (CI) is N = 200, one round, and fails unless every update
 // was aggregated. --setting passes FedN__* settings to the server (Azure storage, say).
 using System.Diagnostics;
@@ -30,7 +30,7 @@ var rounds = Count("--rounds", smoke ? 1 : 3);
 var repeats = Count("--repeats", 1);
 var modelKilobytes = Count("--model-kb", 70);
 var shards = Count("--shards", 1);
-var countSyncs = args.Contains("--strace");
+var countSystemCalls = args.Contains("--strace");
 var external = Option("--server") is { } url ? new Uri(url) : null;
 if (external is not null && Option("--admin-token") is null)
 {
@@ -107,7 +107,7 @@ async Task<bool> RunAsync(int repeat)
         }
 
         var cpuBefore = probe?.CpuSecondsNow() ?? 0;
-        await using var syncs = countSyncs && server is not null ? await SyncCounter.AttachAsync(server.ProcessId) : null;
+        await using var systemCalls = countSystemCalls && server is not null ? await SystemCallCounter.AttachAsync(server.ProcessId) : null;
         var session = await admin.CreateSessionAsync(new CreateSessionRequest
         {
             Name = $"load {clients}",
@@ -121,7 +121,7 @@ async Task<bool> RunAsync(int repeat)
             await Task.Delay(500);
         }
 
-        var syncCalls = syncs is null ? (long?)null : await syncs.StopAsync();
+        var counted = systemCalls is null ? ((long Syncs, long Calls)?)null : await systemCalls.StopAsync();
         var cpuAll = (probe?.CpuSecondsNow() ?? 0) - cpuBefore;
         var records = (await admin.ListRoundsAsync(session.Id, pageSize: 100)).Items.OrderBy(round => round.Round).ToList();
         var complete = status.Status == SessionStatus.Completed && records.Count == rounds;
@@ -141,7 +141,7 @@ async Task<bool> RunAsync(int repeat)
         if (probe is not null)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  server: {cpuAll:F1} CPU s for the session, {cpuAll * 1000 / Math.Max(1, aggregated):F2} ms per update; peak resident {probe.PeakResidentMegabytes():F0} MB{(syncCalls is { } calls ? $"; {calls} fsync/fdatasync calls, {(double)calls / Math.Max(1, aggregated):F2} per update" : "")}"));
+                $"  server: {cpuAll:F1} CPU s for the session, {cpuAll * 1000 / Math.Max(1, aggregated):F2} ms per update; peak resident {probe.PeakResidentMegabytes():F0} MB{(counted is { } calls ? $"; per update {(double)calls.Syncs / Math.Max(1, aggregated):F2} fsync/fdatasync calls ({calls.Syncs} in all) and {(double)calls.Calls / Math.Max(1, aggregated):F1} system calls (futex and epoll_wait left out)" : "")}"));
         }
 
         if (!complete)
