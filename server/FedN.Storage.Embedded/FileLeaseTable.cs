@@ -8,7 +8,8 @@ namespace FedN.Storage.Embedded;
 /// <summary>
 /// Blob leases shared by every process using one data directory: one small record per leased blob
 /// (holder id and expiry), read and changed only while holding an exclusive lock on a lock file.
-/// The lock is held for microseconds; the lease for as long as its holder renews it.
+/// The lock is held for microseconds; the lease for as long as its holder renews it. It is taken
+/// explicitly (<see cref="AdvisoryFileLock"/>), so it holds when a host turns .NET's own file locks off.
 /// </summary>
 internal sealed class FileLeaseTable(string directory, TimeProvider time)
 {
@@ -57,14 +58,28 @@ internal sealed class FileLeaseTable(string directory, TimeProvider time)
         var deadline = DateTime.UtcNow + LockTimeout;
         while (true)
         {
+            FileStream? file = null;
             try
             {
-                return new FileStream(Path.Combine(directory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                file = new FileStream(Path.Combine(directory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                if (AdvisoryFileLock.TryLockExclusive(file.SafeFileHandle))
+                {
+                    return file;
+                }
+
+                file.Dispose();
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
-                Thread.Sleep(1);
+                file?.Dispose();
             }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new IOException($"the lease table's lock file in '{directory}' stayed locked for {LockTimeout.TotalSeconds:F0} s");
+            }
+
+            Thread.Sleep(1);
         }
     }
 

@@ -56,6 +56,25 @@ public sealed class FileSystemBlobStoreContractTests : BlobStoreContract, IAsync
     }
 
     [Fact]
+    public async Task Leases_wait_for_another_process_holding_the_lease_lock_even_without_dotnets_own_file_locks()
+    {
+        Assert.True(AppContext.TryGetSwitch("System.IO.DisableFileLocking", out var locksOff) && locksOff, "this test project runs with .NET's file locks off, as the server does");
+        await _store!.UploadAsync("locks/active", Stream.Null, BlobWriteMode.CreateOnly);
+
+        // Another process (util-linux's flock) holds the lease table's lock for a second.
+        var lockFile = Path.Combine(_root, "leases", ".lock");
+        using var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("flock", [lockFile, "-c", "echo held; sleep 1"]) { RedirectStandardOutput = true })!;
+        Assert.Equal("held", await holder.StandardOutput.ReadLineAsync());
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await using var lease = await _store.TryAcquireLeaseAsync("locks/active", LeaseDuration.Min);
+        var waited = watch.Elapsed;
+        await holder.WaitForExitAsync();
+
+        Assert.NotNull(lease);
+        Assert.True(waited > TimeSpan.FromMilliseconds(500), $"the lease was taken after {waited.TotalMilliseconds:F0} ms, while another process held the lock");
+    }
+
+    [Fact]
     public async Task A_url_signed_with_another_key_is_refused()
     {
         var foreign = new FileSystemBlobStore(new FileSystemBlobStoreOptions
