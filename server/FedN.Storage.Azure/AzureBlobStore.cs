@@ -61,7 +61,7 @@ public sealed class AzureBlobStore : IBlobStore
             await Blob(path).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
             return true;
         }
-        catch (RequestFailedException e) when (e.Status is 409 or 412 && e.ErrorCode is "BlobAlreadyExists" or "ConditionNotMet")
+        catch (RequestFailedException e) when (IsAlreadyExists(e))
         {
             return false;
         }
@@ -81,7 +81,7 @@ public sealed class AzureBlobStore : IBlobStore
         {
             await blob.UploadAsync(content, options, cancellationToken);
         }
-        catch (RequestFailedException e) when (e.Status is 409 or 412 && mode == BlobWriteMode.CreateOnly && e.ErrorCode is "BlobAlreadyExists" or "ConditionNotMet")
+        catch (RequestFailedException e) when (mode == BlobWriteMode.CreateOnly && IsAlreadyExists(e))
         {
             throw new BlobAlreadyExistsException(path, e);
         }
@@ -229,6 +229,10 @@ public sealed class AzureBlobStore : IBlobStore
     }
 
     private BlobClient Blob(string path) => _container.GetBlobClient(BlobPath.Validate(path));
+
+    /// <summary>A create-only write (<c>If-None-Match: *</c>) found the blob there.</summary>
+    private static bool IsAlreadyExists(RequestFailedException e) =>
+        e.Status is 409 or 412 && e.ErrorCode is "BlobAlreadyExists" or "ConditionNotMet";
 
     private sealed class AzureBlobLease(string path, BlobLeaseClient leases, TimeSpan duration) : IBlobLease
     {

@@ -58,10 +58,9 @@ internal sealed class FileLeaseTable(string directory, TimeProvider time)
         var deadline = DateTime.UtcNow + LockTimeout;
         while (true)
         {
-            FileStream? file = null;
             try
             {
-                file = new FileStream(Path.Combine(directory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var file = new FileStream(Path.Combine(directory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 if (AdvisoryFileLock.TryLockExclusive(file.SafeFileHandle))
                 {
                     return file;
@@ -71,7 +70,7 @@ internal sealed class FileLeaseTable(string directory, TimeProvider time)
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
-                file?.Dispose();
+                // Held under .NET's own share-mode lock, where that is on: try again.
             }
 
             if (DateTime.UtcNow >= deadline)

@@ -133,36 +133,28 @@ public sealed class FileSystemBlobStore : IBlobStore
     /// </summary>
     private static bool Place(string temp, string target, BlobWriteMode mode)
     {
-        for (var folderMade = false; ; folderMade = true)
+        var moved = Move(temp, target, mode);
+        if (moved == NoReplaceRename.Result.NoFolder)
         {
-            var moved = mode == BlobWriteMode.CreateOnly ? NoReplaceRename.TryMove(temp, target) : MoveOver(temp, target);
-            switch (moved)
-            {
-                case NoReplaceRename.Result.Moved:
-                    return true;
-                case NoReplaceRename.Result.NameTaken:
-                    return false;
-                case NoReplaceRename.Result.NoFolder when !folderMade:
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    break;
-                default:
-                    // No atomic create-only rename here (or the folder vanished again): check, then rename.
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    try
-                    {
-                        File.Move(temp, target, overwrite: mode == BlobWriteMode.Overwrite);
-                        return true;
-                    }
-                    catch (IOException) when (mode == BlobWriteMode.CreateOnly && File.Exists(target))
-                    {
-                        return false;
-                    }
-            }
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            moved = Move(temp, target, mode);
         }
+
+        return moved switch
+        {
+            NoReplaceRename.Result.Moved => true,
+            NoReplaceRename.Result.NameTaken => false,
+            _ => throw new DirectoryNotFoundException($"the folder of '{target}' vanished while the blob was being placed"),
+        };
     }
 
-    private static NoReplaceRename.Result MoveOver(string temp, string target)
+    private static NoReplaceRename.Result Move(string temp, string target, BlobWriteMode mode)
     {
+        if (mode == BlobWriteMode.CreateOnly)
+        {
+            return NoReplaceRename.TryMove(temp, target);
+        }
+
         try
         {
             File.Move(temp, target, overwrite: true);
@@ -188,11 +180,17 @@ public sealed class FileSystemBlobStore : IBlobStore
                 segments.Add(segment);
             }
 
+            // A cancelled read is not the end of the body: nothing partial may be placed.
+            if (read.IsCanceled)
+            {
+                throw new OperationCanceledException("the upload's body was cancelled before its end");
+            }
+
             // Synchronous: a write to the page cache takes microseconds, less than a hop to the I/O pool.
             RandomAccess.Write(file, segments, offset);
             offset += buffer.Length;
             body.AdvanceTo(buffer.End);
-            if (read.IsCompleted || read.IsCanceled)
+            if (read.IsCompleted)
             {
                 return;
             }

@@ -27,18 +27,18 @@ internal static class NoReplaceRename
 
         /// <summary>The new name's folder does not exist; nothing moved.</summary>
         NoFolder,
-
-        /// <summary>This system or filesystem cannot do it; use a check and a rename instead.</summary>
-        Unsupported,
     }
 
-    /// <summary>Renames <paramref name="source"/> to <paramref name="destination"/> unless that name is taken.</summary>
+    /// <summary>
+    /// Renames <paramref name="source"/> to <paramref name="destination"/> unless that name is taken.
+    /// Where the system or filesystem cannot do it in one step, it checks the name and then renames.
+    /// </summary>
     /// <exception cref="IOException">The rename failed for another reason (permissions, another device).</exception>
     public static Result TryMove(string source, string destination)
     {
         if (_unsupported)
         {
-            return Result.Unsupported;
+            return CheckThenMove(source, destination);
         }
 
         try
@@ -52,7 +52,7 @@ internal static class NoReplaceRename
         {
             // A C library without renameat2 (glibc before 2.28, some others).
             _unsupported = true;
-            return Result.Unsupported;
+            return CheckThenMove(source, destination);
         }
 
         var error = Marshal.GetLastPInvokeError();
@@ -64,9 +64,26 @@ internal static class NoReplaceRename
                 return Result.NoFolder;
             case 22 or 38 or 95: // EINVAL, ENOSYS, EOPNOTSUPP: a kernel or filesystem without the flag
                 _unsupported = true;
-                return Result.Unsupported;
+                return CheckThenMove(source, destination);
             default:
                 throw new IOException($"could not rename '{source}' to '{destination}': {Marshal.GetPInvokeErrorMessage(error)}", error);
+        }
+    }
+
+    private static Result CheckThenMove(string source, string destination)
+    {
+        try
+        {
+            File.Move(source, destination, overwrite: false);
+            return Result.Moved;
+        }
+        catch (IOException) when (File.Exists(destination))
+        {
+            return Result.NameTaken;
+        }
+        catch (IOException) when (!Directory.Exists(Path.GetDirectoryName(destination)))
+        {
+            return Result.NoFolder;
         }
     }
 
