@@ -9,7 +9,7 @@ using FedN.Core.Safetensors;
 //   dotnet run -c Release --project bench/FedN.Bench.Aggregation [-- --sizes 10x100MB,1000x70KB --batches 1,8,16
 //       --methods fedavg,median,trimmed-mean,krum,multi-krum,dp-fedavg]
 // For each size it prints: read-only time (the bytes read once, page cache warm), aggregation time
-// per batch size, throughput in GB/s of update bytes, the ratio aggregation / read, and the peak
+// per batch size, a one-shot sum's (all files in one call, folded while its partial is written), throughput in GB/s of update bytes, the ratio aggregation / read, and the peak
 // resident memory of the process doing it (each measurement runs in a fresh child process).
 // Then each method of --methods end to end (partial, then reduce to a model file), with its time
 // and peak memory as ratios to FedAvg's on the same files ("x fedavg", "mem x fedavg").
@@ -44,6 +44,8 @@ try
             var aggregate = RunChild("aggregate", dir, batch, repeats);
             Print(size, $"batch {batch}", aggregate, total, read.Seconds, bytes);
         }
+
+        Print(size, "one-shot", RunChild("one-shot", dir, 0, repeats), total, read.Seconds, bytes);
 
         Measurement? fedavg = null;
         foreach (var method in methods)
@@ -149,6 +151,10 @@ internal static class Child
             {
                 ReadAll(files);
             }
+            else if (mode == "one-shot")
+            {
+                await AggregateAllAtOnceAsync(files);
+            }
             else if (mode.StartsWith("method:", StringComparison.Ordinal))
             {
                 await RunMethodAsync(files, mode["method:".Length..]);
@@ -200,6 +206,24 @@ internal static class Child
                 throw new InvalidOperationException(rejections[0].Reason);
             }
         }
+    }
+
+    /// <summary>
+    /// Every file given at once to a one-shot sum (PartialOptions.OneShot), which folds them tile by
+    /// tile while its partial is written, here to nowhere (as the read-only baseline reads to nowhere):
+    /// no model-sized sum, so no fresh memory to fault in.
+    /// </summary>
+    private static async Task AggregateAllAtOnceAsync(string[] files)
+    {
+        using var first = SafetensorsReader.OpenFile(files[0]);
+        using var sum = new WeightedSumAccumulator(first.Header, PartialOptions.AllAtOnce);
+        var rejections = await sum.AddUpdatesAsync([.. files.Select((f, i) => new WeightedUpdate(ModelSource.FromFile(f), 100 + i))]);
+        if (rejections.Count > 0)
+        {
+            throw new InvalidOperationException(rejections[0].Reason);
+        }
+
+        await sum.WriteAsync(Stream.Null);
     }
 
     /// <summary>A whole round of <paramref name="method"/>: every update into one partial, then the reduce step writing the model to a file.</summary>

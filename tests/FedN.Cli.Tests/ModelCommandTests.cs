@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FedN.Core.Safetensors;
 
 namespace FedN.Cli.Tests;
@@ -56,6 +57,27 @@ public sealed class ModelCommandTests : IDisposable
 
         (_, _, stderr) = await CliRun.Run(0, "model", "aggregate", "--skip-invalid", "--out", P("out"), $"{P("a")}:1", $"{P("other")}:1");
         Assert.True(File.Exists(P("out")));
+    }
+
+    [Fact]
+    public async Task An_update_with_NaN_values_is_named_and_nothing_is_written_unless_it_is_skipped()
+    {
+        await CliRun.Run(0, "model", "random", "--out", P("a"), "--tensors", "w:F32:3", "--seed", "1");
+        await CliRun.Run(0, "model", "random", "--out", P("b"), "--tensors", "w:F32:3", "--seed", "2");
+        await using (var writer = await SafetensorsWriter.CreateFileAsync(P("nan"), SafetensorsHeader.Create([new TensorDeclaration("w", DType.F32, [3])])))
+        {
+            await writer.WriteAsync(MemoryMarshal.AsBytes(new float[] { 1, float.NaN, 2 }.AsSpan()).ToArray());
+            await writer.CompleteAsync();
+        }
+
+        // Its header is fine: the bad value is found only while the sum is folded, after every update was taken.
+        var (_, _, stderr) = await CliRun.Run(1, "model", "aggregate", "--out", P("out"), $"{P("a")}:1", $"{P("nan")}:1", $"{P("b")}:1");
+        Assert.Contains($"{P("nan")}: tensor 'w' contains NaN or infinite values", stderr, StringComparison.Ordinal);
+        Assert.Contains("1 of 3 updates are invalid; nothing was written", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(P("out")));
+
+        var (_, stdout, _) = await CliRun.Run(0, "model", "aggregate", "--skip-invalid", "--out", P("out"), $"{P("a")}:1", $"{P("nan")}:1", $"{P("b")}:1");
+        Assert.Contains("fedavg: 2 updates, 2 examples", stdout, StringComparison.Ordinal);
     }
 
     [Theory]

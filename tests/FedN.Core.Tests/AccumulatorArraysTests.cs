@@ -23,8 +23,8 @@ public class AccumulatorArraysTests
         // Nothing folded: the partial holds zeros, not the earlier sum.
         using (var empty = new WeightedSumAccumulator(schema, arrays))
         {
-            Assert.Equal(0, arrays.FreeBytes);
             Assert.Equal(await WriteAsync(new WeightedSumAccumulator(schema)), await WriteAsync(empty));
+            Assert.Equal(0, arrays.FreeBytes);
         }
 
         // A NaN in the last tensor is found after the first was folded: the rebuild starts from zero too.

@@ -65,7 +65,16 @@ internal static class AggregateCommand
                 updates = await ClipAsync(updates, baseModel!, limit, clipped!.FullName, ct);
             }
 
-            await AggregateAsync(aggregator, updates, output, baseModel, statePath, skipInvalid, ct);
+            try
+            {
+                await AggregateAsync(aggregator, updates, output, baseModel, statePath, skipInvalid, PartialOptions.AllAtOnce, ct);
+            }
+            catch (InvalidDataException)
+            {
+                // A one-shot sum stops at the first bad value it folds. The streaming sum checks every
+                // update on its own, so it names all the bad ones (or, with --skip-invalid, leaves them out).
+                await AggregateAsync(aggregator, updates, output, baseModel, statePath, skipInvalid, PartialOptions.Streaming, ct);
+            }
         }
         finally
         {
@@ -73,13 +82,13 @@ internal static class AggregateCommand
         }
     }
 
-    private static async Task AggregateAsync(IAggregator aggregator, List<(string Path, double Weight)> updates, string output, string? baseModel, string? statePath, bool skipInvalid, CancellationToken ct)
+    private static async Task AggregateAsync(IAggregator aggregator, List<(string Path, double Weight)> updates, string output, string? baseModel, string? statePath, bool skipInvalid, PartialOptions options, CancellationToken ct)
     {
         // The schema every update must match: the global model's, or else the first update's.
         var schemaPath = baseModel ?? updates[0].Path;
         await using (var schemaReader = CommandRunner.OpenModel(schemaPath))
         {
-            using var partial = aggregator.CreatePartial(schemaReader.Header);
+            using var partial = aggregator.CreatePartial(schemaReader.Header, options);
             var rejections = await partial.AddUpdatesAsync([.. updates.Select(u => new WeightedUpdate(ModelSource.FromFile(u.Path), u.Weight))], ct);
             foreach (var rejection in rejections)
             {

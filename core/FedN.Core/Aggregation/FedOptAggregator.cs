@@ -31,6 +31,9 @@ public sealed class FedOptAggregator(ServerOptimizer optimizer) : IAggregator
     public IPartialAggregator CreatePartial(SafetensorsHeader globalSchema) => new WeightedSumAccumulator(globalSchema);
 
     /// <inheritdoc />
+    public IPartialAggregator CreatePartial(SafetensorsHeader globalSchema, PartialOptions options) => new WeightedSumAccumulator(globalSchema, options);
+
+    /// <inheritdoc />
     public async Task<AggregationResult> ReduceAsync(IPartialAggregator merged, ReduceContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -111,6 +114,7 @@ public sealed class FedOptAggregator(ServerOptimizer optimizer) : IAggregator
             : null;
 
         var buffers = new ChunkBuffers(Optimizer.StateSlots.Count);
+        await using var sums = sum.ReadSum(cancellationToken);
 
         // The state file holds each tensor's slots one after the other (all of m, then all of v), but a
         // chunk yields a piece of every slot: slots after the first wait in temporary files until the
@@ -147,13 +151,14 @@ public sealed class FedOptAggregator(ServerOptimizer optimizer) : IAggregator
                         }
                     }
 
+                    await sums.ReadAsync(tensor, start, buffers.Sum.AsMemory(0, count * elementBytes));
                     if (isDouble)
                     {
-                        ComputeChunk<double>(sum, tensor, start, count, global is not null, buffers);
+                        ComputeChunk<double>(sum.TotalWeight, tensor, count, global is not null, buffers);
                     }
                     else
                     {
-                        ComputeChunk<float>(sum, tensor, start, count, global is not null, buffers);
+                        ComputeChunk<float>(sum.TotalWeight, tensor, count, global is not null, buffers);
                     }
 
                     await model.WriteAsync(buffers.Raw.AsMemory(0, count * tensor.DType.SizeInBytes()), cancellationToken);
@@ -194,14 +199,15 @@ public sealed class FedOptAggregator(ServerOptimizer optimizer) : IAggregator
     }
 
     /// <summary>
-    /// On entry Raw holds the global chunk (when there is one) and the slots hold the state; on return
-    /// Raw holds the new model's chunk in the tensor's dtype and the slots the new state.
+    /// On entry Sum holds the chunk's sums, Raw the global chunk (when there is one) and the slots
+    /// the state; on return Raw holds the new model's chunk in the tensor's dtype and the slots the
+    /// new state.
     /// </summary>
-    private void ComputeChunk<T>(WeightedSumAccumulator sum, TensorInfo tensor, long start, int count, bool hasGlobal, ChunkBuffers buffers)
+    private void ComputeChunk<T>(double totalWeight, TensorInfo tensor, int count, bool hasGlobal, ChunkBuffers buffers)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var mean = buffers.Scratch<T>(0, count);
-        TensorPrimitives.Divide(sum.GetSum<T>(tensor.Name).Slice((int)start, count), T.CreateTruncating(sum.TotalWeight), mean);
+        TensorPrimitives.Divide(MemoryMarshal.Cast<byte, T>(buffers.Sum.AsSpan())[..count], T.CreateTruncating(totalWeight), mean);
         var raw = buffers.Raw.AsSpan(0, count * tensor.DType.SizeInBytes());
         if (!hasGlobal)
         {
@@ -228,6 +234,9 @@ public sealed class FedOptAggregator(ServerOptimizer optimizer) : IAggregator
         private readonly byte[][] _scratch = [new byte[ChunkElements * 8], new byte[ChunkElements * 8], new byte[ChunkElements * 8]];
 
         public byte[] Raw { get; } = new byte[ChunkElements * 8];
+
+        /// <summary>The chunk's sums, in the accumulator's dtype.</summary>
+        public byte[] Sum { get; } = new byte[ChunkElements * 8];
 
         public byte[][] Slots { get; } = [.. Enumerable.Range(0, slots).Select(_ => new byte[ChunkElements * 8])];
 

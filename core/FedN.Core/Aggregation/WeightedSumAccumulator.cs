@@ -19,6 +19,12 @@ namespace FedN.Core.Aggregation;
 /// the number of updates. The accumulators' arrays are reused by the next sum of the process once
 /// this one is disposed (<see cref="AccumulatorArrays"/>). Updates are streamed tile by tile; when several are added at once, each
 /// tile of the accumulator is loaded once per batch instead of once per update.</para>
+/// <para>A one-shot sum (<see cref="PartialOptions.OneShot"/>) given all its inputs in one call
+/// holds them unread, their headers checked, and folds them when the sum is read: each tile of
+/// the sum is folded across all inputs and written out (or handed to the reduce step) before the
+/// next, so no model-sized array is ever allocated. The bytes are the same as the streaming sum's:
+/// the same tiles, folded in the same order from zero. Adding more inputs later folds the held
+/// ones into arrays first.</para>
 /// <para>Precision: F64 and 32/64-bit integer tensors accumulate in float64, all others (F32, F16,
 /// BF16, small integers) in float32. float32 keeps the accumulator the size of an F32 model (the
 /// memory bound of a combiner), and its rounding (relative error about n·2⁻²⁴ in the worst case, far
@@ -29,7 +35,7 @@ namespace FedN.Core.Aggregation;
 /// tiles; the accumulator is then rebuilt from the updates accepted before, so a rejected update
 /// never touches the result. Rebuilds re-read earlier updates; they happen only on bad input.</para>
 /// </remarks>
-public sealed class WeightedSumAccumulator : IPartialAggregator
+public sealed partial class WeightedSumAccumulator : IPartialAggregator
 {
     /// <summary>Most updates folded together in one pass; larger requests are split.</summary>
     public const int MaxBatchSize = 16;
@@ -55,6 +61,13 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
     private SafetensorsHeader? _lastMatchingUpdateHeader;
     private bool _disposed;
     private readonly byte[] _staging = new byte[MaxTileBytes];
+    private readonly bool _oneShot;
+
+    // A one-shot sum's inputs, opened and checked, not yet folded (null once folded into arrays).
+    private List<OpenedInput>? _held;
+
+    // Set when a held input's data turned out bad after it was accepted: the sum can no longer be trusted.
+    private string? _failure;
 
     /// <summary>Starts an empty sum for updates of the model described by <paramref name="globalSchema"/>.</summary>
     /// <exception cref="ArgumentException">The model has a tensor whose dtype has no arithmetic (BOOL, 8-bit floats).</exception>
@@ -63,8 +76,15 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
     {
     }
 
+    /// <summary>Starts an empty sum meant to be used as <paramref name="options"/> say (see <see cref="PartialOptions.OneShot"/>).</summary>
+    /// <exception cref="ArgumentException">The model has a tensor whose dtype has no arithmetic (BOOL, 8-bit floats).</exception>
+    public WeightedSumAccumulator(SafetensorsHeader globalSchema, PartialOptions options)
+        : this(globalSchema, AccumulatorArrays.Shared, options)
+    {
+    }
+
     /// <summary>Starts an empty sum whose arrays come from (and go back to) <paramref name="arrays"/>.</summary>
-    internal WeightedSumAccumulator(SafetensorsHeader globalSchema, AccumulatorArrays arrays)
+    internal WeightedSumAccumulator(SafetensorsHeader globalSchema, AccumulatorArrays arrays, PartialOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(globalSchema);
         var unsupported = globalSchema.Tensors.FirstOrDefault(t => !ElementCodec.IsArithmetic(t.DType));
@@ -80,6 +100,7 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         }
 
         _schema = globalSchema;
+        _oneShot = options?.OneShot ?? false;
         _tensors = globalSchema.Tensors.ToDictionary(t => t.Name, t => new AccumulatorTensor(t, arrays), StringComparer.Ordinal);
     }
 
@@ -122,11 +143,17 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
     /// <inheritdoc />
     public async Task WriteAsync(Stream destination, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfUnusable();
         var header = SafetensorsHeader.Create(
             _schema.Tensors.Select(t => new TensorDeclaration(t.Name, AccumulatorDType(t), t.Shape)),
             PartialMetadata.Create(TotalWeight, Count));
         await using var writer = await SafetensorsWriter.CreateAsync(destination, header, leaveOpen: true, cancellationToken);
+        if (_held is not null)
+        {
+            await WriteHeldAsync(writer, cancellationToken);
+            return;
+        }
+
         foreach (var tensor in _schema.Tensors)
         {
             var accumulator = _tensors[tensor.Name];
@@ -142,36 +169,58 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         await writer.CompleteAsync(cancellationToken);
     }
 
-    /// <summary>The running sum of one tensor (float or double, see <see cref="AccumulatorDType"/>), for the reduce step.</summary>
-    internal ReadOnlySpan<T> GetSum<T>(string tensorName) where T : unmanaged
+    /// <summary>
+    /// Reads the sum in the global model's order (float or double elements, see
+    /// <see cref="AccumulatorDType"/>), for the reduce step: from the arrays, or folded tile by
+    /// tile from the held inputs of a one-shot sum.
+    /// </summary>
+    internal SumReader ReadSum(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _tensors[tensorName].Sum<T>();
+        ThrowIfUnusable();
+        return new SumReader(this, cancellationToken);
     }
 
     /// <summary>Hands the sums' memory to the next accumulator of this process; the sum cannot be used after.</summary>
     public void Dispose()
     {
         _disposed = true;
+        ReleaseHeld();
         foreach (var tensor in _tensors.Values)
         {
             tensor.Release();
         }
     }
 
-    private async Task<IReadOnlyList<UpdateRejection>> AddAsync(List<Input> inputs, CancellationToken cancellationToken)
+    private void ThrowIfUnusable()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_failure is not null)
+        {
+            throw new InvalidDataException(_failure);
+        }
+    }
+
+    private async Task<IReadOnlyList<UpdateRejection>> AddAsync(List<Input> inputs, CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
         var rejectedBefore = _rejections.Count;
+
+        // Held only when the whole sum comes in this one call; otherwise what is held is folded first.
+        var mayHold = _oneShot && _accepted.Count == 0 && inputs.Count <= MaxBatchSize;
+        if (!mayHold)
+        {
+            await FoldHeldAsync(cancellationToken);
+        }
+
         for (var start = 0; start < inputs.Count; start += MaxBatchSize)
         {
-            await AddBatchAsync(inputs.GetRange(start, Math.Min(MaxBatchSize, inputs.Count - start)), cancellationToken);
+            await AddBatchAsync(inputs.GetRange(start, Math.Min(MaxBatchSize, inputs.Count - start)), mayHold, cancellationToken);
         }
 
         return _rejections.GetRange(rejectedBefore, _rejections.Count - rejectedBefore);
     }
 
-    private async Task AddBatchAsync(List<Input> batch, CancellationToken cancellationToken)
+    private async Task AddBatchAsync(List<Input> batch, bool mayHold, CancellationToken cancellationToken)
     {
         var pending = new List<Input>();
         var idsInBatch = new HashSet<string>(StringComparer.Ordinal);
@@ -194,6 +243,17 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         while (pending.Count > 0)
         {
             var opened = await OpenCheckedAsync(pending, cancellationToken);
+            if (mayHold && opened.Count > 0 && opened.All(o => o.Reader.IsRandomAccess))
+            {
+                _held = opened;
+                foreach (var o in opened)
+                {
+                    Accept(o.Input);
+                }
+
+                return;
+            }
+
             try
             {
                 await FoldAsync(opened, cancellationToken);
@@ -272,6 +332,102 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         return opened;
     }
 
+    /// <summary>Folds a one-shot sum's held inputs into arrays, as a streaming sum would have, when more inputs come.</summary>
+    private async Task FoldHeldAsync(CancellationToken cancellationToken)
+    {
+        if (_held is not { } held)
+        {
+            return;
+        }
+
+        try
+        {
+            await FoldAsync(held, cancellationToken);
+        }
+        catch (BadInputDataException bad)
+        {
+            throw Spoiled(held, bad);
+        }
+        finally
+        {
+            ReleaseHeld();
+        }
+    }
+
+    /// <summary>The sum of the held inputs, a tile at a time in the global model's order, each in <see cref="_staging"/> until the next.</summary>
+    private async IAsyncEnumerable<FoldedTile> FoldHeldTilesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var held = _held!;
+        var tiles = FoldTilesAsync(held, [.. held.Where(o => o.Input.Count > 0)], _schema.Tensors, _staging, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await tiles.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (BadInputDataException bad)
+                {
+                    throw Spoiled(held, bad);
+                }
+
+                yield return tiles.Current;
+            }
+        }
+        finally
+        {
+            await tiles.DisposeAsync();
+        }
+    }
+
+    private async Task WriteHeldAsync(SafetensorsWriter writer, CancellationToken cancellationToken)
+    {
+        if (Count == 0)
+        {
+            // Only empty partials: the sum is zeros.
+            Array.Clear(_staging);
+            foreach (var tensor in _schema.Tensors)
+            {
+                var byteLength = tensor.ElementCount * AccumulatorDType(tensor).SizeInBytes();
+                for (long offset = 0; offset < byteLength; offset += MaxTileBytes)
+                {
+                    await writer.WriteAsync(_staging.AsMemory(0, (int)Math.Min(MaxTileBytes, byteLength - offset)), cancellationToken);
+                }
+            }
+        }
+        else
+        {
+            await foreach (var tile in FoldHeldTilesAsync(cancellationToken))
+            {
+                await writer.WriteAsync(_staging.AsMemory(0, tile.ByteLength), cancellationToken);
+            }
+        }
+
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>A held input's data was found bad after it was accepted: the sum is spoiled, and says which input spoiled it.</summary>
+    private InvalidDataException Spoiled(List<OpenedInput> held, BadInputDataException bad)
+    {
+        var culprit = held[bad.Index].Input;
+        _failure = $"'{culprit.Source.Id}' cannot be aggregated: {bad.Message}";
+        return new InvalidDataException(_failure, bad);
+    }
+
+    private void ReleaseHeld()
+    {
+        foreach (var o in _held ?? [])
+        {
+            o.Reader.Dispose();
+        }
+
+        _held = null;
+    }
+
     private async Task RebuildAsync(CancellationToken cancellationToken)
     {
         foreach (var tensor in _tensors.Values)
@@ -337,18 +493,27 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         }
     }
 
-    /// <summary>
-    /// Folds <paramref name="inputs"/> tile by tile. The next tile of every input is read on the
-    /// thread pool while the current one is folded (two tile sets), so reading and arithmetic
-    /// overlap: a combiner costs about the larger of the two, not their sum.
-    /// </summary>
     private async Task FoldTogetherAsync(List<OpenedInput> batch, List<OpenedInput> inputs, IReadOnlyList<TensorInfo> order, CancellationToken cancellationToken)
+    {
+        await foreach (var _ in FoldTilesAsync(batch, inputs, order, output: null, cancellationToken))
+        {
+        }
+    }
+
+    /// <summary>
+    /// Folds <paramref name="inputs"/> tile by tile, into the sum's arrays or, for a one-shot sum,
+    /// into <paramref name="output"/>, where each tile's finished sum stays until the next is
+    /// folded. The next tile of every input is read on the thread pool while the current one is
+    /// folded (two tile sets), and while whoever takes the tiles writes the last one out, so reading
+    /// and arithmetic overlap: a combiner costs about the larger of the two, not their sum.
+    /// </summary>
+    private async IAsyncEnumerable<FoldedTile> FoldTilesAsync(List<OpenedInput> batch, List<OpenedInput> inputs, IReadOnlyList<TensorInfo> order, byte[]? output, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var indexInBatch = inputs.Select(o => batch.IndexOf(o)).ToArray();
         var plan = PlanTiles(inputs, order);
         if (plan.Count == 0)
         {
-            return;
+            yield break;
         }
 
         var pending = ReadTileAsync(plan[0].Read, _tileSets[0]);
@@ -371,12 +536,14 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
 
                 var step = plan[i];
                 var bad = step.Accumulator.IsDouble
-                    ? FoldTiles<double>(step, _tileSets[i % 2])
-                    : FoldTiles<float>(step, _tileSets[i % 2]);
+                    ? FoldTiles<double>(step, _tileSets[i % 2], output)
+                    : FoldTiles<float>(step, _tileSets[i % 2], output);
                 if (bad is { } problem)
                 {
                     throw new BadInputDataException(indexInBatch[problem.Input], problem.Reason);
                 }
+
+                yield return new FoldedTile(step.Accumulator, step.Read.Start, step.Read.Length);
             }
         }
         finally
@@ -429,12 +596,14 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
     }
 
     /// <summary>
-    /// sum[start..start+length] += Σ w_b · decode(tile_b), in input order. Returns the input that
-    /// spoiled the sum (NaN/Inf values, or values so large that the weighted sum overflows) and
-    /// why, or <see langword="null"/>. A spoiled sum must be rebuilt without that input.
+    /// sum[start..start+length] += Σ w_b · decode(tile_b), in input order; with
+    /// <paramref name="output"/>, output = Σ w_b · decode(tile_b) instead (the sum of a one-shot
+    /// fold, which starts from zero). Returns the input that spoiled the sum (NaN/Inf values, or
+    /// values so large that the weighted sum overflows) and why, or <see langword="null"/>. A
+    /// spoiled sum must be rebuilt without that input.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static FoldProblem? FoldTiles<T>(TileStep tile, TileSet set)
+    private static FoldProblem? FoldTiles<T>(TileStep tile, TileSet set, byte[]? output)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var step = tile.Read;
@@ -456,7 +625,10 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
             weights[b] = T.CreateTruncating(tile.Weights[b]);
         }
 
-        var sum = tile.Accumulator.BeginFold<T>(step.Start, step.Length, out var unwritten);
+        var unwritten = true;
+        var sum = output is null
+            ? tile.Accumulator.BeginFold<T>(step.Start, step.Length, out unwritten)
+            : MemoryMarshal.Cast<byte, T>(output.AsSpan())[..step.Length];
         var finite = WeightedSumKernel.Fold<T>(sum, values, weights, sumIsZero: unwritten);
 
         // One check of the result instead of one per input: NaN/Inf in any input shows up there.
@@ -489,6 +661,14 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
     }
 
     private readonly record struct FoldProblem(int Input, string Reason);
+
+    /// <summary>Elements [Start, Start + Length) of one tensor's sum, just folded.</summary>
+    private readonly record struct FoldedTile(AccumulatorTensor Accumulator, long Start, int Length)
+    {
+        public int ByteLength => Length * Accumulator.ElementSize;
+
+        public long End => Start + Length;
+    }
 
     private static async ValueTask Guard(int index, Func<ValueTask> read)
     {
@@ -549,22 +729,26 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
 
     /// <summary>
     /// One tensor's running sum: float32 or float64 elements, in arrays reused across accumulators
-    /// (<see cref="AccumulatorArrays"/>). Only the written prefix holds sums; the rest holds whatever
-    /// the array held before and reads as zeros, cleared only when read.
+    /// (<see cref="AccumulatorArrays"/>), rented when first folded into (a one-shot sum never
+    /// rents one). Only the written prefix holds sums; the rest holds whatever the array held
+    /// before and reads as zeros, cleared only when read.
     /// </summary>
     private sealed class AccumulatorTensor(TensorInfo tensor, AccumulatorArrays arrays)
     {
-        private float[]? _single = AccumulatorDType(tensor) == DType.F32 ? arrays.Rent<float>(checked((int)tensor.ElementCount)) : null;
-        private double[]? _double = AccumulatorDType(tensor) == DType.F64 ? arrays.Rent<double>(checked((int)tensor.ElementCount)) : null;
+        private float[]? _single;
+        private double[]? _double;
+        private bool _released;
 
-        public bool IsDouble => _double is not null;
+        public bool IsDouble { get; } = AccumulatorDType(tensor) == DType.F64;
 
         public long Length => tensor.ElementCount;
+
+        public int ElementSize => IsDouble ? sizeof(double) : sizeof(float);
 
         // Elements [0, _written) hold sums; the others are zeros not yet written.
         private long _written;
 
-        public long ByteLength => Length * (IsDouble ? sizeof(double) : sizeof(float));
+        public long ByteLength => Length * ElementSize;
 
         /// <summary>
         /// The elements [start, start + length) about to be folded into, and whether they are all
@@ -597,8 +781,7 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
         public void CopyBytes(long offset, Span<byte> destination)
         {
             // Slice by element first: a large tensor's bytes do not fit one Span<byte>.
-            var elementSize = IsDouble ? sizeof(double) : sizeof(float);
-            var (first, count) = ((int)(offset / elementSize), destination.Length / elementSize);
+            var (first, count) = ((int)(offset / ElementSize), destination.Length / ElementSize);
             var bytes = IsDouble
                 ? MemoryMarshal.AsBytes(Sum<double>().Slice(first, count))
                 : MemoryMarshal.AsBytes(Sum<float>().Slice(first, count));
@@ -621,11 +804,20 @@ public sealed class WeightedSumAccumulator : IPartialAggregator
                 arrays.Return(@double);
             }
 
-            (_single, _double) = (null, null);
+            (_single, _double, _released) = (null, null, true);
         }
 
-        private Span<T> Elements<T>() where T : unmanaged => _double is not null
-            ? MemoryMarshal.Cast<double, T>(_double.AsSpan())
-            : MemoryMarshal.Cast<float, T>((_single ?? throw new ObjectDisposedException(nameof(WeightedSumAccumulator))).AsSpan());
+        private Span<T> Elements<T>() where T : unmanaged
+        {
+            ObjectDisposedException.ThrowIf(_released, typeof(WeightedSumAccumulator));
+            if (IsDouble)
+            {
+                _double ??= arrays.Rent<double>(checked((int)Length));
+                return MemoryMarshal.Cast<double, T>(_double.AsSpan());
+            }
+
+            _single ??= arrays.Rent<float>(checked((int)Length));
+            return MemoryMarshal.Cast<float, T>(_single.AsSpan());
+        }
     }
 }

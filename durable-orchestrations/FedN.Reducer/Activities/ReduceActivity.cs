@@ -13,7 +13,9 @@ internal sealed class ReduceActivity(ReducerStores stores)
     public async Task<ReduceResult> RunAsync(ReduceRequest request, CancellationToken cancellationToken)
     {
         var aggregator = Aggregators.Create(request.Aggregator, request.Hyperparameters);
-        using var merged = aggregator.CreatePartial(await stores.Blobs.ReadHeaderAsync(request.ModelPath, cancellationToken));
+        // Every partial comes at once: a one-shot sum folds them while the model is written, so the
+        // reducer never holds a model-sized sum (a fresh serverless instance would fault in all of it).
+        using var merged = aggregator.CreatePartial(await stores.Blobs.ReadHeaderAsync(request.ModelPath, cancellationToken), PartialOptions.AllAtOnce);
         var refused = await merged.AddPartialsAsync([.. request.Partials.Select(path => stores.Blobs.Source(path))], cancellationToken);
         if (refused.Count > 0)
         {

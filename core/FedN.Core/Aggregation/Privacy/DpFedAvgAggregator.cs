@@ -59,6 +59,9 @@ public sealed class DpFedAvgAggregator : IAggregator
     public IPartialAggregator CreatePartial(SafetensorsHeader globalSchema) => new UniformWeights(new WeightedSumAccumulator(globalSchema));
 
     /// <inheritdoc />
+    public IPartialAggregator CreatePartial(SafetensorsHeader globalSchema, PartialOptions options) => new UniformWeights(new WeightedSumAccumulator(globalSchema, options));
+
+    /// <inheritdoc />
     public async Task<AggregationResult> ReduceAsync(IPartialAggregator merged, ReduceContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
