@@ -138,6 +138,16 @@ async Task<bool> RunAsync(int repeat)
                 $"{repeat,3} {round.Round,5} {$"{round.UpdatesAggregated}/{clients}",11} {seconds,8:F2} {Seconds(round.StartedAt, marks.FirstTask),8} {Seconds(marks.FirstTask, marks.LastTask),7} {Seconds(marks.FirstTask, marks.LastReport),8} {Seconds(marks.LastReport, round.EndedAt),10} {round.UpdatesAggregated / seconds,7:F0} {cpu,6:F2} {cpu * 1000 / Math.Max(1, round.UpdatesAggregated),10:F2}"));
         }
 
+        if (probe is not null && records.Count > 0)
+        {
+            // Where a session's CPU goes outside its rounds: starting it, from one round's end to the next one's start, and closing it.
+            var first = probe.CpuSecondsAt(records[0].StartedAt) - cpuBefore;
+            var between = records.Zip(records.Skip(1), (previous, next) => probe.CpuSecondsAt(next.StartedAt) - probe.CpuSecondsAt(previous.EndedAt ?? next.StartedAt)).Sum();
+            var last = cpuBefore + cpuAll - probe.CpuSecondsAt(records[^1].EndedAt ?? DateTimeOffset.UtcNow);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  server outside rounds: {first:F2} CPU s before round 1, {between:F2} between rounds ({between * 1000 / Math.Max(1, records.Count - 1):F0} ms each), {last:F2} after the last"));
+        }
+
         if (probe is not null)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
