@@ -17,6 +17,9 @@ namespace FedN.Storage.Azure;
 /// </summary>
 public sealed class AzureBlobStore : IBlobStore
 {
+    // Deletes of a prefix in flight at once: each is one small request, so the round trip is the cost.
+    private const int PrefixDeleteParallelism = 16;
+
     private readonly BlobContainerClient _container;
     private readonly StorageTransferOptions _transfer;
     private UserDelegationKey? _delegationKey;
@@ -158,6 +161,39 @@ public sealed class AzureBlobStore : IBlobStore
         {
             throw new BlobLeaseConflictException(path, e);
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        if (BlobPath.ValidatePrefix(prefix).Length == 0)
+        {
+            throw new ArgumentException("a prefix deletion needs a prefix; an empty one would delete the whole store", nameof(prefix));
+        }
+
+        var paths = new List<string>();
+        await foreach (var blob in ListAsync(prefix, cancellationToken))
+        {
+            paths.Add(blob.Path);
+        }
+
+        var deleted = 0;
+        string? leased = null;
+        await Parallel.ForEachAsync(paths, new ParallelOptions { MaxDegreeOfParallelism = PrefixDeleteParallelism, CancellationToken = cancellationToken }, async (path, ct) =>
+        {
+            try
+            {
+                if (await DeleteAsync(path, ct))
+                {
+                    Interlocked.Increment(ref deleted);
+                }
+            }
+            catch (BlobLeaseConflictException)
+            {
+                Interlocked.CompareExchange(ref leased, path, null);
+            }
+        });
+        return leased is null ? deleted : throw new BlobLeaseConflictException(leased);
     }
 
     /// <inheritdoc />

@@ -84,10 +84,17 @@ internal sealed class FileLeaseTable(string directory, TimeProvider time)
 
     private (string LeaseId, DateTimeOffset ExpiresOn)? Read(string path)
     {
+        // Most blobs asked about have no lease (every delete asks): one stat, not a thrown exception.
+        var record = RecordFile(path);
+        if (!File.Exists(record))
+        {
+            return null;
+        }
+
         string text;
         try
         {
-            text = File.ReadAllText(RecordFile(path));
+            text = File.ReadAllText(record);
         }
         catch (FileNotFoundException)
         {

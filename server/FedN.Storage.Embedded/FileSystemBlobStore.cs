@@ -296,6 +296,69 @@ public sealed class FileSystemBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
+    public Task<int> DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        if (BlobPath.ValidatePrefix(prefix).Length == 0)
+        {
+            throw new ArgumentException("a prefix deletion needs a prefix; an empty one would delete the whole store", nameof(prefix));
+        }
+
+        var slash = prefix.LastIndexOf('/');
+        var directory = slash < 0 ? _blobs : Path.Combine(_blobs, prefix[..slash]);
+        if (!Directory.Exists(directory))
+        {
+            return Task.FromResult(0);
+        }
+
+        // Listed first, so that unlinking does not race the walk of the same folders.
+        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Select(file => (File: file, Path: Path.GetRelativePath(_blobs, file).Replace(Path.DirectorySeparatorChar, '/')))
+            .Where(blob => blob.Path.StartsWith(prefix, StringComparison.Ordinal))
+            .ToList();
+        var deleted = 0;
+        string? leased = null;
+        foreach (var (file, path) in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_leases.IsLeased(path))
+            {
+                leased ??= path;
+                continue;
+            }
+
+            File.Delete(file);
+            deleted++;
+        }
+
+        if (slash == prefix.Length - 1)
+        {
+            RemoveEmptyFolders(directory);
+        }
+
+        return leased is null ? Task.FromResult(deleted) : throw new BlobLeaseConflictException(leased);
+    }
+
+    /// <summary>
+    /// Removes <paramref name="directory"/> and the folders under it that are empty, deepest first. A
+    /// folder a writer has just put a file in stays (it is not empty), and a writer whose folder
+    /// went makes it again (<see cref="Place"/>).
+    /// </summary>
+    private static void RemoveEmptyFolders(string directory)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(directory, "*", SearchOption.AllDirectories).OrderByDescending(folder => folder.Length).Append(directory).ToList())
+        {
+            try
+            {
+                Directory.Delete(folder);
+            }
+            catch (IOException)
+            {
+                // Not empty, or already gone.
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<IBlobLease?> TryAcquireLeaseAsync(string path, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         LeaseDuration.Validate(duration);

@@ -41,6 +41,39 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task A_prefix_deletes_every_blob_under_it_and_nothing_else_but_a_leased_one()
+    {
+        var store = await CreateStoreAsync();
+        foreach (var path in new[] { "s1/rounds/000001/updates/a.bin", "s1/rounds/000001/updates/b.bin", "s1/rounds/000001/plan.json", "s1/rounds/0000012/plan.json", "s1/rounds/000002/plan.json", "s2/rounds/000001/plan.json" })
+        {
+            await store.UploadAsync(path, Bytes(path), BlobWriteMode.CreateOnly);
+        }
+
+        Assert.Equal(3, await store.DeletePrefixAsync("s1/rounds/000001/"));
+        Assert.Equal(["s1/rounds/0000012/plan.json", "s1/rounds/000002/plan.json"], await Paths(store, "s1/"));
+        Assert.Equal(0, await store.DeletePrefixAsync("s1/rounds/000001/"));
+        Assert.Equal(0, await store.DeletePrefixAsync("no/such/folder/"));
+
+        // A folder emptied by a prefix takes new blobs as before.
+        await store.UploadAsync("s1/rounds/000001/updates/a.bin", Bytes("again"), BlobWriteMode.CreateOnly);
+        Assert.Equal("again", await ReadAsync(store, "s1/rounds/000001/updates/a.bin"));
+
+        // A prefix that is not a whole folder name: what starts with it, as on Azure.
+        Assert.Equal(2, await store.DeletePrefixAsync("s1/rounds/000001"));
+        Assert.Equal(["s1/rounds/000002/plan.json"], await Paths(store, "s1/"));
+
+        var lease = await store.TryAcquireLeaseAsync("s2/rounds/000001/lock", LeaseDuration.Min);
+        Assert.NotNull(lease);
+        var conflict = await Assert.ThrowsAsync<BlobLeaseConflictException>(() => store.DeletePrefixAsync("s2/"));
+        Assert.Contains("s2/rounds/000001/lock", conflict.Message, StringComparison.Ordinal);
+        Assert.Equal(["s2/rounds/000001/lock"], await Paths(store, "s2/"));
+        await lease!.ReleaseAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.DeletePrefixAsync(""));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.DeletePrefixAsync("../"));
+    }
+
+    [Fact]
     public async Task Create_only_writes_never_overwrite_and_overwrites_change_the_etag()
     {
         var store = await CreateStoreAsync();

@@ -41,14 +41,6 @@ internal sealed class RetentionActivity(ReducerStores stores)
         return deleted;
     }
 
-    private async Task<int> DeleteRoundAsync(string sessionId, int round, CancellationToken cancellationToken)
-    {
-        var deleted = 0;
-        await foreach (var blob in stores.Blobs.ListAsync(RoundLayout.RoundPrefixOf(sessionId, round), cancellationToken))
-        {
-            deleted += await stores.Blobs.DeleteAsync(blob.Path, cancellationToken) ? 1 : 0;
-        }
-
-        return deleted;
-    }
+    private Task<int> DeleteRoundAsync(string sessionId, int round, CancellationToken cancellationToken) =>
+        stores.Blobs.DeletePrefixAsync(RoundLayout.RoundPrefixOf(sessionId, round), cancellationToken);
 }
