@@ -3,6 +3,7 @@ using FedN.Contracts;
 using FedN.Contracts.Federation;
 using FedN.Contracts.Messaging;
 using FedN.Core;
+using FedN.Reducer.Activities;
 using FedN.Reducer.Intake;
 using FedN.Storage;
 using FedN.Storage.Metadata;
@@ -30,6 +31,36 @@ public sealed class FailureBehaviourTests
         Assert.Equal((RoundStatus.Committed, 3, 2L), (round.Status, round.AssignedClients, round.UpdatesAggregated));
         Assert.Equal("deadline", Assert.Single(round.Shards).ClosedBy);
         Assert.True(round.EndedAt - round.StartedAt >= config.RoundTimeout, $"closed after {round.EndedAt - round.StartedAt}, before the deadline");
+    }
+
+    [Fact]
+    public async Task Steps_delivered_again_after_the_session_ended_change_nothing()
+    {
+        await using var federation = await LocalFederation.StartAsync();
+        var config = OneRound with { MinClients = 2 };
+        await federation.CreateSessionAsync("s", config, ("c1", ClientBehaviour.Normal), ("c2", ClientBehaviour.Normal));
+        await using var runner = federation.NewRunner();
+        var outcome = await federation.RunSessionAsync(runner, "s");
+        Assert.True(outcome.Status == SessionStatus.Completed, outcome.Message);
+        var committed = await RoundAsync(federation, "s", 1);
+        var ended = (await federation.Metadata.Sessions.GetAsync("s"))!.Value;
+        var tasksSent = federation.Clients.Received.Count;
+
+        // A node killed after a step ran but before the engine heard of it: the engine delivers the
+        // step's message again, here after the session ended (the multi-node kill test saw a plan's
+        // fresh "training, nothing received" record replace a committed round's).
+        var plan = await new PlanActivity(federation.Stores).RunAsync(new PlanRequest("s", 1, 1, config, committed.InputModelId, committed.Deadline!.Value), CancellationToken.None);
+        var sent = await new DispatchActivity(federation.Stores, LocalFederation.FastOptions).RunAsync(
+            new DispatchRequest("s", 1, 1, ClientTaskKind.Train, committed.InputModelId, RoundLayout.Model(committed.InputModelId), committed.Deadline.Value), CancellationToken.None);
+        await new SetSessionStatusActivity(federation.Stores, LocalFederation.FastOptions).RunAsync(new SessionStatusRequest("s", SessionStatus.Running, null), CancellationToken.None);
+
+        Assert.Equal(PlanStatus.Planned, plan.Status);
+        Assert.Equal(0, sent);
+        Assert.Equal(tasksSent, federation.Clients.Received.Count);
+        var round = await RoundAsync(federation, "s", 1);
+        Assert.Equal((RoundStatus.Committed, 2L, 2L, committed.EndedAt, committed.Traffic), (round.Status, round.UpdatesReceived, round.UpdatesAggregated, round.EndedAt, round.Traffic));
+        var session = (await federation.Metadata.Sessions.GetAsync("s"))!.Value;
+        Assert.Equal((SessionStatus.Completed, ended.EndedAt), (session.Status, session.EndedAt));
     }
 
     [Fact]

@@ -49,6 +49,9 @@ internal sealed class LocalFederation : IAsyncDisposable
 
     public IQueueStore Queues => _queues;
 
+    /// <summary>The stores the reducer's activities use.</summary>
+    public ReducerStores Stores { get; private set; } = null!;
+
     /// <summary>Short waits, so tests run in seconds.</summary>
     public static ReducerOptions FastOptions { get; } = new()
     {
@@ -94,7 +97,7 @@ internal sealed class LocalFederation : IAsyncDisposable
 
         federation.Metadata = new FederationMetadata(federation.MetadataStore);
         federation.Clients = new SimulatedClients();
-        var stores = new ReducerStores(federation.Blobs, federation._queues, federation.Metadata, federation.Clients);
+        var stores = federation.Stores = new ReducerStores(federation.Blobs, federation._queues, federation.Metadata, federation.Clients);
         federation.Reports = federation.Clients.Reports = new ClientReportHandler(federation._queues, federation.Blobs, federation.Metadata, options ?? FastOptions);
         federation.Catalog = new OrchestrationCatalog().AddReducer(stores, options ?? FastOptions);
         return federation;

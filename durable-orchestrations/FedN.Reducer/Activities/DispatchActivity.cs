@@ -9,7 +9,9 @@ namespace FedN.Reducer.Activities;
 /// Sends every planned client its task: the model's read URL and, for training, a create-only URL
 /// for its own update, both expiring with the round. Resending on retry is harmless: task ids are
 /// stable, so a client does the work once. The request is kept beside the plan, so a client that
-/// (re)connects during the round gets its task again (<see cref="Intake.OpenTasks"/>).
+/// (re)connects during the round gets its task again (<see cref="Intake.OpenTasks"/>). A dispatch
+/// delivered again after its attempt has ended (a node killed before the engine heard it was done)
+/// sends nothing and leaves the round record alone.
 /// </summary>
 internal sealed class DispatchActivity(ReducerStores stores, ReducerOptions options)
 {
@@ -17,6 +19,12 @@ internal sealed class DispatchActivity(ReducerStores stores, ReducerOptions opti
     {
         Activity.Current?.SetTag("fedn.task.kind", request.Kind.ToString().ToLowerInvariant());
         var layout = new RoundLayout(request.SessionId, request.Round, request.Attempt);
+        if ((await stores.Metadata.Rounds.GetAsync(request.SessionId, request.Round, cancellationToken))?.Value is { } current
+            && (current.Attempt != request.Attempt || current.EndedAt is not null))
+        {
+            return 0;
+        }
+
         var plan = await BlobJson.ReadAsync<RoundPlan>(stores.Blobs, layout.Plan, cancellationToken)
             ?? throw new InvalidOperationException($"round {request.Round} (attempt {request.Attempt}) of session '{request.SessionId}' has no plan");
         request = await WithPackageAsync(request, cancellationToken);

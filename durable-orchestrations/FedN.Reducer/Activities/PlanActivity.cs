@@ -130,9 +130,13 @@ internal sealed class PlanActivity(ReducerStores stores)
         }
         catch (MetadataAlreadyExistsException)
         {
-            // A retry, or a new attempt after a failed one: the record describes the latest attempt.
+            // A new attempt after a failed one takes the record over: it describes the latest attempt.
+            // A plan of the same attempt run again leaves it as it is. That may be much later: a node
+            // killed after the plan ran but before the engine heard of it leaves the plan's message
+            // to be delivered again after the round has moved on, even committed, and its fresh
+            // "training, nothing received" record must not replace what the round became.
             await stores.Metadata.Rounds.UpdateAsync(request.SessionId, request.Round,
-                existing => existing.Attempt > request.Attempt ? existing : round, cancellationToken);
+                existing => existing.Attempt >= request.Attempt ? existing : round, cancellationToken);
         }
     }
 

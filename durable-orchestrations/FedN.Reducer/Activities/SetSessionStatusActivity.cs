@@ -10,7 +10,9 @@ internal sealed class SetSessionStatusActivity(ReducerStores stores, ReducerOpti
     {
         var now = options.TimeProvider.GetUtcNow();
         var ended = request.Status is SessionStatus.Completed or SessionStatus.Stopped or SessionStatus.Failed;
-        await stores.Metadata.Sessions.UpdateAsync(request.SessionId, session => request.Status == SessionStatus.Running && session.Status == SessionStatus.Stopping ? session : session with
+        // An ended session stays as it ended, and a stopping one is not set running again: this may be
+        // a status change delivered again long after (a node killed before the engine heard it was done).
+        await stores.Metadata.Sessions.UpdateAsync(request.SessionId, session => HasEnded(session.Status) || (request.Status == SessionStatus.Running && session.Status == SessionStatus.Stopping) ? session : session with
         {
             Status = request.Status,
             Message = request.Message ?? session.Message,
@@ -28,4 +30,6 @@ internal sealed class SetSessionStatusActivity(ReducerStores stores, ReducerOpti
         }, cancellationToken);
         return true;
     }
+
+    private static bool HasEnded(SessionStatus status) => status is SessionStatus.Completed or SessionStatus.Stopped or SessionStatus.Failed;
 }
