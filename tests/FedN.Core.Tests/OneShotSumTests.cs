@@ -73,10 +73,9 @@ public class OneShotSumTests
     public async Task A_bad_value_in_a_held_input_fails_every_read_of_the_sum_and_names_the_input()
     {
         var updates = Updates(seed: 34, count: 4);
-        var poisoned = TestModels.Random(new Random(35), Layout);
 
         // Deep in the last large tensor: tiles before it were already written out.
-        poisoned.Values["c"][69_000] = double.NaN;
+        var poisoned = Poisoned(seed: 35, "c", 69_000, double.NaN);
         using var sum = new WeightedSumAccumulator(Schema, PartialOptions.AllAtOnce);
         Assert.Empty(await sum.AddUpdatesAsync([.. Weighted(updates), new WeightedUpdate(TestModels.Source(poisoned.ToBytes(), "poisoned"), 5)]));
 
@@ -106,8 +105,7 @@ public class OneShotSumTests
     public async Task Forward_only_inputs_are_folded_when_added_so_their_bad_values_are_still_rejections()
     {
         var updates = Updates(seed: 38, count: 3);
-        var poisoned = TestModels.Random(new Random(39), Layout);
-        poisoned.Values["a"][10] = double.PositiveInfinity;
+        var poisoned = Poisoned(seed: 39, "a", 10, double.PositiveInfinity);
         using var sum = new WeightedSumAccumulator(Schema, PartialOptions.AllAtOnce);
         var rejected = await sum.AddUpdatesAsync([
             .. Weighted(updates),
@@ -126,6 +124,13 @@ public class OneShotSumTests
     {
         var random = new Random(seed);
         return [.. Enumerable.Range(0, count).Select(i => (TestModels.Random(random, Layout), (double)random.Next(1, 1000)))];
+    }
+
+    private static TestModels.Model Poisoned(int seed, string tensor, int index, double value)
+    {
+        var model = TestModels.Random(new Random(seed), Layout);
+        model.Values[tensor][index] = value;
+        return model;
     }
 
     private static WeightedUpdate[] Weighted(List<(TestModels.Model Model, double Weight)> updates) =>
