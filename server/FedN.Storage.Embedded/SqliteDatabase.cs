@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using FedN.Storage.Metadata;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace FedN.Storage.Embedded;
 
@@ -19,6 +21,10 @@ internal sealed class SqliteDatabase
     public const int ConstraintViolation = 19;
 
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+
+    // The SQLite handles that have FedN's per-connection settings. A pooled connection keeps its
+    // handle, and the settings with it: they are set once per handle, not at every open (every read).
+    private static readonly ConditionalWeakTable<sqlite3, object> Configured = [];
 
     private readonly string _connectionString;
     private readonly SqliteGroupCommit _writer;
@@ -119,7 +125,13 @@ internal sealed class SqliteDatabase
 
             // Per connection: wait for another writer's lock inside SQLite (fine-grained) rather than
             // failing at once, and make every commit reach the disk before it returns.
-            await Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;", cancellationToken);
+            var handle = connection.Handle!;
+            if (!Configured.TryGetValue(handle, out _))
+            {
+                await Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;", cancellationToken);
+                Configured.AddOrUpdate(handle, handle);
+            }
+
             return connection;
         }
         catch
