@@ -22,6 +22,9 @@ internal sealed class SqliteDatabase
 
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How much of the database file a connection reads through a memory map.</summary>
+    public const long MemoryMapBytes = 256L << 20;
+
     // The SQLite handles that have FedN's per-connection settings. A pooled connection keeps its
     // handle, and the settings with it: they are set once per handle, not at every open (every read).
     private static readonly ConditionalWeakTable<sqlite3, object> Configured = [];
@@ -124,11 +127,14 @@ internal sealed class SqliteDatabase
             await connection.OpenAsync(cancellationToken);
 
             // Per connection: wait for another writer's lock inside SQLite (fine-grained) rather than
-            // failing at once, and make every commit reach the disk before it returns.
+            // failing at once, make every commit reach the disk before it returns, and read the
+            // database file's pages through a memory map (the log's pages are still read with
+            // pread): 11 pread calls per update became 7 in the load bench. Writes never go through
+            // the map.
             var handle = connection.Handle!;
             if (!Configured.TryGetValue(handle, out _))
             {
-                await Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;", cancellationToken);
+                await Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL; PRAGMA mmap_size = {MemoryMapBytes};", cancellationToken);
                 Configured.AddOrUpdate(handle, handle);
             }
 

@@ -10,7 +10,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public async Task Every_connection_waits_for_locks_and_syncs_each_commit_whether_fresh_or_from_the_pool()
+    public async Task Every_connection_waits_for_locks_syncs_each_commit_and_maps_the_file_whether_fresh_or_from_the_pool()
     {
         var database = await SqliteDatabase.OpenAsync(Path.Combine(_directory, "fedn.db"), CancellationToken.None);
 
@@ -23,7 +23,7 @@ public sealed class SqliteDatabaseTests : IDisposable
             }
 
             await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
-            Assert.Equal((30_000L, 2L), (await PragmaAsync(connection, "busy_timeout"), await PragmaAsync(connection, "synchronous")));
+            Assert.Equal((30_000L, 2L, SqliteDatabase.MemoryMapBytes), (await PragmaAsync(connection, "busy_timeout"), await PragmaAsync(connection, "synchronous"), await PragmaAsync(connection, "mmap_size")));
         }
     }
 
