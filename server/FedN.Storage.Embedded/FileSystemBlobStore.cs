@@ -23,6 +23,10 @@ public sealed class FileSystemBlobStore : IBlobStore
     private readonly FileSystemBlobStoreOptions _options;
     private readonly string _blobs;
     private readonly string _temp;
+
+    // A prefix deletion removes the folders it empties, and may remove one a writer has just made
+    // for its blob: the writer makes it again. Each deletion removes a folder once, so a few tries do.
+    private const int FolderAttempts = 5;
     private readonly FileLeaseTable _leases;
 
     /// <summary>Opens (creating if needed) the store in <see cref="FileSystemBlobStoreOptions.RootDirectory"/>.</summary>
@@ -115,8 +119,12 @@ public sealed class FileSystemBlobStore : IBlobStore
                 file.Flush(flushToDisk: true);
             }
 
+            // The blob's size and time, read before the rename keeps them: the blob may be deleted
+            // as soon as it is in place (retention of a round a late upload still writes to).
+            var written = new FileInfo(temp);
+            written.Refresh();
             placed = Place(temp, target, mode);
-            return placed ? Properties(path, new FileInfo(target)) : throw new BlobAlreadyExistsException(path);
+            return placed ? Properties(path, written) : throw new BlobAlreadyExistsException(path);
         }
         finally
         {
@@ -134,7 +142,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     private static bool Place(string temp, string target, BlobWriteMode mode)
     {
         var moved = Move(temp, target, mode);
-        if (moved == NoReplaceRename.Result.NoFolder)
+        for (var made = 0; moved == NoReplaceRename.Result.NoFolder && made < FolderAttempts; made++)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             moved = Move(temp, target, mode);
@@ -202,7 +210,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     public Task<bool> TryCreateMarkerAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var target = FileOf(path);
-        for (var folderMade = false; ; folderMade = true)
+        for (var made = 0; ; made++)
         {
             try
             {
@@ -210,7 +218,10 @@ public sealed class FileSystemBlobStore : IBlobStore
                 RandomAccess.Write(file, content.Span, fileOffset: 0);
                 return Task.FromResult(true);
             }
-            catch (DirectoryNotFoundException) when (!folderMade)
+
+            // Creating a file fails with "not found" only for want of its folder (.NET names it either
+            // way, depending on whether the folder is back when it looks).
+            catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException && made < FolderAttempts)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             }

@@ -74,6 +74,38 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task Writes_racing_a_prefix_deletion_of_their_folder_never_fail()
+    {
+        // Retention deletes an old round while a late report may still write its receipt there.
+        var store = await CreateStoreAsync();
+        using var stop = new CancellationTokenSource();
+        var deletions = 0;
+        var deleter = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await store.DeletePrefixAsync("race/");
+                deletions++;
+            }
+        });
+        try
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                Assert.True(await store.TryCreateMarkerAsync($"race/round/receipts/{i}", "x"u8.ToArray()));
+                await store.UploadAsync($"race/round/updates/{i}.bin", Bytes("u"), BlobWriteMode.CreateOnly);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await deleter;
+        }
+
+        Assert.True(deletions > 1, $"{deletions} deletions ran beside the writes");
+    }
+
+    [Fact]
     public async Task Create_only_writes_never_overwrite_and_overwrites_change_the_etag()
     {
         var store = await CreateStoreAsync();
