@@ -7,9 +7,12 @@
 //       [--model-kb KB] [--shards S] [--strace] [--smoke] [--setting FedN__Key=value ...]
 //       [--server URL --admin-token TOKEN]
 //
-// --strace attaches strace to the server to count its system calls and fsyncs (slower: report those
-// runs apart from timed ones). --smoke (CI) is N = 200, one round, and fails unless every update
-// was aggregated. --setting passes FedN__* settings to the server (Azure storage, say).
+// Per round it prints the phases, updates/s and the server's CPU; then the server's CPU outside
+// rounds (before round 1, between rounds, after the last) and for the whole session, and its peak
+// memory. --strace attaches strace to the server to count its system calls and fsyncs (slower:
+// report those runs apart from timed ones). --smoke (CI) is N = 200, one round, and fails unless
+// every update was aggregated. --setting passes settings to the server as environment variables
+// (FedN__* for Azure storage, say, or DOTNET_* runtime knobs).
 using System.Diagnostics;
 using System.Globalization;
 using FedN.Bench.Load;
