@@ -25,8 +25,9 @@ public sealed class FileSystemBlobStore : IBlobStore
     private readonly string _temp;
 
     // A prefix deletion removes the folders it empties, and may remove one a writer has just made
-    // for its blob: the writer makes it again. Each deletion removes a folder once, so a few tries do.
-    private const int FolderAttempts = 5;
+    // for its blob: the writer makes it again. Each deletion removes a folder once, so a few tries
+    // do; the contract test races writes against deletions in a loop.
+    private const int FolderAttempts = 8;
     private readonly FileLeaseTable _leases;
 
     /// <summary>Opens (creating if needed) the store in <see cref="FileSystemBlobStoreOptions.RootDirectory"/>.</summary>
@@ -144,7 +145,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         var moved = Move(temp, target, mode);
         for (var made = 0; moved == NoReplaceRename.Result.NoFolder && made < FolderAttempts; made++)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            MakeFolderOf(target);
             moved = Move(temp, target, mode);
         }
 
@@ -154,6 +155,18 @@ public sealed class FileSystemBlobStore : IBlobStore
             NoReplaceRename.Result.NameTaken => false,
             _ => throw new DirectoryNotFoundException($"the folder of '{target}' vanished while the blob was being placed"),
         };
+    }
+
+    /// <summary>Makes <paramref name="target"/>'s folder, unless a prefix deletion removes one of its parents meanwhile (the caller's next try makes it again).</summary>
+    private static void MakeFolderOf(string target)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 
     private static NoReplaceRename.Result Move(string temp, string target, BlobWriteMode mode)
@@ -223,7 +236,7 @@ public sealed class FileSystemBlobStore : IBlobStore
             // way, depending on whether the folder is back when it looks).
             catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException && made < FolderAttempts)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                MakeFolderOf(target);
             }
             catch (IOException) when (File.Exists(target))
             {
