@@ -166,11 +166,7 @@ public sealed class AzureBlobStore : IBlobStore
     /// <inheritdoc />
     public async Task<int> DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default)
     {
-        if (BlobPath.ValidatePrefix(prefix).Length == 0)
-        {
-            throw new ArgumentException("a prefix deletion needs a prefix; an empty one would delete the whole store", nameof(prefix));
-        }
-
+        BlobPath.ValidateDeletionPrefix(prefix);
         var paths = new List<string>();
         await foreach (var blob in ListAsync(prefix, cancellationToken))
         {

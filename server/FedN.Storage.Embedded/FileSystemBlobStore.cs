@@ -280,21 +280,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         BlobPath.ValidatePrefix(prefix);
         await Task.Yield();
-
-        // Start from the deepest directory the prefix names, then filter by the full prefix.
-        var slash = prefix.LastIndexOf('/');
-        var directory = slash < 0 ? _blobs : Path.Combine(_blobs, prefix[..slash]);
-        if (!Directory.Exists(directory))
-        {
-            yield break;
-        }
-
-        var found = new DirectoryInfo(directory)
-            .EnumerateFiles("*", SearchOption.AllDirectories)
-            .Select(f => (Path: Path.GetRelativePath(_blobs, f.FullName).Replace(Path.DirectorySeparatorChar, '/'), Info: f))
-            .Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal))
-            .OrderBy(f => f.Path, StringComparer.Ordinal);
-        foreach (var (path, info) in found)
+        foreach (var (path, info) in FilesUnder(prefix, out _).OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return Properties(path, info);
@@ -322,26 +308,13 @@ public sealed class FileSystemBlobStore : IBlobStore
     /// <inheritdoc />
     public Task<int> DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default)
     {
-        if (BlobPath.ValidatePrefix(prefix).Length == 0)
-        {
-            throw new ArgumentException("a prefix deletion needs a prefix; an empty one would delete the whole store", nameof(prefix));
-        }
-
-        var slash = prefix.LastIndexOf('/');
-        var directory = slash < 0 ? _blobs : Path.Combine(_blobs, prefix[..slash]);
-        if (!Directory.Exists(directory))
-        {
-            return Task.FromResult(0);
-        }
+        BlobPath.ValidateDeletionPrefix(prefix);
 
         // Listed first, so that unlinking does not race the walk of the same folders.
-        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .Select(file => (File: file, Path: Path.GetRelativePath(_blobs, file).Replace(Path.DirectorySeparatorChar, '/')))
-            .Where(blob => blob.Path.StartsWith(prefix, StringComparison.Ordinal))
-            .ToList();
+        var files = FilesUnder(prefix, out var directory).ToList();
         var deleted = 0;
         string? leased = null;
-        foreach (var (file, path) in files)
+        foreach (var (path, file) in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (_leases.IsLeased(path))
@@ -350,16 +323,30 @@ public sealed class FileSystemBlobStore : IBlobStore
                 continue;
             }
 
-            File.Delete(file);
+            file.Delete();
             deleted++;
         }
 
-        if (slash == prefix.Length - 1)
+        if (prefix.EndsWith('/') && Directory.Exists(directory))
         {
             RemoveEmptyFolders(directory);
         }
 
         return leased is null ? Task.FromResult(deleted) : throw new BlobLeaseConflictException(leased);
+    }
+
+    /// <summary>
+    /// The blobs whose path starts with <paramref name="prefix"/>, unordered: the files under the
+    /// deepest folder the prefix names (<paramref name="directory"/>), filtered by the whole prefix.
+    /// </summary>
+    private IEnumerable<(string Path, FileInfo Info)> FilesUnder(string prefix, out string directory)
+    {
+        var slash = prefix.LastIndexOf('/');
+        directory = slash < 0 ? _blobs : Path.Combine(_blobs, prefix[..slash]);
+        return !Directory.Exists(directory) ? [] : new DirectoryInfo(directory)
+            .EnumerateFiles("*", SearchOption.AllDirectories)
+            .Select(f => (Path: Path.GetRelativePath(_blobs, f.FullName).Replace(Path.DirectorySeparatorChar, '/'), Info: f))
+            .Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal));
     }
 
     /// <summary>

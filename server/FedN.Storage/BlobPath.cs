@@ -34,6 +34,11 @@ public static class BlobPath
         return problem is null ? prefix : throw new ArgumentException($"invalid blob prefix '{prefix}': {problem}", nameof(prefix));
     }
 
+    /// <summary>Validates a prefix to delete under: as <see cref="ValidatePrefix"/>, but never empty (that would be the whole store).</summary>
+    public static string ValidateDeletionPrefix(string prefix) => ValidatePrefix(prefix).Length > 0
+        ? prefix
+        : throw new ArgumentException("a prefix deletion needs a prefix; an empty one would delete the whole store", nameof(prefix));
+
     private static string? Check(string? path)
     {
         if (string.IsNullOrEmpty(path))

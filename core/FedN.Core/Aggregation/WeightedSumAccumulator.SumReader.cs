@@ -29,18 +29,13 @@ public sealed partial class WeightedSumAccumulator
             {
                 while (_tile is not { } tile || tile.Accumulator != accumulator || tile.End <= start)
                 {
-                    if (!await _tiles.MoveNextAsync())
-                    {
-                        throw new InvalidOperationException($"tensor '{tensor.Name}' from element {start} was read after the sum had moved past it: a one-shot sum is read front to back");
-                    }
-
-                    _tile = _tiles.Current;
+                    _tile = await _tiles.MoveNextAsync() ? _tiles.Current : throw MovedPast(tensor, start);
                 }
 
                 var current = _tile.Value;
                 if (current.Start > start)
                 {
-                    throw new InvalidOperationException($"tensor '{tensor.Name}' from element {start} was read after the sum had moved past it: a one-shot sum is read front to back");
+                    throw MovedPast(tensor, start);
                 }
 
                 var size = accumulator.ElementSize;
@@ -51,6 +46,9 @@ public sealed partial class WeightedSumAccumulator
                 start += count / size;
             }
         }
+
+        private static InvalidOperationException MovedPast(TensorInfo tensor, long start) =>
+            new($"tensor '{tensor.Name}' from element {start} was read after the sum had moved past it: a one-shot sum is read front to back");
 
         public ValueTask DisposeAsync() => _tiles?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
